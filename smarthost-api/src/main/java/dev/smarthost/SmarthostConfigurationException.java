@@ -1,0 +1,125 @@
+package dev.smarthost;
+
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A settings source is unreadable or holds an invalid value. The message names the source (a file
+ * path, {@code environment}, a Redis key), the line when there is one, and the key; it never
+ * contains a password.
+ */
+public final class SmarthostConfigurationException extends SmarthostException {
+  private static final long serialVersionUID = 1L;
+
+  /** Where the settings came from. */
+  private final String source;
+
+  /** 1-based line, or 0 for sources without lines. */
+  private final int line;
+
+  /** The offending key, or null. */
+  private final @Nullable String key;
+
+  /** The problem without source, line and key. */
+  private final String problem;
+
+  private SmarthostConfigurationException(
+      String source, int line, @Nullable String key, String problem, @Nullable Throwable cause) {
+    super(format(source, line, key, problem), cause);
+    this.source = source;
+    this.line = line;
+    this.key = key;
+    this.problem = problem;
+  }
+
+  /**
+   * A problem with one key of a source that has no lines, such as the environment or a Redis hash.
+   *
+   * @param source where the settings came from, e.g. {@code environment}
+   * @param key the offending key, e.g. {@code SMTP_PORT}
+   * @param problem what is wrong, without the value if the key holds a secret
+   * @return the exception
+   */
+  public static SmarthostConfigurationException forKey(String source, String key, String problem) {
+    return new SmarthostConfigurationException(source, 0, key, problem, null);
+  }
+
+  /**
+   * A problem at one line of a file.
+   *
+   * @param source the file
+   * @param line the 1-based line number
+   * @param key the offending key, or null if the line has none
+   * @param problem what is wrong, without the value if the key holds a secret
+   * @return the exception
+   * @throws IllegalArgumentException if {@code line} is less than 1
+   */
+  public static SmarthostConfigurationException forLine(
+      String source, int line, @Nullable String key, String problem) {
+    if (line < 1) {
+      throw new IllegalArgumentException("line: must be at least 1, but was " + line);
+    }
+    return new SmarthostConfigurationException(source, line, key, problem, null);
+  }
+
+  /**
+   * A source that could not be read at all.
+   *
+   * @param source the source
+   * @param problem what is wrong
+   * @param cause the underlying failure, e.g. an {@code IOException}
+   * @return the exception
+   */
+  public static SmarthostConfigurationException forSource(
+      String source, String problem, @Nullable Throwable cause) {
+    return new SmarthostConfigurationException(source, 0, null, problem, cause);
+  }
+
+  /**
+   * Returns where the settings came from.
+   *
+   * @return a file path, {@code environment}, a Redis key, …
+   */
+  public String source() {
+    return source;
+  }
+
+  /**
+   * Returns the 1-based line of the problem, for sources that have lines.
+   *
+   * @return the line, or empty
+   */
+  public OptionalInt line() {
+    return line > 0 ? OptionalInt.of(line) : OptionalInt.empty();
+  }
+
+  /**
+   * Returns the key whose value is wrong.
+   *
+   * @return the key, or empty if the whole source is at fault
+   */
+  public Optional<String> key() {
+    return Optional.ofNullable(key);
+  }
+
+  /**
+   * Returns the problem alone, without source, line and key.
+   *
+   * @return the problem
+   */
+  public String problem() {
+    return problem;
+  }
+
+  private static String format(String source, int line, @Nullable String key, String problem) {
+    StringBuilder b = new StringBuilder(source);
+    if (line > 0) {
+      b.append(" line ").append(line);
+    }
+    if (key != null) {
+      b.append(", ").append(key);
+    }
+    return b.append(": ").append(problem).toString();
+  }
+}
