@@ -1,0 +1,382 @@
+package dev.smarthost.core;
+
+import dev.smarthost.core.internal.TlsSocketFactories;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How this application talks to the smarthost, independent of which smarthost the administrator
+ * chose: timeouts, the EHLO name, which certificates to trust and the TLS protocols. Immutable;
+ * start from {@link #defaults()} or {@link #builder()}.
+ *
+ * <pre>{@code
+ * SmtpOptions o = SmtpOptions.builder()
+ *     .trustStore(keyStore)
+ *     .connectTimeout(Duration.ofSeconds(10))
+ *     .readTimeout(Duration.ofSeconds(30))
+ *     .build();
+ * }</pre>
+ */
+public final class SmtpOptions {
+  /** Default time to wait for the TCP connection: 10 s. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Default time to wait for each server reply: 30 s. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Default time a single write may block: 30 s. */
+  public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
+
+  /** TLS protocols enabled by default, strongest first. */
+  public static final List<String> DEFAULT_TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+  private static final SmtpOptions DEFAULTS = new Builder().build();
+
+  private final Duration connectTimeout;
+  private final Duration readTimeout;
+  private final Duration writeTimeout;
+  private final @Nullable String ehloName;
+  private final @Nullable KeyStore trustStore;
+  private final @Nullable SSLContext sslContext;
+  private final List<String> tlsProtocols;
+  private final boolean debug;
+  private final TlsSocketFactories socketFactories;
+
+  private SmtpOptions(Builder b) {
+    this.connectTimeout = b.connectTimeout;
+    this.readTimeout = b.readTimeout;
+    this.writeTimeout = b.writeTimeout;
+    this.ehloName = b.ehloName;
+    this.trustStore = b.trustStore;
+    this.sslContext = b.sslContext;
+    this.tlsProtocols = b.tlsProtocols;
+    this.debug = b.debug;
+    this.socketFactories = new TlsSocketFactories(trustStore, sslContext, tlsProtocols);
+  }
+
+  /**
+   * Returns the defaults: 10 s connect, 30 s read and write timeouts, the JDK's trusted
+   * certificates, TLS 1.3 and 1.2, no debug output.
+   *
+   * @return the default options
+   */
+  public static SmtpOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Starts building options from the defaults.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a builder holding these options.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.connectTimeout = connectTimeout;
+    b.readTimeout = readTimeout;
+    b.writeTimeout = writeTimeout;
+    b.ehloName = ehloName;
+    b.trustStore = trustStore;
+    b.sslContext = sslContext;
+    b.tlsProtocols = tlsProtocols;
+    b.debug = debug;
+    return b;
+  }
+
+  /**
+   * Returns how long to wait for the TCP connection.
+   *
+   * @return a positive duration
+   */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /**
+   * Returns how long to wait for each server reply.
+   *
+   * @return a positive duration
+   */
+  public Duration readTimeout() {
+    return readTimeout;
+  }
+
+  /**
+   * Returns how long a single write to the server may block.
+   *
+   * @return a positive duration
+   */
+  public Duration writeTimeout() {
+    return writeTimeout;
+  }
+
+  /**
+   * Returns the name this client announces in {@code EHLO}.
+   *
+   * @return the name set on the builder, or else this machine's host name from the {@code HOSTNAME}
+   *     environment variable, or else {@code localhost}; never a DNS lookup
+   */
+  public String ehloName() {
+    return ehloName != null ? ehloName : DefaultEhloName.VALUE;
+  }
+
+  /**
+   * Returns the trust store that verifies server certificates, if one was set.
+   *
+   * @return the trust store; empty means the {@link #sslContext()} or the JDK's default trust
+   */
+  public Optional<KeyStore> trustStore() {
+    return Optional.ofNullable(trustStore);
+  }
+
+  /**
+   * Returns the TLS context that verifies server certificates, if one was set.
+   *
+   * @return the context; empty means the {@link #trustStore()} or the JDK's default trust
+   */
+  public Optional<SSLContext> sslContext() {
+    return Optional.ofNullable(sslContext);
+  }
+
+  /**
+   * Returns the TLS protocols offered to the server.
+   *
+   * @return protocol names such as {@code TLSv1.3}
+   */
+  public List<String> tlsProtocols() {
+    return tlsProtocols;
+  }
+
+  /**
+   * Returns whether the SMTP conversation is logged at DEBUG through SLF4J (logger {@code
+   * dev.smarthost.smtp}), with authentication masked.
+   *
+   * @return true to log the conversation
+   */
+  public boolean debug() {
+    return debug;
+  }
+
+  SSLSocketFactory socketFactory(boolean verifyTls) {
+    return socketFactories.get(verifyTls);
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof SmtpOptions)) {
+      return false;
+    }
+    SmtpOptions that = (SmtpOptions) o;
+    return debug == that.debug
+        && connectTimeout.equals(that.connectTimeout)
+        && readTimeout.equals(that.readTimeout)
+        && writeTimeout.equals(that.writeTimeout)
+        && Objects.equals(ehloName, that.ehloName)
+        && trustStore == that.trustStore
+        && sslContext == that.sslContext
+        && tlsProtocols.equals(that.tlsProtocols);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(connectTimeout, readTimeout, writeTimeout, ehloName, tlsProtocols, debug);
+  }
+
+  @Override
+  public String toString() {
+    return "SmtpOptions{connectTimeout="
+        + connectTimeout
+        + ", readTimeout="
+        + readTimeout
+        + ", writeTimeout="
+        + writeTimeout
+        + ", ehloName="
+        + ehloName()
+        + ", trust="
+        + (trustStore != null ? "trustStore" : sslContext != null ? "sslContext" : "jdk-default")
+        + ", tlsProtocols="
+        + tlsProtocols
+        + (debug ? ", debug" : "")
+        + "}";
+  }
+
+  /** Builds {@link SmtpOptions}. Each setter checks its argument at once. */
+  public static final class Builder {
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration readTimeout = DEFAULT_READ_TIMEOUT;
+    private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+    private @Nullable String ehloName;
+    private @Nullable KeyStore trustStore;
+    private @Nullable SSLContext sslContext;
+    private List<String> tlsProtocols = DEFAULT_TLS_PROTOCOLS;
+    private boolean debug;
+
+    private Builder() {}
+
+    /**
+     * Sets how long to wait for the TCP connection (default 10 s).
+     *
+     * @param timeout at least 1 ms, at most {@link Integer#MAX_VALUE} milliseconds
+     * @return this builder (for chaining)
+     * @throws IllegalArgumentException if the timeout is zero, negative or too large
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = checkTimeout("connectTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets how long to wait for each server reply (default 30 s).
+     *
+     * @param timeout at least 1 ms, at most {@link Integer#MAX_VALUE} milliseconds
+     * @return this builder (for chaining)
+     * @throws IllegalArgumentException if the timeout is zero, negative or too large
+     */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = checkTimeout("readTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets how long a single write may block (default 30 s).
+     *
+     * @param timeout at least 1 ms, at most {@link Integer#MAX_VALUE} milliseconds
+     * @return this builder (for chaining)
+     * @throws IllegalArgumentException if the timeout is zero, negative or too large
+     */
+    public Builder writeTimeout(Duration timeout) {
+      this.writeTimeout = checkTimeout("writeTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets the name announced in {@code EHLO}.
+     *
+     * @param ehloName a host name or address literal such as {@code [192.0.2.1]}
+     * @return this builder (for chaining)
+     * @throws IllegalArgumentException if the name is empty or contains spaces or control
+     *     characters
+     */
+    public Builder ehloName(String ehloName) {
+      if (ehloName.isEmpty()
+          || ehloName.chars().anyMatch(c -> c <= ' ' || Character.isISOControl(c))) {
+        throw new IllegalArgumentException(
+            "ehloName: must be a non-empty name without spaces, but was '" + ehloName + "'");
+      }
+      this.ehloName = ehloName;
+      return this;
+    }
+
+    /**
+     * Trusts the certificates in this key store instead of the JDK's defaults. Host names are still
+     * checked.
+     *
+     * @param trustStore trusted certificates, e.g. the testkit server's CA
+     * @return this builder (for chaining)
+     */
+    public Builder trustStore(KeyStore trustStore) {
+      this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
+      return this;
+    }
+
+    /**
+     * Verifies server certificates with this TLS context instead of the JDK's defaults.
+     *
+     * @param sslContext an initialized context
+     * @return this builder (for chaining)
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+      return this;
+    }
+
+    /**
+     * Sets the TLS protocols offered (default TLS 1.3 and 1.2).
+     *
+     * @param protocols protocol names such as {@code TLSv1.3}
+     * @return this builder (for chaining)
+     * @throws IllegalArgumentException if the list is empty or contains blanks
+     */
+    public Builder tlsProtocols(List<String> protocols) {
+      List<String> copy = List.copyOf(protocols);
+      if (copy.isEmpty() || copy.stream().anyMatch(p -> p.isBlank() || p.contains(" "))) {
+        throw new IllegalArgumentException(
+            "tlsProtocols: must name at least one protocol, but was " + copy);
+      }
+      this.tlsProtocols = copy;
+      return this;
+    }
+
+    /**
+     * Logs the SMTP conversation at DEBUG through SLF4J, with authentication masked.
+     *
+     * @param debug true to log
+     * @return this builder (for chaining)
+     */
+    public Builder debug(boolean debug) {
+      this.debug = debug;
+      return this;
+    }
+
+    /**
+     * Builds the options.
+     *
+     * @return the options
+     * @throws IllegalStateException if both a trust store and a TLS context were set
+     */
+    public SmtpOptions build() {
+      if (trustStore != null && sslContext != null) {
+        throw new IllegalStateException("trustStore and sslContext: set one, not both");
+      }
+      return new SmtpOptions(this);
+    }
+
+    private static Duration checkTimeout(String name, Duration timeout) {
+      Objects.requireNonNull(timeout, name);
+      if (timeout.isNegative()
+          || timeout.toMillis() < 1
+          || timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+        throw new IllegalArgumentException(
+            name + ": must be at least 1 ms and finite, but was " + timeout);
+      }
+      return timeout;
+    }
+  }
+
+  private static final class DefaultEhloName {
+    static final String VALUE = compute();
+
+    private static String compute() {
+      String name = System.getenv("HOSTNAME");
+      if (name != null && !name.isEmpty() && name.chars().allMatch(DefaultEhloName::isNameChar)) {
+        return name;
+      }
+      return "localhost";
+    }
+
+    private static boolean isNameChar(int c) {
+      return (c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.';
+    }
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * Resolvers for the cluster's settings sources, and the factory that turns {@link
+ * dev.smarthost.SmarthostSettings} into a correctly configured {@code jakarta.mail.Session}.
+ */
+@org.jspecify.annotations.NullMarked
+module dev.smarthost.core {
+  requires transitive dev.smarthost.api;
+  requires transitive jakarta.mail;
+  requires org.eclipse.angus.mail;
+  requires org.slf4j;
+  requires static transitive org.jspecify;
+
+  exports dev.smarthost.core;
+  // jakarta.mail.Session instantiates the transport reflectively.
+  exports dev.smarthost.core.internal to
+      jakarta.mail;
+}
