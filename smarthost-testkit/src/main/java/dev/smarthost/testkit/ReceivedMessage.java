@@ -1,0 +1,225 @@
+package dev.smarthost.testkit;
+
+import jakarta.mail.BodyPart;
+import jakarta.mail.Header;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A message a {@link SmarthostServer} accepted: the SMTP envelope, how the session was protected
+ * and authenticated, and the message itself as GreenMail stored it.
+ */
+public final class ReceivedMessage {
+  private final Transaction transaction;
+  private final MimeMessage message;
+
+  ReceivedMessage(Transaction transaction, MimeMessage message) {
+    this.transaction = transaction;
+    this.message = message;
+  }
+
+  /**
+   * Returns the envelope sender, as given in {@code MAIL FROM}.
+   *
+   * @return the address; empty for a bounce ({@code MAIL FROM:<>})
+   */
+  public String envelopeSender() {
+    return transaction.sender;
+  }
+
+  /**
+   * Returns the envelope recipients the server accepted, as given in {@code RCPT TO}.
+   *
+   * @return the addresses in order
+   */
+  public List<String> recipients() {
+    return transaction.recipients;
+  }
+
+  /**
+   * Returns who authenticated the session that sent this message.
+   *
+   * @return the user name, or empty if the session did not authenticate
+   */
+  public Optional<String> authenticatedUser() {
+    return Optional.ofNullable(transaction.authenticatedUser);
+  }
+
+  /**
+   * Returns whether the message travelled over TLS (STARTTLS or implicit TLS).
+   *
+   * @return true if encrypted
+   */
+  public boolean encrypted() {
+    return transaction.tlsProtocol != null;
+  }
+
+  /**
+   * Returns the TLS protocol of the session, such as {@code TLSv1.3}.
+   *
+   * @return the protocol, or empty if not encrypted
+   */
+  public Optional<String> tlsProtocol() {
+    return Optional.ofNullable(transaction.tlsProtocol);
+  }
+
+  /**
+   * Returns the name the client announced in {@code EHLO} or {@code HELO}.
+   *
+   * @return the name
+   */
+  public String heloName() {
+    return transaction.heloName;
+  }
+
+  /**
+   * Returns the id the server gave the message, also found in its {@code Received} header.
+   *
+   * @return the id
+   */
+  public String id() {
+    return transaction.id;
+  }
+
+  /**
+   * Returns the {@code Subject} header, decoded.
+   *
+   * @return the subject, or empty if there is none
+   */
+  public Optional<String> subject() {
+    try {
+      return Optional.ofNullable(message.getSubject());
+    } catch (MessagingException e) {
+      throw unreadable(e);
+    }
+  }
+
+  /**
+   * Returns the values of one header, in order, as they were received.
+   *
+   * @param name the header name, any case
+   * @return the values; empty if the header is absent
+   */
+  public List<String> headers(String name) {
+    try {
+      String[] values = message.getHeader(name);
+      return values == null ? List.of() : List.of(values);
+    } catch (MessagingException e) {
+      throw unreadable(e);
+    }
+  }
+
+  /**
+   * Returns all headers, names as received, values in order.
+   *
+   * @return an unmodifiable map in header order
+   */
+  public Map<String, List<String>> headers() {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    try {
+      Enumeration<Header> all = message.getAllHeaders();
+      while (all.hasMoreElements()) {
+        Header h = all.nextElement();
+        headers.computeIfAbsent(h.getName(), k -> new ArrayList<>()).add(h.getValue());
+      }
+    } catch (MessagingException e) {
+      throw unreadable(e);
+    }
+    headers.replaceAll((k, v) -> List.copyOf(v));
+    return Collections.unmodifiableMap(headers);
+  }
+
+  /**
+   * Returns the text of the message: the decoded content of a {@code text/*} message, or of the
+   * first {@code text/plain} part of a multipart one.
+   *
+   * @return the text with line breaks as {@code \n}; empty if the message has no text part
+   */
+  public String body() {
+    try {
+      String text = text(message.getContent());
+      return text == null ? "" : text.replace("\r\n", "\n");
+    } catch (MessagingException | IOException e) {
+      throw unreadable(e);
+    }
+  }
+
+  private static @Nullable String text(Object content) throws MessagingException, IOException {
+    if (content instanceof String) {
+      return (String) content;
+    }
+    if (content instanceof Multipart) {
+      Multipart multipart = (Multipart) content;
+      for (int i = 0; i < multipart.getCount(); i++) {
+        BodyPart part = multipart.getBodyPart(i);
+        if (part.isMimeType("text/plain") || part.isMimeType("multipart/*")) {
+          String text = text(part.getContent());
+          if (text != null) {
+            return text;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Returns the message as GreenMail stored it, for anything the accessors above do not cover.
+   *
+   * @return the message; do not modify it
+   */
+  public MimeMessage mimeMessage() {
+    return message;
+  }
+
+  private static IllegalStateException unreadable(Exception e) {
+    return new IllegalStateException("cannot read received message: " + e.getMessage(), e);
+  }
+
+  @Override
+  public String toString() {
+    return "ReceivedMessage{id="
+        + transaction.id
+        + ", from=<"
+        + transaction.sender
+        + ">, to="
+        + transaction.recipients
+        + ", subject="
+        + subject().orElse("")
+        + (encrypted() ? ", " + transaction.tlsProtocol : ", clear text")
+        + authenticatedUser().map(u -> ", authenticated as " + u).orElse("")
+        + "}";
+  }
+
+  static String receivedId(MimeMessage message) {
+    try {
+      String[] received = message.getHeader("Received");
+      if (received == null) {
+        return "";
+      }
+      for (String value : received) {
+        String v = value.toLowerCase(Locale.ROOT);
+        int at = v.indexOf("(smarthost-testkit)");
+        int id = v.indexOf(" id ", at);
+        if (at >= 0 && id >= 0) {
+          int end = v.indexOf(';', id);
+          return value.substring(id + 4, end < 0 ? value.length() : end).trim();
+        }
+      }
+      return "";
+    } catch (MessagingException e) {
+      throw unreadable(e);
+    }
+  }
+}

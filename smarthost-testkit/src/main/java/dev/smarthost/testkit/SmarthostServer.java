@@ -1,0 +1,417 @@
+package dev.smarthost.testkit;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.smarthost.Encryption;
+import dev.smarthost.SmarthostSettings;
+import dev.smarthost.core.SmarthostSessionFactory;
+import dev.smarthost.core.SmtpOptions;
+import dev.smarthost.testkit.internal.Certificates;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A real SMTP smarthost on loopback for tests. GreenMail stores and parses the mail; a thin front
+ * adds what GreenMail lacks: STARTTLS, implicit TLS with a certificate generated for this server
+ * (subject alternative names {@code localhost}, {@code 127.0.0.1}, {@code ::1}, signed by a CA of
+ * its own, see {@link #trustStore()}), required AUTH, and {@link Fault faults}.
+ *
+ * <pre>{@code
+ * try (SmarthostServer server = SmarthostServer.builder()
+ *     .encryption(Encryption.STARTTLS)
+ *     .requireAuth("app", "s3cret-Pässwörd")
+ *     .start()) {
+ *   Transport.send(message(server.session()));
+ *   List<ReceivedMessage> got = server.awaitMessages(1, Duration.ofSeconds(5));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Listens on a free port unless told otherwise.
+ */
+public final class SmarthostServer implements AutoCloseable {
+  private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Encryption encryption;
+  private final @Nullable String username;
+  private final @Nullable String password;
+  private final GreenMail greenMail;
+  private final SmtpFront front;
+  private final KeyStore trustStore;
+  private final SmtpOptions smtpOptions;
+  private final AtomicReference<ActiveFaults> faults = new AtomicReference<>(ActiveFaults.NONE);
+  private final TransactionLog log = new TransactionLog();
+  private volatile boolean closed;
+
+  private SmarthostServer(Builder b) throws IOException {
+    this.encryption = b.encryption;
+    this.username = b.username;
+    this.password = b.password;
+    ServerSetup setup = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+    setup.setServerStartupTimeout(10_000);
+    this.greenMail = new GreenMail(setup);
+    greenMail.start();
+    Certificates authority = Certificates.newAuthority("smarthost-testkit CA " + System.nanoTime());
+    this.trustStore = authority.trustStore();
+    this.smtpOptions = SmtpOptions.builder().trustStore(trustStore).build();
+    try {
+      this.front =
+          new SmtpFront(
+              encryption,
+              username,
+              password,
+              b.port,
+              greenMail.getSmtp().getPort(),
+              (int) b.idleTimeout.toMillis(),
+              new TlsContexts(authority),
+              faults::get,
+              log::add);
+    } catch (IOException | RuntimeException e) {
+      greenMail.stop();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts configuring a server: STARTTLS, no AUTH, a free port.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the host clients connect to.
+   *
+   * @return {@code localhost}
+   */
+  public String host() {
+    return "localhost";
+  }
+
+  /**
+   * Returns the port the server listens on.
+   *
+   * @return the port on loopback
+   */
+  public int port() {
+    return front.port();
+  }
+
+  /**
+   * Returns the server's encryption mode.
+   *
+   * @return the mode given to the builder
+   */
+  public Encryption encryption() {
+    return encryption;
+  }
+
+  /**
+   * Returns settings that point at this server: its host, port and encryption, certificate
+   * verification on, and the required credentials if any.
+   *
+   * @return the settings
+   */
+  public SmarthostSettings settings() {
+    SmarthostSettings.Builder b =
+        SmarthostSettings.builder()
+            .host(host())
+            .port(port())
+            .encryption(encryption)
+            .verifyTls(true);
+    if (username != null && password != null) {
+      b.credentials(username, password);
+    }
+    return b.build();
+  }
+
+  /**
+   * Returns a trust store holding the CA that signed this server's certificate, and nothing else.
+   *
+   * @return a new PKCS12 key store with one certificate entry
+   */
+  public KeyStore trustStore() {
+    return trustStore;
+  }
+
+  /**
+   * Returns default options that trust this server's CA, for {@link SmarthostSessionFactory}.
+   *
+   * @return the options
+   */
+  public SmtpOptions smtpOptions() {
+    return smtpOptions;
+  }
+
+  /**
+   * Returns a verified session for this server: {@code new
+   * SmarthostSessionFactory(smtpOptions()).session(settings())}.
+   *
+   * @return a new session
+   */
+  public Session session() {
+    return new SmarthostSessionFactory(smtpOptions).session(settings());
+  }
+
+  /**
+   * Writes the cluster's env file for this server, atomically (temporary file, then rename).
+   *
+   * @param file the env file to write
+   */
+  public void writeEnvFile(Path file) {
+    SmarthostSettings s = settings();
+    String content =
+        "SMTP_ENABLED=1\n"
+            + "SMTP_HOST="
+            + s.host()
+            + "\nSMTP_PORT="
+            + s.port()
+            + "\nSMTP_USERNAME="
+            + s.username().orElse("")
+            + "\nSMTP_PASSWORD="
+            + s.password().orElse("")
+            + "\nSMTP_ENCRYPTION="
+            + s.encryption().configValue()
+            + "\nSMTP_TLSVERIFY=1\n";
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try {
+      Files.write(tmp, content.getBytes(StandardCharsets.UTF_8));
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  /**
+   * Waits until at least {@code count} messages have arrived and returns them in arrival order.
+   *
+   * @param count how many messages to wait for
+   * @param timeout how long to wait at most
+   * @return every message received so far (at least {@code count})
+   * @throws AssertionError listing what did arrive, if fewer arrive in time or the thread is
+   *     interrupted (the interrupt flag is kept)
+   */
+  public List<ReceivedMessage> awaitMessages(int count, Duration timeout) {
+    List<Transaction> transactions = log.await(count, timeout);
+    if (transactions.size() < count) {
+      throw new AssertionError(
+          "expected at least "
+              + count
+              + " message(s) within "
+              + timeout
+              + " but "
+              + transactions.size()
+              + " arrived: "
+              + toMessages(transactions));
+    }
+    return toMessages(transactions);
+  }
+
+  /**
+   * Returns the messages received so far, without waiting.
+   *
+   * @return the messages in arrival order
+   */
+  public List<ReceivedMessage> receivedMessages() {
+    return toMessages(log.snapshot());
+  }
+
+  /**
+   * Returns how many connections the server accepted since it started.
+   *
+   * @return the count
+   */
+  public int connectionCount() {
+    return front.connections();
+  }
+
+  /**
+   * Makes connections accepted from now on misbehave; adds to the faults already in force.
+   *
+   * @param faults the faults
+   * @throws IllegalStateException if a certificate fault is set on a server without TLS
+   */
+  public void fault(Fault... faults) {
+    for (Fault fault : faults) {
+      Objects.requireNonNull(fault, "fault");
+      if (fault.kind().isCertificate() && encryption == Encryption.NONE) {
+        throw new IllegalStateException(fault + " needs a STARTTLS or TLS server");
+      }
+      if (fault.kind() == Fault.Kind.NO_STARTTLS_OFFERED && encryption != Encryption.STARTTLS) {
+        throw new IllegalStateException(fault + " needs a STARTTLS server");
+      }
+      this.faults.updateAndGet(active -> active.with(fault));
+    }
+  }
+
+  /**
+   * Returns the faults in force.
+   *
+   * @return the faults, in the order they were set
+   */
+  public List<Fault> faults() {
+    return faults.get().list();
+  }
+
+  /** Stops all faults for connections accepted from now on. */
+  public void clearFaults() {
+    faults.set(ActiveFaults.NONE);
+  }
+
+  /** Forgets received messages and clears faults, as between two tests. */
+  public void reset() {
+    clearFaults();
+    log.clear();
+    try {
+      greenMail.purgeEmailFromAllMailboxes();
+    } catch (com.icegreen.greenmail.store.FolderException e) {
+      throw new IllegalStateException("cannot purge GreenMail", e);
+    }
+  }
+
+  /**
+   * Stops the server: closes every connection and stops GreenMail. Calling it again does nothing.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      front.close();
+    } finally {
+      greenMail.stop();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SmarthostServer{"
+        + host()
+        + ":"
+        + port()
+        + ", "
+        + encryption
+        + (username != null ? ", auth required" : "")
+        + (faults().isEmpty() ? "" : ", faults=" + faults())
+        + (closed ? ", closed" : "")
+        + "}";
+  }
+
+  private List<ReceivedMessage> toMessages(List<Transaction> transactions) {
+    Map<String, MimeMessage> stored = new HashMap<>();
+    for (MimeMessage m : greenMail.getReceivedMessages()) {
+      stored.putIfAbsent(ReceivedMessage.receivedId(m), m);
+    }
+    List<ReceivedMessage> result = new ArrayList<>(transactions.size());
+    for (Transaction t : transactions) {
+      MimeMessage m = stored.get(t.id);
+      if (m == null) {
+        throw new IllegalStateException("GreenMail did not store accepted message " + t.id);
+      }
+      result.add(new ReceivedMessage(t, m));
+    }
+    return result;
+  }
+
+  /** Configures a {@link SmarthostServer}. */
+  public static final class Builder {
+    private Encryption encryption = Encryption.STARTTLS;
+    private @Nullable String username;
+    private @Nullable String password;
+    private int port;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+
+    private Builder() {}
+
+    /**
+     * Sets the encryption mode (default {@link Encryption#STARTTLS}).
+     *
+     * @param encryption NONE, STARTTLS or TLS
+     * @return this builder (for chaining)
+     */
+    public Builder encryption(Encryption encryption) {
+      this.encryption = Objects.requireNonNull(encryption, "encryption");
+      return this;
+    }
+
+    /**
+     * Requires AUTH (PLAIN or LOGIN) with these credentials before MAIL; MAIL before AUTH gets
+     * {@code 530}. With STARTTLS, AUTH is offered only after STARTTLS.
+     *
+     * @param username the user name
+     * @param password the password; any Unicode
+     * @return this builder (for chaining)
+     */
+    public Builder requireAuth(String username, String password) {
+      SmarthostSettings.builder().credentials(username, password); // same rules as the settings
+      if (username.isEmpty()) {
+        throw new IllegalArgumentException("username: must not be empty");
+      }
+      this.username = username;
+      this.password = password;
+      return this;
+    }
+
+    /**
+     * Sets the port (default 0: a free port chosen at start).
+     *
+     * @param port 0–65535
+     * @return this builder (for chaining)
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port: must be 0–65535, but was " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Sets how long a client may stay silent before the server closes the connection (default 60
+     * s).
+     *
+     * @param idleTimeout at least 1 ms
+     * @return this builder (for chaining)
+     */
+    public Builder idleTimeout(Duration idleTimeout) {
+      if (idleTimeout.toMillis() < 1 || idleTimeout.toMillis() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "idleTimeout: must be at least 1 ms, but was " + idleTimeout);
+      }
+      this.idleTimeout = idleTimeout;
+      return this;
+    }
+
+    /**
+     * Starts the server.
+     *
+     * @return the running server; close it when done
+     * @throws UncheckedIOException if the port cannot be bound
+     */
+    public SmarthostServer start() {
+      try {
+        return new SmarthostServer(this);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start smarthost test server", e);
+      }
+    }
+  }
+}

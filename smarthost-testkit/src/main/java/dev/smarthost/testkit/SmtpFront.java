@@ -1,0 +1,170 @@
+package dev.smarthost.testkit;
+
+import dev.smarthost.Encryption;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
+
+/** Accepts client connections on loopback and runs a {@link FrontSession} for each. */
+final class SmtpFront implements AutoCloseable {
+  private final Encryption encryption;
+  private final @Nullable String username;
+  private final @Nullable String password;
+  private final int backendPort;
+  private final int idleTimeoutMillis;
+  private final TlsContexts tls;
+  private final Supplier<ActiveFaults> faults;
+  private final Consumer<Transaction> accepted;
+  private final ServerSocket serverSocket;
+  private final ExecutorService sessions;
+  private final Thread acceptor;
+  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final AtomicLong ids = new AtomicLong();
+  private final AtomicInteger connections = new AtomicInteger();
+  private volatile boolean closed;
+
+  SmtpFront(
+      Encryption encryption,
+      @Nullable String username,
+      @Nullable String password,
+      int port,
+      int backendPort,
+      int idleTimeoutMillis,
+      TlsContexts tls,
+      Supplier<ActiveFaults> faults,
+      Consumer<Transaction> accepted)
+      throws IOException {
+    this.encryption = encryption;
+    this.username = username;
+    this.password = password;
+    this.backendPort = backendPort;
+    this.idleTimeoutMillis = idleTimeoutMillis;
+    this.tls = tls;
+    this.faults = faults;
+    this.accepted = accepted;
+    this.serverSocket = new ServerSocket();
+    serverSocket.setReuseAddress(true);
+    serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+    int boundPort = serverSocket.getLocalPort();
+    AtomicInteger threads = new AtomicInteger();
+    this.sessions =
+        Executors.newCachedThreadPool(
+            r ->
+                daemon(
+                    r, "smarthost-testkit-" + boundPort + "-session-" + threads.incrementAndGet()));
+    this.acceptor = daemon(this::acceptLoop, "smarthost-testkit-" + boundPort + "-accept");
+    acceptor.start();
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      Socket socket;
+      try {
+        socket = serverSocket.accept();
+      } catch (IOException e) {
+        return; // closed
+      }
+      connections.incrementAndGet();
+      open.add(socket);
+      try {
+        socket.setTcpNoDelay(true);
+        sessions.execute(new FrontSession(this, socket, faults.get()));
+      } catch (IOException | java.util.concurrent.RejectedExecutionException e) {
+        closed(socket);
+      }
+    }
+  }
+
+  int port() {
+    return serverSocket.getLocalPort();
+  }
+
+  int connections() {
+    return connections.get();
+  }
+
+  Encryption encryption() {
+    return encryption;
+  }
+
+  @Nullable String username() {
+    return username;
+  }
+
+  @Nullable String password() {
+    return password;
+  }
+
+  int backendPort() {
+    return backendPort;
+  }
+
+  int idleTimeoutMillis() {
+    return idleTimeoutMillis;
+  }
+
+  SSLContext tlsContext(Fault.@Nullable Kind certificateFault) {
+    return tls.forFault(certificateFault);
+  }
+
+  String nextId() {
+    return Long.toString(ids.incrementAndGet(), 36).toUpperCase(java.util.Locale.ROOT)
+        + "T"
+        + port();
+  }
+
+  void accepted(Transaction transaction) {
+    accepted.accept(transaction);
+  }
+
+  void closed(Socket socket) {
+    open.remove(socket);
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // already gone
+    }
+  }
+
+  /** Stops accepting, closes every connection and waits for the session threads to end. */
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      serverSocket.close();
+    } catch (IOException ignored) {
+      // closing our own listener
+    }
+    for (Socket socket : open) {
+      closed(socket);
+    }
+    sessions.shutdownNow();
+    try {
+      acceptor.join(5_000);
+      if (!sessions.awaitTermination(5, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("testkit session threads did not stop within 5 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

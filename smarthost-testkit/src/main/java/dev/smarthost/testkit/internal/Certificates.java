@@ -1,0 +1,234 @@
+package dev.smarthost.testkit.internal;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A certificate authority made for one server, and the server certificates it issues: EC P-256,
+ * SHA-256, subject alternative names set. Generated in memory at start; nothing is checked in.
+ */
+public final class Certificates {
+  /** The names every good server certificate carries. */
+  public static final List<String> LOOPBACK_NAMES = List.of("localhost", "127.0.0.1", "::1");
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final char[] NO_PASSWORD = new char[0];
+
+  private final KeyPair caKeys;
+  private final X509Certificate caCertificate;
+
+  private Certificates(KeyPair caKeys, X509Certificate caCertificate) {
+    this.caKeys = caKeys;
+    this.caCertificate = caCertificate;
+  }
+
+  /** Creates a new CA valid for a day around now. */
+  public static Certificates newAuthority(String name) {
+    KeyPair keys = keyPair();
+    X500Name subject = new X500Name("CN=" + name);
+    Instant now = Instant.now();
+    X509Certificate ca =
+        sign(
+            subject,
+            subject,
+            keys.getPublic(),
+            keys.getPrivate(),
+            now.minus(Duration.ofHours(1)),
+            now.plus(Duration.ofDays(1)),
+            true,
+            List.of(),
+            null);
+    return new Certificates(keys, ca);
+  }
+
+  public X509Certificate caCertificate() {
+    return caCertificate;
+  }
+
+  /** A trust store holding only this CA. */
+  public KeyStore trustStore() {
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setCertificateEntry("smarthost-testkit-ca", caCertificate);
+      return store;
+    } catch (GeneralSecurityException | java.io.IOException e) {
+      throw new IllegalStateException("cannot build trust store", e);
+    }
+  }
+
+  /**
+   * A server context whose certificate this CA signed, for the given names, valid in the window.
+   */
+  public SSLContext serverContext(List<String> names, Instant notBefore, Instant notAfter) {
+    KeyPair keys = keyPair();
+    X509Certificate leaf =
+        sign(
+            X500Name.getInstance(caCertificate.getSubjectX500Principal().getEncoded()),
+            new X500Name("CN=" + names.get(0)),
+            keys.getPublic(),
+            caKeys.getPrivate(),
+            notBefore,
+            notAfter,
+            false,
+            names,
+            caCertificate);
+    return context(keys.getPrivate(), new Certificate[] {leaf, caCertificate});
+  }
+
+  /** A good server context: loopback names, valid for a day. */
+  public SSLContext serverContext() {
+    Instant now = Instant.now();
+    return serverContext(
+        LOOPBACK_NAMES, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)));
+  }
+
+  /** A server context whose certificate signed itself: no trusted CA vouches for it. */
+  public static SSLContext selfSignedContext(List<String> names) {
+    KeyPair keys = keyPair();
+    X500Name subject = new X500Name("CN=" + names.get(0));
+    Instant now = Instant.now();
+    X509Certificate cert =
+        sign(
+            subject,
+            subject,
+            keys.getPublic(),
+            keys.getPrivate(),
+            now.minus(Duration.ofHours(1)),
+            now.plus(Duration.ofDays(1)),
+            false,
+            names,
+            null);
+    return context(keys.getPrivate(), new Certificate[] {cert});
+  }
+
+  private static SSLContext context(PrivateKey key, Certificate[] chain) {
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setKeyEntry("server", key, NO_PASSWORD, chain);
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(store, NO_PASSWORD);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(kmf.getKeyManagers(), null, RANDOM);
+      return context;
+    } catch (GeneralSecurityException | java.io.IOException e) {
+      throw new IllegalStateException("cannot build server TLS context", e);
+    }
+  }
+
+  private static KeyPair keyPair() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot generate EC key", e);
+    }
+  }
+
+  private static X509Certificate sign(
+      X500Name issuer,
+      X500Name subject,
+      java.security.PublicKey publicKey,
+      PrivateKey signingKey,
+      Instant notBefore,
+      Instant notAfter,
+      boolean authority,
+      List<String> names,
+      @Nullable X509Certificate issuerCertificate) {
+    try {
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              issuer,
+              new BigInteger(64, RANDOM).abs().add(BigInteger.ONE),
+              Date.from(notBefore),
+              Date.from(notAfter),
+              subject,
+              publicKey);
+      JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
+      builder.addExtension(
+          Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey));
+      if (issuerCertificate != null) {
+        builder.addExtension(
+            Extension.authorityKeyIdentifier,
+            false,
+            utils.createAuthorityKeyIdentifier(issuerCertificate));
+      }
+      if (authority) {
+        builder.addExtension(
+            Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      } else {
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        builder.addExtension(
+            Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+        builder.addExtension(Extension.subjectAlternativeName, false, alternativeNames(names));
+      }
+      return new JcaX509CertificateConverter()
+          .getCertificate(
+              builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signingKey)));
+    } catch (GeneralSecurityException | OperatorCreationException | CertIOException e) {
+      throw new IllegalStateException("cannot sign certificate", e);
+    }
+  }
+
+  private static GeneralNames alternativeNames(List<String> names) {
+    List<GeneralName> result = new ArrayList<>();
+    for (String name : names) {
+      result.add(
+          isAddress(name)
+              ? new GeneralName(GeneralName.iPAddress, name)
+              : new GeneralName(GeneralName.dNSName, name));
+    }
+    return new GeneralNames(result.toArray(new GeneralName[0]));
+  }
+
+  private static boolean isAddress(String name) {
+    if (name.indexOf(':') >= 0) {
+      return true;
+    }
+    if (!name.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
+      return false;
+    }
+    try {
+      return InetAddress.getByName(name) != null;
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+}
