@@ -2,6 +2,7 @@ package dev.smarthost.core;
 
 import dev.smarthost.Encryption;
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.core.internal.TracingSocketFactory;
 import dev.smarthost.core.internal.WriteTimeouts;
 import java.util.Properties;
 
@@ -19,6 +20,7 @@ import java.util.Properties;
  *       are infinite), with one shared {@code executor.writetimeout};
  *   <li>STARTTLS: {@code starttls.enable} and {@code starttls.required} (enable alone silently
  *       stays in clear text); TLS: {@code ssl.enable};
+ *   <li>a plain {@code socketFactory} that sets {@code TCP_NODELAY} and traces the connect;
  *   <li>always the smarthost {@code ssl.socketFactory} (verifying, or trusting all only when
  *       verification is off) with {@code socketFactory.fallback=false}, and {@code
  *       ssl.checkserveridentity} equal to {@link SmarthostSettings#verifyTls()}; never {@code
@@ -54,6 +56,7 @@ public final class SmtpProperties {
     p.setProperty(P + "starttls.enable", bool(encryption == Encryption.STARTTLS));
     p.setProperty(P + "starttls.required", bool(encryption == Encryption.STARTTLS));
     p.setProperty(P + "ssl.enable", bool(encryption == Encryption.TLS));
+    p.put(P + "socketFactory", TracingSocketFactory.instance());
     p.put(P + "ssl.socketFactory", options.socketFactory(settings.verifyTls()));
     p.setProperty(P + "socketFactory.fallback", "false");
     p.setProperty(P + "ssl.checkserveridentity", bool(settings.verifyTls()));

@@ -100,7 +100,10 @@ class SmtpPropertiesTest {
     assertThat(p)
         .doesNotContainKeys("mail.smtp.ssl.trust", "mail.smtps.host", "mail.smtp.password");
     assertThat(p.values()).noneMatch(v -> v.toString().contains("s3cret"));
-    assertThat(p.keySet()).hasSize(expected.size() + 2);
+    assertThat(p.get("mail.smtp.socketFactory"))
+        .isInstanceOf(javax.net.SocketFactory.class)
+        .isNotInstanceOf(SSLSocketFactory.class);
+    assertThat(p.keySet()).hasSize(expected.size() + 3);
   }
 
   @Test

@@ -33,6 +33,11 @@ final class ActiveFaults {
         .findFirst();
   }
 
+  boolean stalls(Fault.Step step) {
+    return faults.stream()
+        .anyMatch(f -> f.kind() == Fault.Kind.STALL && f.step().orElse(null) == step);
+  }
+
   ActiveFaults with(Fault fault) {
     List<Fault> next = new java.util.ArrayList<>(faults);
     next.removeIf(fault::replaces);

@@ -66,7 +66,8 @@ public final class Fault {
     TLS_CERT_WRONG_NAME,
     TLS_CERT_SELF_SIGNED,
     SLOW_GREETING,
-    REJECT;
+    REJECT,
+    STALL;
 
     boolean isCertificate() {
       return this == TLS_CERT_EXPIRED
@@ -125,6 +126,19 @@ public final class Fault {
     return new Fault(Kind.REJECT, null, step, code, text);
   }
 
+  /**
+   * Stop answering at a step: the server reads the command (for {@link Step#DATA}, the whole
+   * message) and never replies, as an overloaded or broken server does. The client's read timeout
+   * (or deadline) must end the wait. {@code stall(Step.CONNECT)} is {@link #NO_GREETING}.
+   *
+   * @param step where to go silent
+   * @return the fault
+   */
+  public static Fault stall(Step step) {
+    Objects.requireNonNull(step, "step");
+    return step == Step.CONNECT ? NO_GREETING : new Fault(Kind.STALL, null, step, 0, null);
+  }
+
   Kind kind() {
     return kind;
   }
@@ -158,7 +172,7 @@ public final class Fault {
 
   /** Whether this fault and {@code other} cannot both be active: same kind, or same step. */
   boolean replaces(Fault other) {
-    return kind == other.kind && (kind != Kind.REJECT || step == other.step);
+    return kind == other.kind && (kind != Kind.REJECT && kind != Kind.STALL || step == other.step);
   }
 
   @Override
@@ -186,6 +200,8 @@ public final class Fault {
         return "slowGreeting(" + delay + ")";
       case REJECT:
         return "reject(" + step + ", " + code + " " + text + ")";
+      case STALL:
+        return "stall(" + step + ")";
       default:
         return kind.name();
     }

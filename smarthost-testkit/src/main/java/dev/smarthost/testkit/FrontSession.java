@@ -149,6 +149,7 @@ final class FrontSession implements Runnable {
   }
 
   private boolean hello(String verb, String name) throws IOException {
+    stallIf(Fault.Step.EHLO);
     Optional<String> rejection = faults.rejection(Fault.Step.EHLO);
     if (rejection.isPresent()) {
       reply(rejection.get());
@@ -241,6 +242,7 @@ final class FrontSession implements Runnable {
       reply("503 5.5.1 Already authenticated");
       return;
     }
+    stallIf(Fault.Step.AUTH);
     Optional<String> rejection = faults.rejection(Fault.Step.AUTH);
     if (rejection.isPresent()) {
       reply(rejection.get());
@@ -282,6 +284,16 @@ final class FrontSession implements Runnable {
     }
   }
 
+  /** For a stall fault at this step: swallow input until the client gives up, then end. */
+  private void stallIf(Fault.Step step) throws IOException {
+    if (faults.stalls(step)) {
+      while (in.readLine() != null) {
+        // silent on purpose
+      }
+      throw new IOException("stalled at " + step + " until the client left");
+    }
+  }
+
   private String challenge(String base64) throws IOException {
     reply("334 " + base64);
     byte[] line = in.readLine();
@@ -308,6 +320,7 @@ final class FrontSession implements Runnable {
       reply("530 5.7.0 Authentication required");
       return;
     }
+    stallIf(Fault.Step.MAIL);
     Optional<String> rejection = faults.rejection(Fault.Step.MAIL);
     if (rejection.isPresent()) {
       reply(rejection.get());
@@ -322,6 +335,7 @@ final class FrontSession implements Runnable {
   }
 
   private void rcpt(String line) throws IOException {
+    stallIf(Fault.Step.RCPT);
     Optional<String> rejection = faults.rejection(Fault.Step.RCPT);
     if (rejection.isPresent()) {
       reply(rejection.get());
@@ -340,6 +354,11 @@ final class FrontSession implements Runnable {
       return;
     }
     Optional<String> rejection = faults.rejection(Fault.Step.DATA);
+    if (faults.stalls(Fault.Step.DATA)) {
+      reply("354 End data with <CR><LF>.<CR><LF>");
+      readMessage(null);
+      stallIf(Fault.Step.DATA);
+    }
     if (rejection.isPresent()) {
       reply("354 End data with <CR><LF>.<CR><LF>");
       readMessage(null);

@@ -201,6 +201,30 @@ class FaultTest {
   }
 
   @Test
+  void stallStopsAnsweringAtTheStep() throws Exception {
+    try (SmarthostServer server = server(Encryption.NONE, Fault.stall(Fault.Step.RCPT));
+        RawClient c = new RawClient(server.port(), 500)) {
+      c.reply();
+      c.send("EHLO raw.test");
+      assertThat(c.send("MAIL FROM:<a@example.org>")).startsWith("250");
+      assertThatThrownBy(() -> c.send("RCPT TO:<b@example.org>"))
+          .isInstanceOf(SocketTimeoutException.class);
+    }
+    try (SmarthostServer server = server(Encryption.NONE, Fault.stall(Fault.Step.DATA));
+        RawClient c = new RawClient(server.port(), 500)) {
+      c.reply();
+      c.send("EHLO raw.test");
+      c.send("MAIL FROM:<a@example.org>");
+      c.send("RCPT TO:<b@example.org>");
+      assertThat(c.send("DATA")).startsWith("354");
+      assertThatThrownBy(() -> c.send("Subject: lost ack\r\n\r\nbody\r\n."))
+          .isInstanceOf(SocketTimeoutException.class);
+      assertThat(server.receivedMessages()).isEmpty();
+    }
+    assertThat(Fault.stall(Fault.Step.CONNECT)).isEqualTo(Fault.NO_GREETING);
+  }
+
+  @Test
   void laterRejectForTheSameStepReplacesTheEarlierOne() {
     try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
       server.fault(

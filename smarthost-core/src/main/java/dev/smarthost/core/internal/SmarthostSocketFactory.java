@@ -12,7 +12,7 @@ import javax.net.ssl.SSLSocketFactory;
  * socket and layers TLS on it through {@link #createSocket(Socket, String, int, boolean)}, for
  * STARTTLS and implicit TLS alike, so this one place sees every TLS connection: it disables Nagle
  * (otherwise each STARTTLS connect stalls ~70 ms on delayed ACKs), restricts the protocols and
- * records the socket for the transport.
+ * hands the socket to the transport through {@link ConnectionCapture}.
  */
 final class SmarthostSocketFactory extends SSLSocketFactory {
   private final SSLSocketFactory delegate;
@@ -27,7 +27,9 @@ final class SmarthostSocketFactory extends SSLSocketFactory {
   public Socket createSocket(Socket plain, String host, int port, boolean autoClose)
       throws IOException {
     plain.setTcpNoDelay(true);
-    return configure(delegate.createSocket(plain, host, port, autoClose));
+    SSLSocket tls = configure(delegate.createSocket(plain, host, port, autoClose));
+    ConnectionCapture.tlsStarted(plain, tls);
+    return tls;
   }
 
   @Override
@@ -62,10 +64,9 @@ final class SmarthostSocketFactory extends SSLSocketFactory {
     return delegate.getSupportedCipherSuites();
   }
 
-  private Socket configure(Socket socket) {
+  private SSLSocket configure(Socket socket) {
     SSLSocket ssl = (SSLSocket) socket;
     ssl.setEnabledProtocols(protocols);
-    TlsCapture.record(ssl);
     return ssl;
   }
 

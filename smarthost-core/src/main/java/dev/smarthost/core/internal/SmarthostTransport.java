@@ -5,22 +5,20 @@ import jakarta.mail.Session;
 import jakarta.mail.URLName;
 import java.util.Optional;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.SSLSocket;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Angus' SMTP transport with the two checks and the bookkeeping it lacks: with credentials it
- * insists that {@code AUTH} really happened, and it keeps the server greeting and the TLS session
- * for diagnostics. Registered as the session's {@code smtp} provider; used for plain, STARTTLS and
- * implicit TLS ({@code mail.smtp.ssl.enable}) alike.
+ * Angus' SMTP transport with the check and the bookkeeping it lacks: with credentials it insists
+ * that {@code AUTH} really happened, and it keeps a {@link ConnectionTrace} (greeting, EHLO reply,
+ * TLS session, timings) for diagnostics. Registered as the session's {@code smtp} provider; used
+ * for plain, STARTTLS and implicit TLS ({@code mail.smtp.ssl.enable}) alike.
  */
 public class SmarthostTransport extends SMTPTransport {
   private static final int AUTH_SUCCEEDED = 235;
 
-  private @Nullable String greeting;
-  private @Nullable SSLSession tlsSession;
-  private boolean authenticated;
+  private volatile ConnectionTrace trace = new ConnectionTrace();
+  private @Nullable ConnectionCapture capture;
 
   public SmarthostTransport(Session session, URLName urlname) {
     super(session, urlname, "smtp", false);
@@ -30,22 +28,22 @@ public class SmarthostTransport extends SMTPTransport {
   protected synchronized boolean protocolConnect(
       String host, int port, @Nullable String user, @Nullable String password)
       throws MessagingException {
-    greeting = null;
-    tlsSession = null;
-    authenticated = false;
-    TlsCapture capture = TlsCapture.start();
+    ConnectionTrace t = new ConnectionTrace();
+    trace = t;
+    capture = ConnectionCapture.start();
     boolean connected;
-    SSLSocket tls;
     try {
       connected = super.protocolConnect(host, port, user, password);
     } finally {
-      tls = capture.finish();
+      absorbCapture();
+      capture.finish();
+      capture = null;
     }
     if (!connected) {
       return false;
     }
-    if (tls != null) {
-      tlsSession = tls.getSession();
+    if (t.tlsSession == null && t.tlsStartNanos != 0 && lastTls != null) {
+      t.tlsSession = lastTls.getSession();
     }
     if (user != null && password != null) {
       if (getLastReturnCode() != AUTH_SUCCEEDED) {
@@ -57,41 +55,103 @@ public class SmarthostTransport extends SMTPTransport {
         throw new AuthNotOfferedException(
             (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port);
       }
-      authenticated = true;
+      t.authenticated = true;
     }
+    t.endNanos = System.nanoTime();
     return true;
+  }
+
+  private javax.net.ssl.@Nullable SSLSocket lastTls;
+
+  /** Copies what the socket factories recorded so far into the trace. */
+  private void absorbCapture() {
+    ConnectionCapture c = capture;
+    if (c == null) {
+      return;
+    }
+    ConnectionTrace t = trace;
+    if (t.connectedNanos == 0 && c.connectedNanos != 0) {
+      t.connectedNanos = c.connectedNanos;
+      t.socket = c.plain;
+    }
+    if (c.tlsStartNanos != 0 && t.tlsStartNanos != c.tlsStartNanos) {
+      t.tlsStartNanos = c.tlsStartNanos;
+      lastTls = c.tls;
+    }
+  }
+
+  @Override
+  protected int readServerResponse() throws MessagingException {
+    ConnectionTrace t = trace;
+    if (t.greetingStartNanos == 0 && capture != null) {
+      absorbCapture();
+      t.greetingStartNanos = System.nanoTime();
+      if (t.tlsStartNanos != 0 && t.tlsEndNanos == 0) {
+        t.tlsEndNanos =
+            t.greetingStartNanos; // implicit TLS: the handshake came before the greeting
+      }
+      int code = super.readServerResponse();
+      t.greetingNanos = System.nanoTime();
+      t.greeting = getLastServerResponse();
+      return code;
+    }
+    return super.readServerResponse();
   }
 
   @Override
   protected boolean ehlo(String domain) throws MessagingException {
-    keepGreeting();
-    return super.ehlo(domain);
+    ConnectionTrace t = trace;
+    absorbCapture();
+    long start = System.nanoTime();
+    if (t.tlsStartNanos != 0 && t.tlsEndNanos == 0) {
+      t.tlsEndNanos = start; // STARTTLS: the handshake came before this second EHLO
+      if (lastTls != null) {
+        t.tlsSession = lastTls.getSession();
+      }
+    }
+    try {
+      boolean ok = super.ehlo(domain);
+      if (ok) {
+        t.ehloReply = getLastServerResponse();
+      }
+      return ok;
+    } finally {
+      long end = System.nanoTime();
+      t.ehloNanos += end - start;
+      t.lastEhloEndNanos = end;
+    }
   }
 
   @Override
   protected void helo(String domain) throws MessagingException {
-    keepGreeting();
-    super.helo(domain);
-  }
-
-  private void keepGreeting() {
-    if (greeting == null) {
-      greeting = getLastServerResponse();
+    ConnectionTrace t = trace;
+    long start = System.nanoTime();
+    try {
+      super.helo(domain);
+    } finally {
+      long end = System.nanoTime();
+      t.ehloNanos += end - start;
+      t.lastEhloEndNanos = end;
     }
   }
 
-  /** The server's 220 greeting of the current connection. */
-  public synchronized Optional<String> greeting() {
-    return Optional.ofNullable(greeting);
+  /** The trace of the current (or last) connection attempt. */
+  public ConnectionTrace trace() {
+    return trace;
+  }
+
+  /** The server's greeting on the current connection. */
+  public Optional<String> greeting() {
+    return trace.greeting();
   }
 
   /** The TLS session of the current connection, if it is encrypted. */
-  public synchronized Optional<SSLSession> tlsSession() {
-    return Optional.ofNullable(tlsSession);
+  public Optional<SSLSession> tlsSession() {
+    return trace.tlsSession();
   }
 
   /** Whether the current connection authenticated with the configured credentials. */
-  public synchronized boolean authenticated() {
-    return authenticated;
+  public boolean authenticated() {
+    return trace.authenticated();
   }
 }

@@ -1,0 +1,336 @@
+package dev.smarthost.core;
+
+import dev.smarthost.Encryption;
+import dev.smarthost.FailureKind;
+import dev.smarthost.SmarthostSettings;
+import dev.smarthost.core.internal.Classification;
+import dev.smarthost.core.internal.ConnectionTrace;
+import dev.smarthost.core.internal.FailureClassifier;
+import dev.smarthost.core.internal.Hints;
+import dev.smarthost.core.internal.SmarthostTransport;
+import dev.smarthost.core.internal.TlsProbe;
+import jakarta.mail.Address;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Checks settings the way the settings page does after saving: connect, greeting, TLS, EHLO, AUTH,
+ * and optionally one real {@link TestMessage}, because connect and login can pass while relaying
+ * fails. It uses the same transport as sending ({@link SmarthostSessionFactory}, Angus underneath)
+ * and classifies what went wrong into one {@link ValidationFailure} with a hint.
+ *
+ * <p>Never throws for network or server problems, and returns within its {@linkplain #deadline()
+ * deadline} (default 30 s) whatever the server does. Thread-safe.
+ *
+ * <pre>{@code
+ * ValidationResult r = SmtpConnectionValidator.create(SmtpOptions.defaults()).validate(settings);
+ * if (!r.ok()) System.out.println(r.failure().get().hint());
+ * }</pre>
+ */
+public final class SmtpConnectionValidator {
+  /** The default total time one check may take: 30 s. */
+  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
+
+  private static final ExecutorService WORKERS = workers();
+
+  private final SmtpOptions options;
+  private final Duration deadline;
+
+  private SmtpConnectionValidator(SmtpOptions options, Duration deadline) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.deadline = deadline;
+  }
+
+  /**
+   * Creates a validator with the default deadline.
+   *
+   * @param options timeouts, trust and EHLO name, as for sending
+   * @return the validator
+   */
+  public static SmtpConnectionValidator create(SmtpOptions options) {
+    return new SmtpConnectionValidator(options, DEFAULT_DEADLINE);
+  }
+
+  /**
+   * Returns a copy with another total deadline.
+   *
+   * @param deadline the longest a check may take; at least 1 ms
+   * @return the new validator
+   * @throws IllegalArgumentException if the deadline is shorter than 1 ms
+   */
+  public SmtpConnectionValidator withDeadline(Duration deadline) {
+    if (deadline.toMillis() < 1) {
+      throw new IllegalArgumentException("deadline: must be at least 1 ms, but was " + deadline);
+    }
+    return new SmtpConnectionValidator(options, deadline);
+  }
+
+  /**
+   * Returns the total time one check may take.
+   *
+   * @return the deadline
+   */
+  public Duration deadline() {
+    return deadline;
+  }
+
+  /**
+   * Connects, greets, starts TLS and authenticates as configured, then disconnects.
+   *
+   * @param settings what to check
+   * @return the result; never null
+   */
+  public ValidationResult validate(SmarthostSettings settings) {
+    return run(settings, null);
+  }
+
+  /**
+   * Like {@link #validate(SmarthostSettings)}, then sends one real message.
+   *
+   * @param settings what to check
+   * @param message sender and recipient of the test message
+   * @return the result; never null
+   */
+  public ValidationResult validate(SmarthostSettings settings, TestMessage message) {
+    return run(settings, Objects.requireNonNull(message, "message"));
+  }
+
+  private ValidationResult run(SmarthostSettings settings, @Nullable TestMessage message) {
+    Objects.requireNonNull(settings, "settings");
+    long start = System.nanoTime();
+    Attempt attempt = new Attempt(settings, message, bounded(options));
+    Future<?> future = WORKERS.submit(attempt::run);
+    Classification deadlineFailure = null;
+    try {
+      future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      attempt.abort();
+      deadlineFailure = attempt.deadlineExceeded(deadline);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      attempt.abort();
+      deadlineFailure = attempt.deadlineExceeded(Duration.ofNanos(System.nanoTime() - start));
+    } catch (ExecutionException e) {
+      deadlineFailure = FailureClassifier.classify(e.getCause(), attempt.trace());
+    }
+    Classification failure = deadlineFailure != null ? deadlineFailure : attempt.failure;
+    if (failure != null
+        && failure.kind == FailureKind.NO_GREETING
+        && settings.encryption() != Encryption.TLS) {
+      Duration left = deadline.minusNanos(System.nanoTime() - start);
+      if (!left.isNegative()
+          && !left.isZero()
+          && TlsProbe.speaksTls(
+              settings.host(), settings.port(), min(left, options.connectTimeout()))) {
+        failure = failure.withKind(FailureKind.SERVER_EXPECTS_TLS);
+      }
+    }
+    return attempt.result(failure, Duration.ofNanos(System.nanoTime() - start), options);
+  }
+
+  private SmtpOptions bounded(SmtpOptions o) {
+    return o.toBuilder()
+        .connectTimeout(min(o.connectTimeout(), deadline))
+        .readTimeout(min(o.readTimeout(), deadline))
+        .writeTimeout(min(o.writeTimeout(), deadline))
+        .build();
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static ExecutorService workers() {
+    AtomicInteger count = new AtomicInteger();
+    return Executors.newCachedThreadPool(
+        r -> {
+          Thread t = new Thread(r, "smarthost-validator-" + count.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  @Override
+  public String toString() {
+    return "SmtpConnectionValidator{deadline=" + deadline + ", " + options + "}";
+  }
+
+  /** One check, run on a worker thread so that the caller can give up at the deadline. */
+  private static final class Attempt {
+    private final SmarthostSettings settings;
+    private final @Nullable TestMessage message;
+    private final SmtpOptions options;
+    private volatile @Nullable SmarthostTransport transport;
+    private volatile @Nullable Classification failure;
+    private volatile long resolveNanos;
+    private volatile long sendStartNanos;
+    private volatile long sendNanos;
+    private volatile boolean sent;
+
+    Attempt(SmarthostSettings settings, @Nullable TestMessage message, SmtpOptions options) {
+      this.settings = settings;
+      this.message = message;
+      this.options = options;
+    }
+
+    void run() {
+      long start = System.nanoTime();
+      try {
+        InetAddress.getAllByName(settings.host());
+      } catch (UnknownHostException e) {
+        failure = FailureClassifier.classify(e, null);
+        return;
+      } finally {
+        resolveNanos = System.nanoTime() - start;
+      }
+      Session session = new SmarthostSessionFactory(options).session(settings);
+      SmarthostTransport t;
+      try {
+        t = (SmarthostTransport) session.getTransport("smtp");
+      } catch (MessagingException e) {
+        failure = FailureClassifier.classify(e, null);
+        return;
+      }
+      transport = t;
+      try {
+        t.connect();
+        if (message == null) {
+          probeMailFrom(t);
+        } else {
+          send(session, t, message);
+        }
+      } catch (MessagingException | RuntimeException e) {
+        failure = FailureClassifier.classify(e, t.trace());
+      } finally {
+        try {
+          t.close();
+        } catch (MessagingException ignored) {
+          // QUIT failed after the verdict; nothing to add
+        }
+      }
+    }
+
+    /** Without a test message, MAIL FROM:&lt;&gt; tells whether the server demands AUTH (530). */
+    private void probeMailFrom(SmarthostTransport t) throws MessagingException {
+      int code = t.simpleCommand("MAIL FROM:<>");
+      if (code == 530) {
+        String reply = t.getLastServerResponse().strip();
+        failure =
+            new Classification(
+                FailureKind.AUTHENTICATION_REQUIRED, code, reply, "MAIL FROM:<> -> " + reply);
+        return;
+      }
+      t.simpleCommand("RSET");
+    }
+
+    private void send(Session session, SmarthostTransport t, TestMessage m)
+        throws MessagingException {
+      sendStartNanos = System.nanoTime();
+      MimeMessage mail = new MimeMessage(session);
+      mail.setFrom(m.from());
+      mail.setRecipient(Message.RecipientType.TO, m.to());
+      mail.setSubject("smarthost connection check", "UTF-8");
+      mail.setText(
+          "This message was sent to check the smarthost settings ("
+              + settings.authority()
+              + ") at "
+              + Instant.now()
+              + ".\n",
+          "UTF-8");
+      t.sendMessage(mail, new Address[] {m.to()});
+      sendNanos = System.nanoTime() - sendStartNanos;
+      sent = true;
+    }
+
+    @Nullable ConnectionTrace trace() {
+      SmarthostTransport t = transport;
+      return t == null ? null : t.trace();
+    }
+
+    void abort() {
+      ConnectionTrace trace = trace();
+      if (trace != null) {
+        trace.abort();
+      }
+    }
+
+    Classification deadlineExceeded(Duration after) {
+      ConnectionTrace trace = trace();
+      String detail = "total deadline of " + after.toMillis() + " ms exceeded";
+      FailureKind kind;
+      if (trace == null || !trace.connected()) {
+        kind = resolveNanos == 0 ? FailureKind.UNKNOWN_HOST : FailureKind.CONNECT_TIMEOUT;
+      } else if (!trace.greeted()) {
+        kind = FailureKind.NO_GREETING;
+      } else {
+        kind = FailureKind.READ_TIMEOUT;
+      }
+      return new Classification(kind, 0, null, detail);
+    }
+
+    ValidationResult result(
+        @Nullable Classification failure, Duration total, SmtpOptions original) {
+      ConnectionTrace trace = trace();
+      Map<ValidationPhase, Duration> phases = new EnumMap<>(ValidationPhase.class);
+      if (resolveNanos > 0) {
+        phases.put(ValidationPhase.RESOLVE, Duration.ofNanos(resolveNanos));
+      }
+      String greeting = null;
+      List<String> extensions = List.of();
+      TlsDetails tls = null;
+      if (trace != null) {
+        trace.connect().ifPresent(d -> phases.put(ValidationPhase.CONNECT, d));
+        trace.tls().ifPresent(d -> phases.put(ValidationPhase.TLS, d));
+        trace.greetingTime().ifPresent(d -> phases.put(ValidationPhase.GREETING, d));
+        trace.ehlo().ifPresent(d -> phases.put(ValidationPhase.EHLO, d));
+        trace.auth().ifPresent(d -> phases.put(ValidationPhase.AUTH, d));
+        greeting = trace.greeting().map(String::strip).orElse(null);
+        extensions = trace.ehloExtensions();
+        tls = trace.tlsSession().map(TlsDetails::of).orElse(null);
+      }
+      if (sendNanos > 0) {
+        phases.put(ValidationPhase.SEND, Duration.ofNanos(sendNanos));
+      }
+      ValidationFailure vf = null;
+      if (failure != null) {
+        String hint =
+            Hints.hint(failure.kind, settings, original.connectTimeout(), phaseName(trace));
+        vf =
+            new ValidationFailure(
+                failure.kind, failure.replyCode, failure.reply, hint, failure.detail);
+      }
+      return new ValidationResult(settings, vf, phases, total, greeting, extensions, tls, sent);
+    }
+
+    private String phaseName(@Nullable ConnectionTrace trace) {
+      if (sendStartNanos != 0) {
+        return "sending the test message";
+      }
+      if (trace == null || !trace.greeted()) {
+        return "the greeting";
+      }
+      if (settings.hasCredentials() && !trace.authenticated()) {
+        return "EHLO, STARTTLS or authentication";
+      }
+      return "the SMTP conversation";
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package dev.smarthost.core;
+
+import dev.smarthost.SmarthostSettings;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The outcome of one {@link SmtpConnectionValidator} check: passed or one classified {@link
+ * ValidationFailure}, how long each phase took, and what the server showed of itself. Contains no
+ * credentials.
+ */
+public final class ValidationResult {
+  private final SmarthostSettings settings;
+  private final @Nullable ValidationFailure failure;
+  private final Map<ValidationPhase, Duration> phases;
+  private final Duration total;
+  private final @Nullable String greeting;
+  private final List<String> ehloExtensions;
+  private final List<String> authMechanisms;
+  private final @Nullable TlsDetails tls;
+  private final boolean testMessageSent;
+
+  ValidationResult(
+      SmarthostSettings settings,
+      @Nullable ValidationFailure failure,
+      Map<ValidationPhase, Duration> phases,
+      Duration total,
+      @Nullable String greeting,
+      List<String> ehloExtensions,
+      @Nullable TlsDetails tls,
+      boolean testMessageSent) {
+    this.settings = settings;
+    this.failure = failure;
+    EnumMap<ValidationPhase, Duration> copy = new EnumMap<>(ValidationPhase.class);
+    copy.putAll(phases);
+    this.phases = Collections.unmodifiableMap(copy);
+    this.total = total;
+    this.greeting = greeting;
+    this.ehloExtensions = List.copyOf(ehloExtensions);
+    this.authMechanisms = authMechanisms(ehloExtensions);
+    this.tls = tls;
+    this.testMessageSent = testMessageSent;
+  }
+
+  /**
+   * Returns whether the check passed.
+   *
+   * @return true if there is no {@link #failure()}
+   */
+  public boolean ok() {
+    return failure == null;
+  }
+
+  /**
+   * Returns why the check failed.
+   *
+   * @return the failure, or empty if it passed
+   */
+  public Optional<ValidationFailure> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  /**
+   * Returns the settings that were checked ({@code toString()} masks the password).
+   *
+   * @return the settings
+   */
+  public SmarthostSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Returns how long each phase that ran took, in phase order.
+   *
+   * @return an unmodifiable map, missing the phases that did not run
+   */
+  public Map<ValidationPhase, Duration> phases() {
+    return phases;
+  }
+
+  /**
+   * Returns how long the whole check took.
+   *
+   * @return the elapsed time, never much more than the validator's deadline
+   */
+  public Duration total() {
+    return total;
+  }
+
+  /**
+   * Returns the server's greeting.
+   *
+   * @return for example {@code 220 mail.example.org ESMTP Postfix}, or empty if none arrived
+   */
+  public Optional<String> greeting() {
+    return Optional.ofNullable(greeting);
+  }
+
+  /**
+   * Returns the extensions of the last EHLO reply (after STARTTLS, if any).
+   *
+   * @return lines such as {@code SIZE 10240000}, {@code AUTH PLAIN LOGIN}
+   */
+  public List<String> ehloExtensions() {
+    return ehloExtensions;
+  }
+
+  /**
+   * Returns the AUTH mechanisms the server offered on the last EHLO.
+   *
+   * @return for example {@code [PLAIN, LOGIN]}; empty if it offered none
+   */
+  public List<String> authMechanisms() {
+    return authMechanisms;
+  }
+
+  /**
+   * Returns the TLS session, if the connection was encrypted.
+   *
+   * @return protocol, cipher suite and the server's certificate
+   */
+  public Optional<TlsDetails> tls() {
+    return Optional.ofNullable(tls);
+  }
+
+  /**
+   * Returns whether a test message was sent and accepted.
+   *
+   * @return true if the check included a {@link TestMessage} and the server accepted it
+   */
+  public boolean testMessageSent() {
+    return testMessageSent;
+  }
+
+  @Override
+  public String toString() {
+    return "ValidationResult{"
+        + (ok() ? "ok" : String.valueOf(failure))
+        + ", "
+        + settings.authority()
+        + ", total="
+        + total.toMillis()
+        + "ms}";
+  }
+
+  private static List<String> authMechanisms(List<String> extensions) {
+    for (String line : extensions) {
+      String upper = line.toUpperCase(java.util.Locale.ROOT);
+      if (upper.startsWith("AUTH ") || upper.startsWith("AUTH=")) {
+        return List.of(line.substring(5).trim().split("\\s+"));
+      }
+    }
+    return List.of();
+  }
+}

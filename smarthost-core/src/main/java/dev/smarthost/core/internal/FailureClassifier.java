@@ -1,0 +1,255 @@
+package dev.smarthost.core.internal;
+
+import dev.smarthost.FailureKind;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns what Angus throws into a {@link FailureKind}, from the exception chains measured against a
+ * real Postfix (DESIGN.md): walks {@code getCause()} and {@code
+ * MessagingException.getNextException()}. Shared by the validator and the mailer.
+ */
+public final class FailureClassifier {
+  private FailureClassifier() {}
+
+  /**
+   * Classifies a failure.
+   *
+   * @param error what Angus threw
+   * @param trace how far the connection got, if known
+   */
+  public static Classification classify(Throwable error, @Nullable ConnectionTrace trace) {
+    List<Throwable> chain = chain(error);
+    String detail = detail(chain);
+
+    for (Throwable t : chain) {
+      if (t instanceof AuthNotOfferedException) {
+        return new Classification(FailureKind.AUTH_NOT_OFFERED, 0, null, detail);
+      }
+    }
+    if (has(chain, UnknownHostException.class)) {
+      return new Classification(FailureKind.UNKNOWN_HOST, 0, null, detail);
+    }
+    if (has(chain, ConnectException.class) || has(chain, NoRouteToHostException.class)) {
+      return new Classification(
+          message(chain).contains("timed out")
+              ? FailureKind.CONNECT_TIMEOUT
+              : FailureKind.CONNECTION_REFUSED,
+          0,
+          null,
+          detail);
+    }
+    Classification tls = tls(chain, detail);
+    if (tls != null) {
+      return tls;
+    }
+    // Angus wraps the specific failure (sender, recipient) in a general one: most specific first.
+    for (Class<? extends Throwable> type :
+        List.of(
+            SMTPSenderFailedException.class, SMTPAddressFailedException.class, Throwable.class)) {
+      for (Throwable t : chain) {
+        Classification reply = type.isInstance(t) ? reply(t, detail) : null;
+        if (reply != null) {
+          return reply;
+        }
+      }
+    }
+    SocketTimeoutException timeout = first(chain, SocketTimeoutException.class);
+    if (timeout != null) {
+      if (String.valueOf(timeout.getMessage()).toLowerCase(Locale.ROOT).contains("connect")
+          || (trace != null && !trace.connected())) {
+        return new Classification(FailureKind.CONNECT_TIMEOUT, 0, null, detail);
+      }
+      if (trace != null && !trace.greeted()) {
+        return new Classification(FailureKind.NO_GREETING, 0, null, detail);
+      }
+      return new Classification(FailureKind.READ_TIMEOUT, 0, null, detail);
+    }
+    String text = message(chain);
+    if (text.contains("STARTTLS is required but host does not support STARTTLS")) {
+      return new Classification(FailureKind.STARTTLS_NOT_OFFERED, 0, null, detail);
+    }
+    if (text.contains("No authentication mechanisms supported by both server and client")) {
+      return new Classification(FailureKind.AUTH_NOT_OFFERED, 0, null, detail);
+    }
+    return new Classification(FailureKind.PROTOCOL_ERROR, 0, null, detail);
+  }
+
+  private static @Nullable Classification tls(List<Throwable> chain, String detail) {
+    if (has(chain, CertificateExpiredException.class)
+        || has(chain, CertificateNotYetValidException.class)) {
+      return new Classification(FailureKind.CERTIFICATE_EXPIRED, 0, null, detail);
+    }
+    String text = message(chain);
+    if (text.contains("No subject alternative") || text.contains("No name matching")) {
+      return new Classification(FailureKind.CERTIFICATE_NAME_MISMATCH, 0, null, detail);
+    }
+    if (has(chain, CertPathBuilderException.class)
+        || text.contains("unable to find valid certification path")
+        || text.contains("PKIX path")) {
+      return new Classification(FailureKind.CERTIFICATE_UNTRUSTED, 0, null, detail);
+    }
+    if (text.contains("Unsupported or unrecognized SSL message")) {
+      return new Classification(FailureKind.SERVER_DOES_NOT_SPEAK_TLS, 0, null, detail);
+    }
+    if (has(chain, SSLHandshakeException.class)
+        || (has(chain, SSLException.class) && !has(chain, SocketTimeoutException.class))) {
+      return new Classification(FailureKind.TLS_HANDSHAKE_FAILED, 0, null, detail);
+    }
+    return null;
+  }
+
+  /** A failure that is an SMTP reply: classify by where it came and its code. */
+  private static @Nullable Classification reply(Throwable t, String detail) {
+    if (t instanceof AuthenticationFailedException) {
+      if (t.getCause() instanceof SocketTimeoutException) {
+        return new Classification(FailureKind.READ_TIMEOUT, 0, null, detail); // a slow AUTH reply
+      }
+      String reply = trimmed(t.getMessage());
+      int code = code(reply);
+      if (code == 0) {
+        return null; // not a reply: look further down the chain
+      }
+      return new Classification(
+          temporary(code) ? FailureKind.SERVER_UNAVAILABLE : FailureKind.AUTHENTICATION_FAILED,
+          code,
+          reply,
+          detail);
+    }
+    if (t instanceof SMTPSenderFailedException) {
+      SMTPSenderFailedException e = (SMTPSenderFailedException) t;
+      return byCode(
+          e.getReturnCode(), FailureKind.SENDER_REJECTED, trimmed(e.getMessage()), detail);
+    }
+    if (t instanceof SMTPAddressFailedException) {
+      SMTPAddressFailedException e = (SMTPAddressFailedException) t;
+      return byCode(
+          e.getReturnCode(), FailureKind.RECIPIENT_REJECTED, trimmed(e.getMessage()), detail);
+    }
+    if (t instanceof SMTPSendFailedException) {
+      SMTPSendFailedException e = (SMTPSendFailedException) t;
+      return byCode(
+          e.getReturnCode(), FailureKind.MESSAGE_REJECTED, trimmed(e.getMessage()), detail);
+    }
+    String message = String.valueOf(t.getMessage());
+    int greeting = message.indexOf("Got bad greeting from SMTP host");
+    if (greeting >= 0) {
+      int at = message.indexOf("response: ");
+      String reply = at >= 0 ? trimmed(message.substring(at + 10)) : null;
+      int code = code(reply);
+      return new Classification(
+          code >= 400 ? FailureKind.SERVER_UNAVAILABLE : FailureKind.PROTOCOL_ERROR,
+          code,
+          reply,
+          detail);
+    }
+    return null;
+  }
+
+  private static Classification byCode(
+      int code, FailureKind permanent, @Nullable String reply, String detail) {
+    if (code == 530) {
+      return new Classification(FailureKind.AUTHENTICATION_REQUIRED, code, reply, detail);
+    }
+    if (code == 421 || temporary(code)) {
+      return new Classification(FailureKind.SERVER_UNAVAILABLE, code, reply, detail);
+    }
+    if (code < 0) {
+      return new Classification(FailureKind.PROTOCOL_ERROR, code, reply, detail);
+    }
+    return new Classification(permanent, code, reply, detail);
+  }
+
+  private static boolean temporary(int code) {
+    return code >= 400 && code < 500;
+  }
+
+  /** The reply code at the start of a reply, or 0. */
+  static int code(@Nullable String reply) {
+    if (reply == null || reply.length() < 3) {
+      return 0;
+    }
+    for (int i = 0; i < 3; i++) {
+      if (!Character.isDigit(reply.charAt(i))) {
+        return 0;
+      }
+    }
+    return Integer.parseInt(reply.substring(0, 3));
+  }
+
+  private static @Nullable String trimmed(@Nullable String s) {
+    return s == null ? null : s.strip().replace("\r", "").replace('\n', ' ');
+  }
+
+  static List<Throwable> chain(Throwable error) {
+    List<Throwable> chain = new ArrayList<>();
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    collect(error, chain, seen);
+    return chain;
+  }
+
+  private static void collect(@Nullable Throwable t, List<Throwable> chain, Set<Throwable> seen) {
+    while (t != null && seen.add(t)) {
+      chain.add(t);
+      if (t instanceof MessagingException) {
+        collect(((MessagingException) t).getNextException(), chain, seen);
+      }
+      t = t.getCause();
+    }
+  }
+
+  private static boolean has(List<Throwable> chain, Class<? extends Throwable> type) {
+    return first(chain, type) != null;
+  }
+
+  private static <T extends Throwable> @Nullable T first(List<Throwable> chain, Class<T> type) {
+    for (Throwable t : chain) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
+  }
+
+  private static String message(List<Throwable> chain) {
+    StringBuilder b = new StringBuilder();
+    for (Throwable t : chain) {
+      b.append(t.getMessage()).append(" | ");
+    }
+    return b.toString();
+  }
+
+  /** The chain as "Type: message" parts; Angus never puts credentials in these messages. */
+  private static String detail(List<Throwable> chain) {
+    StringBuilder b = new StringBuilder();
+    for (Throwable t : chain) {
+      if (b.length() > 0) {
+        b.append(" <- ");
+      }
+      b.append(t.getClass().getSimpleName());
+      if (t.getMessage() != null) {
+        b.append(": ").append(t.getMessage().strip().replace("\r", "").replace('\n', ' '));
+      }
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,86 @@
+package dev.smarthost.core.internal;
+
+import dev.smarthost.Encryption;
+import dev.smarthost.FailureKind;
+import dev.smarthost.SmarthostSettings;
+import java.time.Duration;
+
+/** One sentence per failure kind that an administrator can act on. Never mentions credentials. */
+public final class Hints {
+  private Hints() {}
+
+  public static String hint(
+      FailureKind kind, SmarthostSettings settings, Duration connectTimeout, String phase) {
+    String host = settings.host();
+    int port = settings.port();
+    switch (kind) {
+      case UNKNOWN_HOST:
+        return "The host name "
+            + host
+            + " does not resolve: check the spelling, or use the server's IP address.";
+      case CONNECTION_REFUSED:
+        return "Nothing listens on "
+            + settings.authority()
+            + ": check the port (587 for STARTTLS, 465 for TLS, 25 for relay) and that the server runs.";
+      case CONNECT_TIMEOUT:
+        return settings.authority()
+            + " did not accept a connection within "
+            + connectTimeout.toSeconds()
+            + " s: a firewall may drop the traffic, or the address is wrong.";
+      case NO_GREETING:
+        return "The server accepted the connection but sent no greeting: check the port and the encryption.";
+      case SERVER_EXPECTS_TLS:
+        return "Port " + port + " expects implicit TLS: choose encryption TLS.";
+      case SERVER_DOES_NOT_SPEAK_TLS:
+        return "Port "
+            + port
+            + " answers in clear text, not implicit TLS: choose encryption STARTTLS"
+            + (port == 25 ? " or none." : ".");
+      case TLS_HANDSHAKE_FAILED:
+        return "The TLS handshake failed: the server may only support protocols or ciphers this client"
+            + " does not allow (see the detail).";
+      case CERTIFICATE_UNTRUSTED:
+        return "The server's certificate is not signed by a trusted authority: install a publicly trusted"
+            + " certificate, add its CA to the trust store, or switch off \"verify TLS certificate\".";
+      case CERTIFICATE_EXPIRED:
+        return "The server's certificate has expired (or is not valid yet): renew it on the server.";
+      case CERTIFICATE_NAME_MISMATCH:
+        return "The server's certificate is not issued for "
+            + host
+            + ": use the host name the certificate names, or switch off \"verify TLS certificate\".";
+      case STARTTLS_NOT_OFFERED:
+        return "The server does not offer STARTTLS: choose encryption TLS if port "
+            + port
+            + " is an SMTPS port, or none only on a trusted network.";
+      case AUTH_NOT_OFFERED:
+        return settings.encryption() == Encryption.NONE
+            ? "The server offers no authentication on this connection: remove the username and password,"
+                + " or use the submission port 587 with STARTTLS."
+            : "The server offers no authentication here: remove the username and password, or use the"
+                + " server's submission port.";
+      case AUTHENTICATION_FAILED:
+        return "The server rejected the username or password: check both (passwords are case-sensitive).";
+      case AUTHENTICATION_REQUIRED:
+        return "The server requires authentication: enter a username and password.";
+      case SENDER_REJECTED:
+        return "The server refused the sender address: use an address this account may send as.";
+      case RECIPIENT_REJECTED:
+        return "The server refused the recipient (often \"relay access denied\"): authenticate, or allow"
+            + " this host to relay.";
+      case MESSAGE_REJECTED:
+        return "The server refused the message after receiving it: check its size limit and content filters.";
+      case SERVER_UNAVAILABLE:
+        return "The server is temporarily unavailable: try again later.";
+      case READ_TIMEOUT:
+        return "The server stopped answering during "
+            + phase
+            + ": it may be overloaded, or a firewall"
+            + " interferes.";
+      case PROTOCOL_ERROR:
+      default:
+        return "The server closed the connection or answered unexpectedly: check that "
+            + settings.authority()
+            + " is an SMTP server.";
+    }
+  }
+}
