@@ -1,0 +1,252 @@
+package dev.smarthost.cli;
+
+import dev.smarthost.Encryption;
+import dev.smarthost.SmarthostConfigurationException;
+import dev.smarthost.SmarthostSettings;
+import dev.smarthost.cli.SmarthostCli.UsageException;
+import dev.smarthost.core.EnvFileSmarthostResolver;
+import dev.smarthost.core.SmtpOptions;
+import dev.smarthost.core.TestMessage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Option;
+
+/**
+ * The options that say which smarthost to check and how; shared by {@code check} and {@code
+ * send-test}.
+ */
+final class ConnectionOptions {
+  @Option(
+      names = "--env-file",
+      paramLabel = "FILE",
+      description = "Read the cluster's smarthost.env file.")
+  @Nullable Path envFile;
+
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description = "SMTP server host (instead of --env-file).")
+  @Nullable String host;
+
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "Port (default: 25, 587 or 465 by encryption).")
+  @Nullable Integer port;
+
+  @Option(
+      names = "--encryption",
+      paramLabel = "MODE",
+      description = "none, starttls (default) or tls.")
+  @Nullable String encryption;
+
+  @Option(
+      names = "--no-verify-tls",
+      description = "Do not verify the certificate (still encrypted).")
+  boolean noVerifyTls;
+
+  @Option(names = "--username", paramLabel = "USER", description = "User name for AUTH.")
+  @Nullable String username;
+
+  @Option(
+      names = "--password-file",
+      paramLabel = "FILE",
+      description = "Read the password from the first line of FILE.")
+  @Nullable Path passwordFile;
+
+  @Option(
+      names = "--password-env",
+      paramLabel = "VAR",
+      description = "Read the password from environment variable VAR.")
+  @Nullable String passwordEnv;
+
+  @Option(names = "--password", hidden = true, paramLabel = "PASSWORD")
+  @Nullable String forbiddenPassword;
+
+  @Option(
+      names = "--trust-store",
+      paramLabel = "FILE",
+      description = "Trust the certificates in this key store (PKCS12 or JKS).")
+  @Nullable Path trustStore;
+
+  @Option(
+      names = "--trust-store-password",
+      paramLabel = "PASSWORD",
+      description = "Password of the trust store, if it has one.")
+  @Nullable String trustStorePassword;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      description = "Total deadline, e.g. 30s, 500ms, 2m (default 30s).")
+  String timeout = "30s";
+
+  @Option(names = "--from", paramLabel = "ADDRESS", description = "Sender of a test message.")
+  @Nullable String from;
+
+  @Option(names = "--to", paramLabel = "ADDRESS", description = "Recipient of a test message.")
+  @Nullable String to;
+
+  @Option(names = "--json", description = "Print one JSON object instead of text.")
+  boolean json;
+
+  SmarthostSettings settings() {
+    if (forbiddenPassword != null) {
+      throw new UsageException(
+          "--password: never pass a password as an argument (other users see it in ps);"
+              + " use --password-file or --password-env");
+    }
+    if ((envFile == null) == (host == null)) {
+      throw new UsageException("give either --env-file or --host");
+    }
+    if (envFile != null) {
+      if (port != null
+          || encryption != null
+          || username != null
+          || noVerifyTls
+          || passwordFile != null
+          || passwordEnv != null) {
+        throw new UsageException(
+            "--env-file: holds the whole configuration; drop --port, --encryption, --username, --no-verify-tls and the password options");
+      }
+      return EnvFileSmarthostResolver.of(envFile)
+          .resolve()
+          .orElseThrow(
+              () ->
+                  SmarthostConfigurationException.forKey(
+                      envFile.toString(),
+                      "SMTP_ENABLED",
+                      "e-mail is switched off; nothing to check"));
+    }
+    SmarthostSettings.Builder b = SmarthostSettings.builder();
+    field("--host", () -> b.host(host));
+    if (encryption != null) {
+      field("--encryption", () -> b.encryption(Encryption.fromConfigValue(encryption)));
+    }
+    if (port != null) {
+      field("--port", () -> b.port(port));
+    }
+    b.verifyTls(!noVerifyTls);
+    String password = password();
+    if (username != null || password != null) {
+      if (username == null || password == null) {
+        throw new UsageException(
+            username == null
+                ? "--username: required with --password-file or --password-env"
+                : "--password-file or --password-env: required with --username");
+      }
+      field("--username", () -> b.credentials(username, password));
+    }
+    return b.build();
+  }
+
+  private @Nullable String password() {
+    if (passwordFile != null && passwordEnv != null) {
+      throw new UsageException("--password-file and --password-env: use one");
+    }
+    if (passwordFile != null) {
+      try {
+        String content = new String(Files.readAllBytes(passwordFile), StandardCharsets.UTF_8);
+        int end = content.indexOf('\n');
+        String line = end < 0 ? content : content.substring(0, end);
+        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+      } catch (IOException e) {
+        throw new UsageException(
+            "--password-file: cannot read "
+                + passwordFile
+                + " ("
+                + e.getClass().getSimpleName()
+                + ")");
+      }
+    }
+    if (passwordEnv != null) {
+      String value = System.getenv(passwordEnv);
+      if (value == null) {
+        throw new UsageException("--password-env: " + passwordEnv + " is not set");
+      }
+      return value;
+    }
+    return null;
+  }
+
+  SmtpOptions smtpOptions() {
+    SmtpOptions.Builder b = SmtpOptions.builder();
+    if (trustStore != null) {
+      try {
+        char[] secret = trustStorePassword == null ? null : trustStorePassword.toCharArray();
+        b.trustStore(KeyStore.getInstance(trustStore.toFile(), secret));
+      } catch (IOException | GeneralSecurityException e) {
+        throw new UsageException(
+            "--trust-store: cannot load " + trustStore + " (" + e.getMessage() + ")");
+      }
+    }
+    Duration deadline = deadline();
+    if (deadline.compareTo(SmtpOptions.DEFAULT_READ_TIMEOUT) < 0) {
+      b.readTimeout(deadline).writeTimeout(deadline);
+    }
+    if (deadline.compareTo(SmtpOptions.DEFAULT_CONNECT_TIMEOUT) < 0) {
+      b.connectTimeout(deadline);
+    }
+    return b.build();
+  }
+
+  Duration deadline() {
+    String t = timeout.trim().toLowerCase(Locale.ROOT);
+    try {
+      Duration d;
+      if (t.endsWith("ms")) {
+        d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+      } else if (t.endsWith("s")) {
+        d = Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+      } else if (t.endsWith("m")) {
+        d = Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+      } else {
+        d = Duration.parse(timeout);
+      }
+      if (d.toMillis() < 1) {
+        throw new UsageException("--timeout: must be at least 1ms, but was " + timeout);
+      }
+      return d;
+    } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
+      throw new UsageException(
+          "--timeout: '" + timeout + "' is not a duration such as 30s, 500ms or 2m");
+    }
+  }
+
+  Optional<TestMessage> testMessage(boolean required) {
+    if (from == null && to == null && !required) {
+      return Optional.empty();
+    }
+    if (from == null || to == null) {
+      throw new UsageException(
+          (from == null ? "--from" : "--to")
+              + ": required"
+              + (required ? "" : " with " + (from == null ? "--to" : "--from")));
+    }
+    try {
+      return Optional.of(TestMessage.of(from, to));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--" + e.getMessage());
+    }
+  }
+
+  private static void field(String option, Runnable setter) {
+    try {
+      setter.run();
+    } catch (IllegalArgumentException e) {
+      String message = String.valueOf(e.getMessage());
+      int colon = message.indexOf(": ");
+      throw new UsageException(
+          option + ": " + (colon >= 0 ? message.substring(colon + 2) : message));
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package dev.smarthost.cli;
+
+import dev.smarthost.Encryption;
+import dev.smarthost.SmarthostSettings;
+import dev.smarthost.core.EnvFileSmarthostResolver;
+import dev.smarthost.core.SmtpConnectionValidator;
+import dev.smarthost.core.TestMessage;
+import dev.smarthost.core.ValidationResult;
+import dev.smarthost.testkit.ReceivedMessage;
+import dev.smarthost.testkit.SmarthostServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code smarthost demo}: the whole flow against an embedded smarthost: start it (STARTTLS, AUTH
+ * required, its own CA), write its env file, resolve it, check it with a test message, show what
+ * arrived.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Start an embedded smarthost (STARTTLS + AUTH), write its env file, check it and send a message.")
+final class DemoCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    Path dir = Files.createTempDirectory("smarthost-demo");
+    Path env = dir.resolve("smarthost.env");
+    try (SmarthostServer server =
+        SmarthostServer.builder()
+            .encryption(Encryption.STARTTLS)
+            .requireAuth("demo", "demo-Pässwörd")
+            .start()) {
+      out.println(
+          "Started an embedded smarthost on "
+              + server.host()
+              + ":"
+              + server.port()
+              + " (STARTTLS required, AUTH required, certificate signed by its own CA)");
+      server.writeEnvFile(env);
+      out.println("Wrote " + env + " (the file the cluster gives each application)");
+      SmarthostSettings settings = EnvFileSmarthostResolver.of(env).resolve().orElseThrow();
+      out.println("Resolved " + settings);
+      out.println();
+      ValidationResult result =
+          SmtpConnectionValidator.create(server.smtpOptions())
+              .validate(settings, TestMessage.of("demo@example.org", "admin@example.org"));
+      out.print(Report.text(result));
+      if (result.ok()) {
+        ReceivedMessage got = server.awaitMessages(1, Duration.ofSeconds(5)).get(0);
+        out.println();
+        out.println("The smarthost received: " + got);
+      }
+      out.flush();
+      return result.ok() ? SmarthostCli.OK : SmarthostCli.FAILED;
+    } finally {
+      Files.deleteIfExists(env);
+      Files.deleteIfExists(dir);
+    }
+  }
+}

@@ -1,0 +1,239 @@
+package dev.smarthost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.smarthost.Encryption;
+import dev.smarthost.testkit.Fault;
+import dev.smarthost.testkit.SmarthostServer;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class CliTest {
+  private static final String PASSWORD = "s3cret-Pässwörd";
+
+  @TempDir Path dir;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit =
+        SmarthostCli.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    Run r =
+        new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    assertThat(r.out + r.err).doesNotContain(PASSWORD);
+    return r;
+  }
+
+  private Path trustStore(SmarthostServer server) throws Exception {
+    Path file = dir.resolve("trust.p12");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      server.trustStore().store(out, "changeit".toCharArray());
+    }
+    return file;
+  }
+
+  private Path passwordFile(String password) throws Exception {
+    Path file = dir.resolve("password");
+    Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private List<String> args(SmarthostServer server, String password, String... more)
+      throws Exception {
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "check",
+                "--host",
+                "localhost",
+                "--port",
+                Integer.toString(server.port()),
+                "--encryption",
+                server.encryption().configValue(),
+                "--username",
+                "app",
+                "--password-file",
+                passwordFile(password).toString(),
+                "--trust-store",
+                trustStore(server).toString(),
+                "--trust-store-password",
+                "changeit",
+                "--timeout",
+                "5s"));
+    a.addAll(List.of(more));
+    return a;
+  }
+
+  @Test
+  void exitZeroWhenTheCheckPasses() throws Exception {
+    try (SmarthostServer server = SmarthostServer.builder().requireAuth("app", PASSWORD).start()) {
+      Run r = run(args(server, PASSWORD).toArray(new String[0]));
+      assertThat(r.exit).as(r.err).isZero();
+      assertThat(r.out)
+          .contains("Checking localhost:" + server.port())
+          .contains("  tls ")
+          .contains("OK:");
+    }
+  }
+
+  @Test
+  void exitOneWithKindAndHintWhenItFails() throws Exception {
+    try (SmarthostServer server = SmarthostServer.builder().requireAuth("app", PASSWORD).start()) {
+      Run r = run(args(server, "wrong-" + PASSWORD.substring(0, 3)).toArray(new String[0]));
+      assertThat(r.exit).isEqualTo(1);
+      assertThat(r.out)
+          .contains("FAILED: AUTHENTICATION_FAILED")
+          .contains("Hint: The server rejected the username or password");
+    }
+  }
+
+  @Test
+  void jsonHasTheDocumentedShape() throws Exception {
+    try (SmarthostServer server = SmarthostServer.builder().requireAuth("app", PASSWORD).start()) {
+      server.fault(Fault.reject(Fault.Step.RCPT, 554, "5.7.1 Relay access denied"));
+      Run r =
+          run(
+              args(server, PASSWORD, "--json", "--from", "a@example.org", "--to", "b@example.org")
+                  .toArray(new String[0]));
+      assertThat(r.exit).isEqualTo(1);
+      JsonNode json = new ObjectMapper().readTree(r.out);
+      assertThat(json.get("ok").asBoolean()).isFalse();
+      assertThat(json.get("failure").get("kind").asText()).isEqualTo("RECIPIENT_REJECTED");
+      assertThat(json.get("failure").get("code").asInt()).isEqualTo(554);
+      assertThat(json.get("failure").get("reply").asText()).contains("Relay access denied");
+      assertThat(json.get("failure").get("hint").asText()).isNotBlank();
+      assertThat(json.get("phases").isArray()).isTrue();
+      assertThat(json.get("phases").get(0).get("phase").asText()).isEqualTo("RESOLVE");
+      assertThat(json.get("tls").get("protocol").asText()).startsWith("TLSv1.");
+      assertThat(json.get("tls").get("peerAlternativeNames").toString()).contains("localhost");
+      assertThat(json.get("server").get("authMechanisms").toString()).contains("PLAIN");
+      assertThat(json.get("server").get("passwordSet").asBoolean()).isTrue();
+      assertThat(json.get("server").has("password")).isFalse();
+      assertThat(json.get("testMessageSent").asBoolean()).isFalse();
+    }
+  }
+
+  @Test
+  void jsonFailureIsNullWhenOk() throws Exception {
+    try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
+      Run r =
+          run(
+              "check",
+              "--host",
+              "localhost",
+              "--port",
+              Integer.toString(server.port()),
+              "--encryption",
+              "none",
+              "--json");
+      assertThat(r.exit).as(r.err).isZero();
+      JsonNode json = new ObjectMapper().readTree(r.out);
+      assertThat(json.get("ok").asBoolean()).isTrue();
+      assertThat(json.get("failure").isNull()).isTrue();
+      assertThat(json.get("tls").isNull()).isTrue();
+    }
+  }
+
+  @Test
+  void exitTwoForBadUsageNamingTheOption() throws Exception {
+    assertThat(run("check", "--host", "h", "--encryption", "ssl").err)
+        .contains("--encryption: 'ssl' is not one of none, starttls, tls");
+    assertThat(run("check", "--host", "h", "--port", "70000").err)
+        .contains("--port: must be 1–65535");
+    assertThat(run("check").err).contains("give either --env-file or --host");
+    assertThat(run("check", "--host", "h", "--password", PASSWORD).err)
+        .contains("--password: never pass a password as an argument");
+    assertThat(run("check", "--host", "h", "--username", "u").err)
+        .contains("--password-file or --password-env: required with --username");
+    assertThat(
+            run(
+                    "check",
+                    "--host",
+                    "h",
+                    "--password-env",
+                    "SMARTHOST_TEST_UNSET_VAR",
+                    "--username",
+                    "u")
+                .err)
+        .contains("--password-env: SMARTHOST_TEST_UNSET_VAR is not set");
+    assertThat(run("check", "--host", "h", "--timeout", "soon").err)
+        .contains("--timeout: 'soon' is not a duration");
+    assertThat(run("send-test", "--host", "h").err).contains("--from: required");
+    assertThat(run("check", "--host", "h", "--from", "x").err)
+        .contains("--to: required with --from");
+    assertThat(run("check", "--bogus").exit).isEqualTo(2);
+    for (String[] args :
+        List.of(
+            new String[] {"check", "--host", "h", "--encryption", "ssl"},
+            new String[] {"check"},
+            new String[] {"send-test", "--host", "h"},
+            new String[] {"check", "--bogus"},
+            new String[] {})) {
+      assertThat(run(args).exit).as(String.join(" ", args)).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void exitTwoForABrokenEnvFileNamingTheLine() throws Exception {
+    Path env = dir.resolve("smarthost.env");
+    Files.writeString(
+        env, "SMTP_ENABLED=1\nSMTP_HOST=h\nSMTP_PORT=abc\nSMTP_PASSWORD=" + PASSWORD + "\n");
+    Run r = run("check", "--env-file", env.toString());
+    assertThat(r.exit).isEqualTo(2);
+    assertThat(r.err).contains(env + " line 3, SMTP_PORT: 'abc' is not a number");
+    Files.writeString(env, "SMTP_ENABLED=\n");
+    assertThat(run("check", "--env-file", env.toString()).err).contains("e-mail is switched off");
+  }
+
+  @Test
+  void envFileWorksEndToEnd() throws Exception {
+    try (SmarthostServer server =
+        SmarthostServer.builder().encryption(Encryption.TLS).requireAuth("app", PASSWORD).start()) {
+      Path env = dir.resolve("smarthost.env");
+      server.writeEnvFile(env);
+      Run r =
+          run(
+              "send-test",
+              "--env-file",
+              env.toString(),
+              "--trust-store",
+              trustStore(server).toString(),
+              "--trust-store-password",
+              "changeit",
+              "--from",
+              "a@example.org",
+              "--to",
+              "b@example.org");
+      assertThat(r.exit).as(r.out + r.err).isZero();
+      assertThat(r.out).contains("OK: test message accepted");
+      assertThat(server.awaitMessages(1, java.time.Duration.ofSeconds(5))).hasSize(1);
+    }
+  }
+
+  @Test
+  void demoRunsTheWholeFlow() {
+    Run r = run("demo");
+    assertThat(r.exit).as(r.out + r.err).isZero();
+    assertThat(r.out)
+        .contains("Wrote ")
+        .contains("OK: test message accepted")
+        .contains("The smarthost received");
+  }
+}
