@@ -3,6 +3,7 @@
  * dev.smarthost.SmarthostSettings} into a correctly configured {@code jakarta.mail.Session}.
  */
 @org.jspecify.annotations.NullMarked
+@SuppressWarnings("module") // dev.smarthost.redis is built after this module
 module dev.smarthost.core {
   requires transitive dev.smarthost.api;
   requires transitive jakarta.mail;
@@ -11,7 +12,9 @@ module dev.smarthost.core {
   requires static transitive org.jspecify;
 
   exports dev.smarthost.core;
-  // jakarta.mail.Session instantiates the transport reflectively.
+  // jakarta.mail.Session instantiates the transport reflectively; smarthost-redis shares the
+  // record parsers and the failure classifier.
   exports dev.smarthost.core.internal to
-      jakarta.mail;
+      jakarta.mail,
+      dev.smarthost.redis;
 }

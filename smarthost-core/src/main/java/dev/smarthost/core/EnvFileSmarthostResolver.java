@@ -5,12 +5,12 @@ import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.internal.EnvSettings;
+import dev.smarthost.core.internal.FileSnapshot;
+import dev.smarthost.core.internal.FileSnapshot.Stamp;
+import dev.smarthost.core.internal.FileWatch;
 import dev.smarthost.core.internal.Subscribers;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -37,15 +37,18 @@ import org.slf4j.LoggerFactory;
  * subscribers, and {@code resolve()} keeps answering. Only a file that has never been valid makes
  * {@code resolve()} throw.
  *
- * <p>Subscribers are told about changes that a {@code resolve()} call discovers.
+ * <p>Subscribers are told about every change: see {@link #subscribe(Consumer)}.
  */
 public final class EnvFileSmarthostResolver implements SmarthostResolver {
   private static final Logger LOG = LoggerFactory.getLogger(EnvFileSmarthostResolver.class);
-  private static final int READ_ATTEMPTS = 5;
+
+  /** How often a watched file is polled in addition to file-system events. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(250);
 
   private final Path path;
   private final boolean optional;
   private final Subscribers subscribers = new Subscribers();
+  private final FileWatch watch;
 
   private @Nullable Stamp seen;
   private @Nullable Optional<SmarthostSettings> good;
@@ -54,6 +57,7 @@ public final class EnvFileSmarthostResolver implements SmarthostResolver {
   private EnvFileSmarthostResolver(Builder b) {
     this.path = b.path;
     this.optional = b.optional;
+    this.watch = new FileWatch(path, b.pollInterval, this::refreshQuietly);
   }
 
   /**
@@ -110,9 +114,47 @@ public final class EnvFileSmarthostResolver implements SmarthostResolver {
     return answer;
   }
 
+  /**
+   * Tells {@code listener} about every change of the file, and about a file that turned invalid.
+   * While anyone is subscribed, a daemon thread watches the file (file-system events plus a poll
+   * every {@link #DEFAULT_POLL_INTERVAL}), so an atomic replace reaches listeners well within a
+   * second, once per change of the settings; closing the last subscription stops the thread.
+   *
+   * @param listener called on the watching thread (or on a thread calling {@link #resolve()})
+   * @return closing it stops the notifications
+   */
   @Override
   public AutoCloseable subscribe(Consumer<SmarthostChange> listener) {
-    return subscribers.add(listener);
+    AutoCloseable subscription = subscribers.add(listener);
+    synchronized (watch) {
+      try {
+        resolve(); // the baseline that later changes are compared with
+      } catch (SmarthostConfigurationException e) {
+        // not valid yet: the first valid version will be reported as a change
+      }
+      watch.start();
+    }
+    return () -> {
+      subscription.close();
+      synchronized (watch) {
+        if (subscribers.isEmpty()) {
+          watch.stop();
+        }
+      }
+    };
+  }
+
+  /** Whether a watching thread runs, i.e. anyone is subscribed. */
+  boolean watching() {
+    return watch.running();
+  }
+
+  private void refreshQuietly() {
+    try {
+      resolve();
+    } catch (SmarthostConfigurationException e) {
+      // never valid yet: resolve() callers get the error; nothing to publish
+    }
   }
 
   @Override
@@ -128,7 +170,7 @@ public final class EnvFileSmarthostResolver implements SmarthostResolver {
     }
     Optional<SmarthostSettings> read;
     try {
-      Snapshot snapshot = readConsistently(stamp);
+      FileSnapshot snapshot = FileSnapshot.read(path, stamp);
       if (snapshot == null) {
         if (good != null) {
           return null; // being replaced right now: answer with what we have, look again next call
@@ -156,7 +198,7 @@ public final class EnvFileSmarthostResolver implements SmarthostResolver {
         : SmarthostChange.updated(previous, read);
   }
 
-  private Optional<SmarthostSettings> parse(Snapshot snapshot) {
+  private Optional<SmarthostSettings> parse(FileSnapshot snapshot) {
     if (snapshot.content == null) {
       if (optional) {
         return Optional.empty();
@@ -166,100 +208,11 @@ public final class EnvFileSmarthostResolver implements SmarthostResolver {
     return EnvSettings.parseFile(path.toString(), snapshot.content).toSettings();
   }
 
-  /**
-   * Reads the file so that content and stamp belong together: the writer replaces it atomically, so
-   * a stamp that changed while reading means read again.
-   */
-  private Snapshot readConsistently(Stamp before) {
-    Stamp stamp = before;
-    for (int attempt = 1; ; attempt++) {
-      if (!stamp.exists) {
-        return new Snapshot(stamp, null);
-      }
-      byte[] content;
-      try {
-        content = Files.readAllBytes(path);
-      } catch (NoSuchFileException e) {
-        content = null;
-      } catch (IOException e) {
-        throw SmarthostConfigurationException.forSource(
-            path.toString(), "cannot read: " + e.getMessage(), e);
-      }
-      Stamp after = Stamp.of(path);
-      if (after.equals(stamp) && content != null) {
-        return new Snapshot(stamp, content);
-      }
-      if (attempt == READ_ATTEMPTS) {
-        return null;
-      }
-      stamp = after;
-    }
-  }
-
-  private static final class Snapshot {
-    final Stamp stamp;
-    final byte @Nullable [] content;
-
-    Snapshot(Stamp stamp, byte @Nullable [] content) {
-      this.stamp = stamp;
-      this.content = content;
-    }
-  }
-
-  /** What identifies one version of the file without reading it. */
-  private static final class Stamp {
-    static final Stamp MISSING = new Stamp(false, -1, -1, null);
-
-    final boolean exists;
-    final long size;
-    final long modifiedNanos;
-    final @Nullable Object fileKey;
-
-    private Stamp(boolean exists, long size, long modifiedNanos, @Nullable Object fileKey) {
-      this.exists = exists;
-      this.size = size;
-      this.modifiedNanos = modifiedNanos;
-      this.fileKey = fileKey;
-    }
-
-    static Stamp of(Path path) {
-      try {
-        BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-        return new Stamp(
-            true,
-            a.size(),
-            a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS),
-            a.fileKey());
-      } catch (NoSuchFileException e) {
-        return MISSING;
-      } catch (IOException e) {
-        // Unreadable attributes: force a read, which reports the problem.
-        return new Stamp(true, -2, System.nanoTime(), null);
-      }
-    }
-
-    @Override
-    public boolean equals(@Nullable Object o) {
-      if (!(o instanceof Stamp)) {
-        return false;
-      }
-      Stamp s = (Stamp) o;
-      return exists == s.exists
-          && size == s.size
-          && modifiedNanos == s.modifiedNanos
-          && Objects.equals(fileKey, s.fileKey);
-    }
-
-    @Override
-    public int hashCode() {
-      return Objects.hash(exists, size, modifiedNanos, fileKey);
-    }
-  }
-
   /** Configures an {@link EnvFileSmarthostResolver}. */
   public static final class Builder {
     private final Path path;
     private boolean optional;
+    private Duration pollInterval = DEFAULT_POLL_INTERVAL;
 
     private Builder(Path path) {
       this.path = Objects.requireNonNull(path, "path");
@@ -273,6 +226,21 @@ public final class EnvFileSmarthostResolver implements SmarthostResolver {
      */
     public Builder optional(boolean optional) {
       this.optional = optional;
+      return this;
+    }
+
+    /**
+     * Sets how often a watched file is polled besides file-system events (default 250 ms).
+     *
+     * @param interval at least 10 ms
+     * @return this builder (for chaining)
+     */
+    public Builder pollInterval(Duration interval) {
+      if (interval.toMillis() < 10) {
+        throw new IllegalArgumentException(
+            "pollInterval: must be at least 10 ms, but was " + interval);
+      }
+      this.pollInterval = interval;
       return this;
     }
 
