@@ -7,6 +7,7 @@ import dev.smarthost.cli.SmarthostCli.UsageException;
 import dev.smarthost.core.EnvFileSmarthostResolver;
 import dev.smarthost.core.SmtpOptions;
 import dev.smarthost.core.TestMessage;
+import dev.smarthost.redis.RedisSmarthostResolver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +30,12 @@ final class ConnectionOptions {
       paramLabel = "FILE",
       description = "Read the cluster's smarthost.env file.")
   @Nullable Path envFile;
+
+  @Option(
+      names = "--redis",
+      paramLabel = "URI",
+      description = "Read the cluster's Redis store, e.g. redis://127.0.0.1:6379.")
+  @Nullable String redis;
 
   @Option(
       names = "--host",
@@ -105,10 +112,11 @@ final class ConnectionOptions {
           "--password: never pass a password as an argument (other users see it in ps);"
               + " use --password-file or --password-env");
     }
-    if ((envFile == null) == (host == null)) {
-      throw new UsageException("give either --env-file or --host");
+    int sources = (envFile != null ? 1 : 0) + (host != null ? 1 : 0) + (redis != null ? 1 : 0);
+    if (sources != 1) {
+      throw new UsageException("give one of --env-file, --redis or --host");
     }
-    if (envFile != null) {
+    if (envFile != null || redis != null) {
       if (port != null
           || encryption != null
           || username != null
@@ -116,8 +124,15 @@ final class ConnectionOptions {
           || passwordFile != null
           || passwordEnv != null) {
         throw new UsageException(
-            "--env-file: holds the whole configuration; drop --port, --encryption, --username, --no-verify-tls and the password options");
+            (envFile != null ? "--env-file" : "--redis")
+                + ": holds the whole configuration; drop --port, --encryption, --username,"
+                + " --no-verify-tls and the password options");
       }
+    }
+    if (redis != null) {
+      return fromRedis(redis);
+    }
+    if (envFile != null) {
       return EnvFileSmarthostResolver.of(envFile)
           .resolve()
           .orElseThrow(
@@ -147,6 +162,32 @@ final class ConnectionOptions {
       field("--username", () -> b.credentials(username, password));
     }
     return b.build();
+  }
+
+  private static SmarthostSettings fromRedis(String uri) {
+    java.net.URI parsed;
+    try {
+      parsed = java.net.URI.create(uri);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(
+          "--redis: '" + uri + "' is not a URI such as redis://127.0.0.1:6379");
+    }
+    RedisSmarthostResolver resolver;
+    try {
+      resolver = RedisSmarthostResolver.create(parsed);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--redis: " + e.getMessage().replaceFirst("^uri: ", ""));
+    }
+    try (resolver) {
+      return resolver
+          .resolve()
+          .orElseThrow(
+              () ->
+                  SmarthostConfigurationException.forKey(
+                      "redis " + RedisSmarthostResolver.DEFAULT_KEY,
+                      "enabled",
+                      "e-mail is switched off; nothing to check"));
+    }
   }
 
   private @Nullable String password() {

@@ -157,7 +157,10 @@ class CliTest {
         .contains("--encryption: 'ssl' is not one of none, starttls, tls");
     assertThat(run("check", "--host", "h", "--port", "70000").err)
         .contains("--port: must be 1–65535");
-    assertThat(run("check").err).contains("give either --env-file or --host");
+    assertThat(run("check").err).contains("give one of --env-file, --redis or --host");
+    assertThat(run("check", "--redis", "http://x", "--host", "h").err)
+        .contains("give one of --env-file, --redis or --host");
+    assertThat(run("check", "--redis", "http://x").err).contains("--redis: expected redis://");
     assertThat(run("check", "--host", "h", "--password", PASSWORD).err)
         .contains("--password: never pass a password as an argument");
     assertThat(run("check", "--host", "h", "--username", "u").err)
@@ -224,6 +227,52 @@ class CliTest {
       assertThat(r.exit).as(r.out + r.err).isZero();
       assertThat(r.out).contains("OK: test message accepted");
       assertThat(server.awaitMessages(1, java.time.Duration.ofSeconds(5))).hasSize(1);
+    }
+  }
+
+  @Test
+  void checkReadsTheClustersRedisStore() throws Exception {
+    try (SmarthostServer server =
+            SmarthostServer.builder()
+                .encryption(Encryption.TLS)
+                .requireAuth("app", PASSWORD)
+                .start();
+        dev.smarthost.redis.RedisServer redis = dev.smarthost.redis.RedisServer.start();
+        redis.clients.jedis.Jedis jedis = redis.client()) {
+      jedis.hset(
+          "cluster/smarthost",
+          java.util.Map.of(
+              "enabled",
+              "1",
+              "host",
+              "localhost",
+              "port",
+              Integer.toString(server.port()),
+              "encrypt_smtp",
+              "tls",
+              "tls_verify",
+              "1",
+              "username",
+              "app",
+              "password",
+              PASSWORD));
+      Run r =
+          run(
+              "check",
+              "--redis",
+              redis.uri().toString(),
+              "--trust-store",
+              trustStore(server).toString(),
+              "--trust-store-password",
+              "changeit",
+              "--json");
+      assertThat(r.exit).as(r.out + r.err).isZero();
+      assertThat(new ObjectMapper().readTree(r.out).get("server").get("encryption").asText())
+          .isEqualTo("tls");
+      jedis.hset("cluster/smarthost", "port", "x");
+      Run bad = run("check", "--redis", redis.uri().toString());
+      assertThat(bad.exit).isEqualTo(2);
+      assertThat(bad.err).contains("redis cluster/smarthost, port: 'x' is not a number");
     }
   }
 

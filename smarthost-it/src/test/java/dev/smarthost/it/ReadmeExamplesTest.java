@@ -4,29 +4,66 @@ import static dev.smarthost.testkit.assertj.SmarthostAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smarthost.Encryption;
+import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.EnvFileSmarthostResolver;
+import dev.smarthost.core.MailInstanceDirectory;
+import dev.smarthost.core.MailInstanceSmarthostResolver;
 import dev.smarthost.core.SmarthostSessionFactory;
 import dev.smarthost.core.SmtpConnectionValidator;
 import dev.smarthost.core.SmtpOptions;
 import dev.smarthost.core.TestMessage;
 import dev.smarthost.core.ValidationResult;
+import dev.smarthost.redis.RedisMailInstanceDirectory;
+import dev.smarthost.redis.RedisServer;
+import dev.smarthost.redis.RedisSmarthostResolver;
 import dev.smarthost.testkit.SmarthostServer;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
 
 /**
  * The README's quick starts, verbatim between the markers, so that they keep compiling and working.
  */
 class ReadmeExamplesTest {
+
+  /** Each region between "README: name" and "README: end" markers appears in README.md verbatim. */
+  @Test
+  void readmeShowsTheseExamplesVerbatim() throws Exception {
+    String source =
+        java.nio.file.Files.readString(
+            Path.of("src/test/java/dev/smarthost/it/ReadmeExamplesTest.java"));
+    String readme = java.nio.file.Files.readString(Path.of("../README.md"));
+    java.util.regex.Matcher regions =
+        java.util.regex.Pattern.compile(
+                "// README: (?!end)([a-z ]+)\\n(.*?)\\n\\s*// README: end",
+                java.util.regex.Pattern.DOTALL)
+            .matcher(source);
+    int count = 0;
+    while (regions.find()) {
+      String region = regions.group(2);
+      int indent = region.length() - region.stripLeading().length();
+      String dedented =
+          region
+              .lines()
+              .map(l -> l.length() >= indent ? l.substring(indent) : l.strip())
+              .collect(java.util.stream.Collectors.joining("\n"));
+      assertThat(readme).as("README.md shows this example verbatim").contains(dedented);
+      count++;
+    }
+    assertThat(count).isEqualTo(4);
+  }
 
   @Test
   void coreQuickStart(@TempDir Path dir) throws Exception {
@@ -53,6 +90,65 @@ class ReadmeExamplesTest {
       // README: end
 
       assertThat(server).received(1).message(0).hasSubject("Disk almost full").wasEncrypted();
+    }
+  }
+
+  @Test
+  void redisQuickStart() throws Exception {
+    try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start();
+        RedisServer redis = RedisServer.start();
+        Jedis jedis = redis.client()) {
+      jedis.hset(
+          "cluster/smarthost",
+          Map.of(
+              "enabled",
+              "1",
+              "host",
+              "localhost",
+              "port",
+              Integer.toString(server.port()),
+              "encrypt_smtp",
+              "none"));
+      String uri = redis.uri().toString();
+
+      // README: redis
+      RedisSmarthostResolver settings = RedisSmarthostResolver.create(URI.create(uri));
+      SmarthostSessionFactory sessions = new SmarthostSessionFactory(SmtpOptions.defaults());
+      AtomicReference<Session> session =
+          new AtomicReference<>(sessions.session(settings.resolve().orElseThrow()));
+      settings.subscribe(c -> c.current().ifPresent(s -> session.set(sessions.session(s))));
+      // README: end
+
+      try (settings) {
+        Transport.send(Mail.message(session.get(), "first"));
+        jedis.hset("cluster/smarthost", "port", "1");
+        jedis.publish("cluster/event/smarthost-changed", "{\"key\":\"cluster/smarthost\"}");
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (session.get().getProperty("mail.smtp.port").equals(Integer.toString(server.port()))
+            && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertThat(session.get().getProperty("mail.smtp.port")).isEqualTo("1");
+      }
+      assertThat(server).received(1).message(0).hasSubject("first");
+    }
+  }
+
+  @Test
+  void mailInstanceQuickStart() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        Jedis jedis = redis.client()) {
+      jedis.hset("module/mail1/srv/tcp/submission", Map.of("host", "10.5.4.1", "port", "10587"));
+      String uri = redis.uri().toString();
+
+      // README: mail instance
+      MailInstanceDirectory mail = RedisMailInstanceDirectory.create(URI.create(uri));
+      SmarthostResolver relay =
+          MailInstanceSmarthostResolver.builder(mail).instance("mail1").build();
+      // README: end
+
+      assertThat(relay.resolve().orElseThrow().authority()).isEqualTo("10.5.4.1:25");
+      ((RedisMailInstanceDirectory) mail).close();
     }
   }
 

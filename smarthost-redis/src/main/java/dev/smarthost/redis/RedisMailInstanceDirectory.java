@@ -1,0 +1,266 @@
+package dev.smarthost.redis;
+
+import dev.smarthost.SmarthostConfigurationException;
+import dev.smarthost.core.MailInstance;
+import dev.smarthost.core.MailInstanceDirectory;
+import dev.smarthost.core.internal.MailInstanceFields;
+import dev.smarthost.redis.internal.Outage;
+import dev.smarthost.redis.internal.RedisEndpoint;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * The Mail instances the cluster registers in Redis as hashes {@code
+ * module/<id>/srv/tcp/submission} (fields {@code host}, {@code port}, {@code node}, {@code
+ * mail_hostname}, {@code user_domain}), found with {@code SCAN} (never {@code KEYS}).
+ *
+ * <p>The list is cached for the refresh interval (default 5 s); while anyone is subscribed a daemon
+ * thread re-scans at that interval and reports changes, such as an instance that moved to another
+ * node. When Redis is unreachable the last good list stays in force (logged once per outage).
+ */
+public final class RedisMailInstanceDirectory implements MailInstanceDirectory, AutoCloseable {
+  /** The pattern of the Mail instances' submission records. */
+  public static final String DEFAULT_PATTERN = "module/*/srv/tcp/submission";
+
+  private static final Logger LOG = LoggerFactory.getLogger(RedisMailInstanceDirectory.class);
+
+  private final RedisEndpoint endpoint;
+  private final String pattern;
+  private final Duration refreshInterval;
+  private final Outage outage;
+  private final List<Consumer<List<MailInstance>>> listeners = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService poller;
+  private @Nullable ScheduledFuture<?> polling;
+  private @Nullable List<MailInstance> cached;
+  private long cachedAtNanos;
+
+  private RedisMailInstanceDirectory(Builder b) {
+    this.endpoint = new RedisEndpoint(b.uri, b.timeout, b.timeout);
+    this.pattern = b.pattern;
+    this.refreshInterval = b.refreshInterval;
+    this.outage = new Outage(LOG, endpoint.toString());
+    this.poller =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "smarthost-redis-instances");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Creates a directory with the cluster's key pattern.
+   *
+   * @param uri {@code redis://[user:password@]host:port[/db]}
+   * @return the directory; close it when done
+   */
+  public static RedisMailInstanceDirectory create(URI uri) {
+    return builder(uri).build();
+  }
+
+  /**
+   * Starts configuring a directory.
+   *
+   * @param uri {@code redis://[user:password@]host:port[/db]}
+   * @return a new builder
+   */
+  public static Builder builder(URI uri) {
+    return new Builder(uri);
+  }
+
+  @Override
+  public synchronized List<MailInstance> instances() {
+    if (cached != null && System.nanoTime() - cachedAtNanos < refreshInterval.toNanos()) {
+      return cached;
+    }
+    List<MailInstance> read = scanOrKeep();
+    return read;
+  }
+
+  @Override
+  public AutoCloseable subscribe(Consumer<List<MailInstance>> listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+    synchronized (this) {
+      if (polling == null) {
+        try {
+          instances();
+        } catch (SmarthostConfigurationException e) {
+          // reported by the first successful scan
+        }
+        long millis = refreshInterval.toMillis();
+        polling = poller.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
+      }
+    }
+    return () -> {
+      listeners.remove(listener);
+      synchronized (this) {
+        if (listeners.isEmpty() && polling != null) {
+          polling.cancel(false);
+          polling = null;
+        }
+      }
+    };
+  }
+
+  /** Stops the polling thread. */
+  @Override
+  public void close() {
+    poller.shutdownNow();
+  }
+
+  @Override
+  public String toString() {
+    return "RedisMailInstanceDirectory{" + endpoint + ", " + pattern + "}";
+  }
+
+  private void poll() {
+    List<MailInstance> before;
+    List<MailInstance> after;
+    synchronized (this) {
+      before = cached;
+      try {
+        after = scanOrKeep();
+      } catch (SmarthostConfigurationException e) {
+        return;
+      }
+    }
+    if (!after.equals(before)) {
+      for (Consumer<List<MailInstance>> listener : listeners) {
+        try {
+          listener.accept(after);
+        } catch (RuntimeException e) {
+          LOG.warn("Mail instance listener {} failed", listener, e);
+        }
+      }
+    }
+  }
+
+  /** Scans; on failure keeps the cached list if there is one. Caller holds the lock. */
+  private List<MailInstance> scanOrKeep() {
+    try {
+      List<MailInstance> read = scan();
+      outage.recovered();
+      cached = read;
+      cachedAtNanos = System.nanoTime();
+      return read;
+    } catch (JedisException e) {
+      outage.failed(e);
+      if (cached != null) {
+        return cached;
+      }
+      throw SmarthostConfigurationException.forSource(
+          endpoint + " " + pattern, "Redis is unreachable: " + e.getMessage(), e);
+    }
+  }
+
+  private List<MailInstance> scan() {
+    List<MailInstance> result = new ArrayList<>();
+    try (Jedis jedis = endpoint.connect()) {
+      ScanParams params = new ScanParams().match(pattern).count(100);
+      String cursor = ScanParams.SCAN_POINTER_START;
+      do {
+        ScanResult<String> page = jedis.scan(cursor, params);
+        for (String key : page.getResult()) {
+          Map<String, String> fields = jedis.hgetAll(key);
+          if (!fields.isEmpty()) {
+            result.add(
+                MailInstanceFields.fromFields(
+                    id(key),
+                    fields,
+                    (field, problem) ->
+                        SmarthostConfigurationException.forKey("redis " + key, field, problem)));
+          }
+        }
+        cursor = page.getCursor();
+      } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    }
+    result.sort(Comparator.comparing(MailInstance::id));
+    return List.copyOf(result);
+  }
+
+  /** {@code module/mail1/srv/tcp/submission} → {@code mail1}. */
+  private static String id(String key) {
+    String[] parts = key.split("/");
+    return parts.length > 1 ? parts[1] : key;
+  }
+
+  /** Configures a {@link RedisMailInstanceDirectory}. */
+  public static final class Builder {
+    private final URI uri;
+    private String pattern = DEFAULT_PATTERN;
+    private Duration refreshInterval = Duration.ofSeconds(5);
+    private Duration timeout = Duration.ofSeconds(2);
+
+    private Builder(URI uri) {
+      this.uri = Objects.requireNonNull(uri, "uri");
+    }
+
+    /**
+     * Sets the key pattern to scan (default {@code module/*}{@code /srv/tcp/submission}); the id is
+     * the second path segment.
+     *
+     * @param pattern a SCAN MATCH pattern
+     * @return this builder (for chaining)
+     */
+    public Builder pattern(String pattern) {
+      this.pattern = Objects.requireNonNull(pattern, "pattern");
+      return this;
+    }
+
+    /**
+     * Sets how long a scan is reused and how often subscribers' polling re-scans (default 5 s).
+     *
+     * @param interval at least 10 ms
+     * @return this builder (for chaining)
+     */
+    public Builder refreshInterval(Duration interval) {
+      if (interval.toMillis() < 10) {
+        throw new IllegalArgumentException(
+            "refreshInterval: must be at least 10 ms, but was " + interval);
+      }
+      this.refreshInterval = interval;
+      return this;
+    }
+
+    /**
+     * Sets the connect and read timeout of each Redis command (default 2 s).
+     *
+     * @param timeout at least 1 ms
+     * @return this builder (for chaining)
+     */
+    public Builder timeout(Duration timeout) {
+      if (timeout.toMillis() < 1) {
+        throw new IllegalArgumentException("timeout: must be at least 1 ms, but was " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * Builds the directory.
+     *
+     * @return the directory; close it when done
+     */
+    public RedisMailInstanceDirectory build() {
+      return new RedisMailInstanceDirectory(this);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package dev.smarthost.redis;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/** A real redis-server (Debian package) on a free loopback port, for one test class. */
+public final class RedisServer implements AutoCloseable {
+  private final int port;
+  private final Path dir;
+  private Process process;
+
+  private RedisServer(int port) throws IOException {
+    this.port = port;
+    this.dir = Files.createTempDirectory("smarthost-redis");
+    this.process = launch();
+  }
+
+  public static RedisServer start() throws IOException {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    return new RedisServer(port);
+  }
+
+  private Process launch() throws IOException {
+    String binary = binary();
+    Process p =
+        new ProcessBuilder(
+                binary,
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--loglevel",
+                "warning")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis.log").toFile())
+            .start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Jedis jedis = client()) {
+        if ("PONG".equals(jedis.ping())) {
+          return p;
+        }
+      } catch (JedisException e) {
+        sleep(50);
+      }
+    }
+    p.destroyForcibly();
+    throw new IllegalStateException("redis-server did not answer on port " + port + " within 10 s");
+  }
+
+  private static String binary() {
+    for (String candidate : new String[] {"/usr/bin/redis-server", "/usr/local/bin/redis-server"}) {
+      if (Files.isExecutable(Path.of(candidate))) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException(
+        "redis-server is not installed: apt-get install redis-server (.ci/run does this)");
+  }
+
+  public URI uri() {
+    return URI.create("redis://127.0.0.1:" + port);
+  }
+
+  public Jedis client() {
+    return new Jedis(
+        new HostAndPort("127.0.0.1", port),
+        redis.clients.jedis.DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis(1000)
+            .socketTimeoutMillis(2000)
+            .build());
+  }
+
+  /** Kills the server (SIGKILL: no goodbye to clients). */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("redis-server did not stop");
+    }
+  }
+
+  /** Starts a fresh, empty server on the same port. */
+  public void restart() throws IOException {
+    process = launch();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    kill();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
