@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** The faults in force when a connection was accepted. */
+/** The connection faults a connection took when it was accepted. */
 final class ActiveFaults {
   static final ActiveFaults NONE = new ActiveFaults(List.of());
 
@@ -26,26 +26,8 @@ final class ActiveFaults {
     return faults.stream().flatMap(f -> f.delay().stream()).findFirst();
   }
 
-  Optional<String> rejection(Fault.Step step) {
-    return faults.stream()
-        .filter(f -> f.step().orElse(null) == step)
-        .flatMap(f -> f.reply().stream())
-        .findFirst();
-  }
-
-  boolean stalls(Fault.Step step) {
-    return faults.stream()
-        .anyMatch(f -> f.kind() == Fault.Kind.STALL && f.step().orElse(null) == step);
-  }
-
-  ActiveFaults with(Fault fault) {
-    List<Fault> next = new java.util.ArrayList<>(faults);
-    next.removeIf(fault::replaces);
-    next.add(fault);
-    return new ActiveFaults(next);
-  }
-
-  List<Fault> list() {
-    return faults;
+  /** The connection-level step fault (CONNECT or EHLO) of this kind at this step. */
+  Optional<Fault> at(Fault.Step step) {
+    return faults.stream().filter(f -> f.matches(step, null)).findFirst();
   }
 }

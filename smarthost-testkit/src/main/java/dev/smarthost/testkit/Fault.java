@@ -6,41 +6,49 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A misbehaviour a {@link SmarthostServer} shows to the connections it accepts after {@link
- * SmarthostServer#fault(Fault...)}, until {@link SmarthostServer#clearFaults()}. A closed set: the
- * constants below and the factories {@link #slowGreeting(Duration)} and {@link #reject(Step, int,
- * String)}.
+ * A misbehaviour of a {@link SmarthostServer}, set with {@link SmarthostServer#fault(Fault...)}
+ * until {@link SmarthostServer#clearFaults()}, or for a number of uses with {@link #times(int)}. A
+ * closed set: the constants below and the factories {@link #slowGreeting(Duration)}, {@link
+ * #reject(Step, int, String)}, {@link #rejectRecipient(String, int, String)}, {@link #stall(Step)}
+ * and {@link #drop(Step)}.
+ *
+ * <p>Faults of the connection (greeting, EHLO, STARTTLS, certificates) apply to connections
+ * accepted after they are set; faults at {@link Step#AUTH}, {@link Step#MAIL}, {@link Step#RCPT}
+ * and {@link Step#DATA} apply to the next command of any connection, so they also hit connections a
+ * client keeps open.
  */
 public final class Fault {
 
   /**
    * Accept the connection and never send the 220 greeting (after the TLS handshake, in TLS mode).
    */
-  public static final Fault NO_GREETING = new Fault(Kind.NO_GREETING, null, null, 0, null);
+  public static final Fault NO_GREETING = new Fault(Kind.NO_GREETING, null, null, 0, null, null, 0);
 
   /** Answer EHLO, then close the connection. */
-  public static final Fault DROP_AFTER_EHLO = new Fault(Kind.DROP_AFTER_EHLO, null, null, 0, null);
+  public static final Fault DROP_AFTER_EHLO =
+      new Fault(Kind.DROP_AFTER_EHLO, null, null, 0, null, null, 0);
 
   /** A STARTTLS server that does not advertise STARTTLS and refuses the command (502). */
   public static final Fault NO_STARTTLS_OFFERED =
-      new Fault(Kind.NO_STARTTLS_OFFERED, null, null, 0, null);
+      new Fault(Kind.NO_STARTTLS_OFFERED, null, null, 0, null, null, 0);
 
   /** Do not advertise AUTH and refuse the command (502), even if AUTH is required. */
-  public static final Fault NO_AUTH_OFFERED = new Fault(Kind.NO_AUTH_OFFERED, null, null, 0, null);
+  public static final Fault NO_AUTH_OFFERED =
+      new Fault(Kind.NO_AUTH_OFFERED, null, null, 0, null, null, 0);
 
   /** Present a certificate from the server's CA that expired yesterday. */
   public static final Fault TLS_CERT_EXPIRED =
-      new Fault(Kind.TLS_CERT_EXPIRED, null, null, 0, null);
+      new Fault(Kind.TLS_CERT_EXPIRED, null, null, 0, null, null, 0);
 
   /** Present a certificate from the server's CA for {@code wrong-name.invalid} only. */
   public static final Fault TLS_CERT_WRONG_NAME =
-      new Fault(Kind.TLS_CERT_WRONG_NAME, null, null, 0, null);
+      new Fault(Kind.TLS_CERT_WRONG_NAME, null, null, 0, null, null, 0);
 
   /** Present a self-signed certificate for the right names that no CA vouches for. */
   public static final Fault TLS_CERT_SELF_SIGNED =
-      new Fault(Kind.TLS_CERT_SELF_SIGNED, null, null, 0, null);
+      new Fault(Kind.TLS_CERT_SELF_SIGNED, null, null, 0, null, null, 0);
 
-  /** The stage of an SMTP session at which {@link #reject(Step, int, String)} answers. */
+  /** The stage of an SMTP session at which a step fault acts. */
   public enum Step {
     /** The greeting: the server answers the connection with the code instead of 220. */
     CONNECT,
@@ -52,8 +60,12 @@ public final class Fault {
     MAIL,
     /** The reply to RCPT TO. */
     RCPT,
-    /** The final reply after the message data: the message is read, then refused. */
-    DATA
+    /** The final reply after the message data: the message is read, then refused or lost. */
+    DATA;
+
+    boolean transactional() {
+      return this == AUTH || this == MAIL || this == RCPT || this == DATA;
+    }
   }
 
   /** What a fault does; one constant per constant or factory. */
@@ -67,7 +79,8 @@ public final class Fault {
     TLS_CERT_SELF_SIGNED,
     SLOW_GREETING,
     REJECT,
-    STALL;
+    STALL,
+    DROP;
 
     boolean isCertificate() {
       return this == TLS_CERT_EXPIRED
@@ -81,14 +94,24 @@ public final class Fault {
   private final @Nullable Step step;
   private final int code;
   private final @Nullable String text;
+  private final @Nullable String recipient;
+  private final int times;
 
   private Fault(
-      Kind kind, @Nullable Duration delay, @Nullable Step step, int code, @Nullable String text) {
+      Kind kind,
+      @Nullable Duration delay,
+      @Nullable Step step,
+      int code,
+      @Nullable String text,
+      @Nullable String recipient,
+      int times) {
     this.kind = kind;
     this.delay = delay;
     this.step = step;
     this.code = code;
     this.text = text;
+    this.recipient = recipient;
+    this.times = times;
   }
 
   /**
@@ -102,7 +125,7 @@ public final class Fault {
     if (delay.isNegative() || delay.isZero()) {
       throw new IllegalArgumentException("delay: must be positive, but was " + delay);
     }
-    return new Fault(Kind.SLOW_GREETING, delay, null, 0, null);
+    return new Fault(Kind.SLOW_GREETING, delay, null, 0, null, null, 0);
   }
 
   /**
@@ -117,13 +140,23 @@ public final class Fault {
    */
   public static Fault reject(Step step, int code, String text) {
     Objects.requireNonNull(step, "step");
-    if (code < 400 || code > 599) {
-      throw new IllegalArgumentException("code: must be a 4xx or 5xx reply, but was " + code);
-    }
-    if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0) {
-      throw new IllegalArgumentException("text: must be one line");
-    }
-    return new Fault(Kind.REJECT, null, step, code, text);
+    checkReply(code, text);
+    return new Fault(Kind.REJECT, null, step, code, text, null, 0);
+  }
+
+  /**
+   * Refuse one recipient with this reply and accept the others, for partial delivery.
+   *
+   * @param address the recipient address as given in {@code RCPT TO}, any case
+   * @param code a 4xx or 5xx reply code
+   * @param text the reply text after the code
+   * @return the fault
+   * @throws IllegalArgumentException if the code is not 400–599 or the text has line breaks
+   */
+  public static Fault rejectRecipient(String address, int code, String text) {
+    Objects.requireNonNull(address, "address");
+    checkReply(code, text);
+    return new Fault(Kind.REJECT, null, Step.RCPT, code, text, address, 0);
   }
 
   /**
@@ -136,11 +169,72 @@ public final class Fault {
    */
   public static Fault stall(Step step) {
     Objects.requireNonNull(step, "step");
-    return step == Step.CONNECT ? NO_GREETING : new Fault(Kind.STALL, null, step, 0, null);
+    return step == Step.CONNECT ? NO_GREETING : new Fault(Kind.STALL, null, step, 0, null, null, 0);
+  }
+
+  /**
+   * Close the connection at a step without answering: the command (for {@link Step#DATA}, the whole
+   * message) is read and dropped, nothing is stored. {@code drop(Step.EHLO)} closes instead of
+   * answering EHLO; see {@link #DROP_AFTER_EHLO} for closing after the answer.
+   *
+   * @param step where to hang up
+   * @return the fault
+   * @throws IllegalArgumentException for {@link Step#CONNECT} (use {@link #NO_GREETING} or {@link
+   *     #reject(Step, int, String)})
+   */
+  public static Fault drop(Step step) {
+    Objects.requireNonNull(step, "step");
+    if (step == Step.CONNECT) {
+      throw new IllegalArgumentException(
+          "step: CONNECT cannot be dropped; use NO_GREETING or reject");
+    }
+    return new Fault(Kind.DROP, null, step, 0, null, null, 0);
+  }
+
+  /**
+   * Returns this fault limited to {@code n} uses: {@code n} connections for connection faults,
+   * {@code n} commands for step faults at AUTH, MAIL, RCPT and DATA. Then it is gone.
+   *
+   * @param n at least 1
+   * @return a copy that acts {@code n} times
+   * @throws IllegalArgumentException if {@code n} is less than 1
+   */
+  public Fault times(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("n: must be at least 1, but was " + n);
+    }
+    return new Fault(kind, delay, step, code, text, recipient, n);
+  }
+
+  private static void checkReply(int code, String text) {
+    if (code < 400 || code > 599) {
+      throw new IllegalArgumentException("code: must be a 4xx or 5xx reply, but was " + code);
+    }
+    if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0) {
+      throw new IllegalArgumentException("text: must be one line");
+    }
   }
 
   Kind kind() {
     return kind;
+  }
+
+  /** Whether this fault acts per command (AUTH, MAIL, RCPT, DATA) rather than per connection. */
+  boolean transactional() {
+    return step != null && step.transactional();
+  }
+
+  boolean matches(Step at, @Nullable String address) {
+    return step == at && (recipient == null || recipient.equalsIgnoreCase(String.valueOf(address)));
+  }
+
+  /**
+   * Returns how many uses this fault has.
+   *
+   * @return the count from {@link #times(int)}, or 0 for unlimited
+   */
+  public int uses() {
+    return times;
   }
 
   /**
@@ -153,7 +247,7 @@ public final class Fault {
   }
 
   /**
-   * Returns the step a {@link #reject(Step, int, String)} fault answers.
+   * Returns the step a step fault acts at.
    *
    * @return the step, or empty for other faults
    */
@@ -162,7 +256,7 @@ public final class Fault {
   }
 
   /**
-   * Returns the reply line a {@link #reject(Step, int, String)} fault sends.
+   * Returns the reply line a reject fault sends.
    *
    * @return for example {@code 554 5.7.1 Relay access denied}, or empty for other faults
    */
@@ -170,9 +264,9 @@ public final class Fault {
     return kind == Kind.REJECT ? Optional.of(code + " " + text) : Optional.empty();
   }
 
-  /** Whether this fault and {@code other} cannot both be active: same kind, or same step. */
+  /** Whether this fault and {@code other} cannot both be active: same kind, step and recipient. */
   boolean replaces(Fault other) {
-    return kind == other.kind && (kind != Kind.REJECT && kind != Kind.STALL || step == other.step);
+    return kind == other.kind && step == other.step && Objects.equals(recipient, other.recipient);
   }
 
   @Override
@@ -185,25 +279,38 @@ public final class Fault {
         && Objects.equals(delay, f.delay)
         && step == f.step
         && code == f.code
-        && Objects.equals(text, f.text);
+        && Objects.equals(text, f.text)
+        && Objects.equals(recipient, f.recipient)
+        && times == f.times;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, delay, step, code, text);
+    return Objects.hash(kind, delay, step, code, text, recipient, times);
   }
 
   @Override
   public String toString() {
+    String s;
     switch (kind) {
       case SLOW_GREETING:
-        return "slowGreeting(" + delay + ")";
+        s = "slowGreeting(" + delay + ")";
+        break;
       case REJECT:
-        return "reject(" + step + ", " + code + " " + text + ")";
+        s =
+            recipient != null
+                ? "rejectRecipient(" + recipient + ", " + code + " " + text + ")"
+                : "reject(" + step + ", " + code + " " + text + ")";
+        break;
       case STALL:
-        return "stall(" + step + ")";
+        s = "stall(" + step + ")";
+        break;
+      case DROP:
+        s = "drop(" + step + ")";
+        break;
       default:
-        return kind.name();
+        s = kind.name();
     }
+    return times > 0 ? s + ".times(" + times + ")" : s;
   }
 }

@@ -83,7 +83,7 @@ final class FrontSession implements Runnable {
       }
       return false;
     }
-    Optional<String> rejection = faults.rejection(Fault.Step.CONNECT);
+    Optional<String> rejection = faults.at(Fault.Step.CONNECT).flatMap(Fault::reply);
     if (rejection.isPresent()) {
       reply(rejection.get());
       byte[] line;
@@ -149,10 +149,7 @@ final class FrontSession implements Runnable {
   }
 
   private boolean hello(String verb, String name) throws IOException {
-    stallIf(Fault.Step.EHLO);
-    Optional<String> rejection = faults.rejection(Fault.Step.EHLO);
-    if (rejection.isPresent()) {
-      reply(rejection.get());
+    if (act(faults.at(Fault.Step.EHLO))) {
       return true;
     }
     if (name.isEmpty()) {
@@ -242,10 +239,7 @@ final class FrontSession implements Runnable {
       reply("503 5.5.1 Already authenticated");
       return;
     }
-    stallIf(Fault.Step.AUTH);
-    Optional<String> rejection = faults.rejection(Fault.Step.AUTH);
-    if (rejection.isPresent()) {
-      reply(rejection.get());
+    if (act(front.trigger(Fault.Step.AUTH, null))) {
       return;
     }
     String[] parts = argument.split(" ", 2);
@@ -284,13 +278,27 @@ final class FrontSession implements Runnable {
     }
   }
 
-  /** For a stall fault at this step: swallow input until the client gives up, then end. */
-  private void stallIf(Fault.Step step) throws IOException {
-    if (faults.stalls(step)) {
-      while (in.readLine() != null) {
-        // silent on purpose
-      }
-      throw new IOException("stalled at " + step + " until the client left");
+  /**
+   * Applies a step fault: a reject answers the command (true); a stall swallows input until the
+   * client gives up; a drop hangs up. Both of the latter end the session with an exception.
+   */
+  private boolean act(Optional<Fault> fault) throws IOException {
+    if (fault.isEmpty()) {
+      return false;
+    }
+    switch (fault.get().kind()) {
+      case REJECT:
+        reply(fault.get().reply().orElseThrow());
+        return true;
+      case STALL:
+        while (in.readLine() != null) {
+          // silent on purpose
+        }
+        throw new IOException("stalled until the client left: " + fault.get());
+      case DROP:
+        throw new IOException("dropped the connection: " + fault.get());
+      default:
+        return false;
     }
   }
 
@@ -320,10 +328,7 @@ final class FrontSession implements Runnable {
       reply("530 5.7.0 Authentication required");
       return;
     }
-    stallIf(Fault.Step.MAIL);
-    Optional<String> rejection = faults.rejection(Fault.Step.MAIL);
-    if (rejection.isPresent()) {
-      reply(rejection.get());
+    if (act(front.trigger(Fault.Step.MAIL, null))) {
       return;
     }
     String answer = backend().command(line);
@@ -335,10 +340,7 @@ final class FrontSession implements Runnable {
   }
 
   private void rcpt(String line) throws IOException {
-    stallIf(Fault.Step.RCPT);
-    Optional<String> rejection = faults.rejection(Fault.Step.RCPT);
-    if (rejection.isPresent()) {
-      reply(rejection.get());
+    if (act(front.trigger(Fault.Step.RCPT, address(line)))) {
       return;
     }
     String answer = backend().command(line);
@@ -353,18 +355,14 @@ final class FrontSession implements Runnable {
       reply("503 5.5.1 MAIL and RCPT first");
       return;
     }
-    Optional<String> rejection = faults.rejection(Fault.Step.DATA);
-    if (faults.stalls(Fault.Step.DATA)) {
+    Optional<Fault> fault = front.trigger(Fault.Step.DATA, null);
+    if (fault.isPresent()) {
       reply("354 End data with <CR><LF>.<CR><LF>");
-      readMessage(null);
-      stallIf(Fault.Step.DATA);
-    }
-    if (rejection.isPresent()) {
-      reply("354 End data with <CR><LF>.<CR><LF>");
-      readMessage(null);
-      reply(rejection.get());
-      reset();
-      backend().command("RSET");
+      readMessage(null); // read and dropped: GreenMail never sees it
+      if (act(fault)) {
+        reset();
+        backend().command("RSET");
+      }
       return;
     }
     String answer = backend().command("DATA");

@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,7 +52,7 @@ public final class SmarthostServer implements AutoCloseable {
   private final SmtpFront front;
   private final KeyStore trustStore;
   private final SmtpOptions smtpOptions;
-  private final AtomicReference<ActiveFaults> faults = new AtomicReference<>(ActiveFaults.NONE);
+  private final FaultRegistry faults = new FaultRegistry();
   private final TransactionLog log = new TransactionLog();
   private volatile boolean closed;
 
@@ -78,7 +77,7 @@ public final class SmarthostServer implements AutoCloseable {
               greenMail.getSmtp().getPort(),
               (int) b.idleTimeout.toMillis(),
               new TlsContexts(authority),
-              faults::get,
+              faults,
               log::add);
     } catch (IOException | RuntimeException e) {
       greenMail.stop();
@@ -242,7 +241,9 @@ public final class SmarthostServer implements AutoCloseable {
   }
 
   /**
-   * Makes connections accepted from now on misbehave; adds to the faults already in force.
+   * Makes the server misbehave; adds to the faults already in force (a fault of the same kind and
+   * step replaces the earlier one). Connection faults apply to connections accepted from now on,
+   * step faults at AUTH, MAIL, RCPT and DATA to the next such command on any connection.
    *
    * @param faults the faults
    * @throws IllegalStateException if a certificate fault is set on a server without TLS
@@ -256,7 +257,7 @@ public final class SmarthostServer implements AutoCloseable {
       if (fault.kind() == Fault.Kind.NO_STARTTLS_OFFERED && encryption != Encryption.STARTTLS) {
         throw new IllegalStateException(fault + " needs a STARTTLS server");
       }
-      this.faults.updateAndGet(active -> active.with(fault));
+      this.faults.add(fault);
     }
   }
 
@@ -266,12 +267,12 @@ public final class SmarthostServer implements AutoCloseable {
    * @return the faults, in the order they were set
    */
   public List<Fault> faults() {
-    return faults.get().list();
+    return faults.list();
   }
 
   /** Stops all faults for connections accepted from now on. */
   public void clearFaults() {
-    faults.set(ActiveFaults.NONE);
+    faults.clear();
   }
 
   /** Forgets received messages and clears faults, as between two tests. */

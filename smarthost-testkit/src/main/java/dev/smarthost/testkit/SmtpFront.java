@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -14,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
@@ -26,7 +26,7 @@ final class SmtpFront implements AutoCloseable {
   private final int backendPort;
   private final int idleTimeoutMillis;
   private final TlsContexts tls;
-  private final Supplier<ActiveFaults> faults;
+  private final FaultRegistry faults;
   private final Consumer<Transaction> accepted;
   private final ServerSocket serverSocket;
   private final ExecutorService sessions;
@@ -44,7 +44,7 @@ final class SmtpFront implements AutoCloseable {
       int backendPort,
       int idleTimeoutMillis,
       TlsContexts tls,
-      Supplier<ActiveFaults> faults,
+      FaultRegistry faults,
       Consumer<Transaction> accepted)
       throws IOException {
     this.encryption = encryption;
@@ -87,7 +87,7 @@ final class SmtpFront implements AutoCloseable {
       open.add(socket);
       try {
         socket.setTcpNoDelay(true);
-        sessions.execute(new FrontSession(this, socket, faults.get()));
+        sessions.execute(new FrontSession(this, socket, faults.forConnection()));
       } catch (IOException | java.util.concurrent.RejectedExecutionException e) {
         closed(socket);
       }
@@ -124,6 +124,10 @@ final class SmtpFront implements AutoCloseable {
 
   SSLContext tlsContext(Fault.@Nullable Kind certificateFault) {
     return tls.forFault(certificateFault);
+  }
+
+  Optional<Fault> trigger(Fault.Step step, @Nullable String recipient) {
+    return faults.trigger(step, recipient);
   }
 
   String nextId() {

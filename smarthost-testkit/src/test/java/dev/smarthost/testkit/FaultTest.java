@@ -225,6 +225,71 @@ class FaultTest {
   }
 
   @Test
+  void stepFaultsHitAnOpenConnectionAndCountedFaultsWearOff() throws Exception {
+    try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start();
+        RawClient c = new RawClient(server.port(), 2_000)) {
+      c.reply();
+      c.send("EHLO raw.test");
+      server.fault(Fault.reject(Fault.Step.MAIL, 451, "4.3.0 Try again").times(2));
+      assertThat(c.send("MAIL FROM:<a@example.org>")).isEqualTo("451 4.3.0 Try again");
+      assertThat(c.send("MAIL FROM:<a@example.org>")).isEqualTo("451 4.3.0 Try again");
+      assertThat(server.faults()).isEmpty();
+      assertThat(c.send("MAIL FROM:<a@example.org>")).startsWith("250");
+    }
+    try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
+      server.fault(Fault.NO_GREETING.times(1));
+      try (RawClient first = new RawClient(server.port(), 300)) {
+        assertThatThrownBy(first::reply).isInstanceOf(SocketTimeoutException.class);
+      }
+      try (RawClient second = new RawClient(server.port(), 2_000)) {
+        assertThat(second.reply()).startsWith("220 ");
+      }
+    }
+  }
+
+  @Test
+  void dropHangsUpAndStoresNothing() throws Exception {
+    try (SmarthostServer server = server(Encryption.NONE, Fault.drop(Fault.Step.DATA));
+        RawClient c = new RawClient(server.port(), 2_000)) {
+      c.reply();
+      c.send("EHLO raw.test");
+      c.send("MAIL FROM:<a@example.org>");
+      c.send("RCPT TO:<b@example.org>");
+      assertThat(c.send("DATA")).startsWith("354");
+      assertThat(c.send("Subject: lost\r\n\r\nbody\r\n.")).isNull();
+      assertThat(server.receivedMessages()).isEmpty();
+    }
+    try (SmarthostServer server = server(Encryption.NONE, Fault.drop(Fault.Step.MAIL));
+        RawClient c = new RawClient(server.port(), 2_000)) {
+      c.reply();
+      c.send("EHLO raw.test");
+      assertThat(c.send("MAIL FROM:<a@example.org>")).isNull();
+    }
+    assertThatThrownBy(() -> Fault.drop(Fault.Step.CONNECT))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void rejectRecipientRefusesOnlyThatAddress() throws Exception {
+    try (SmarthostServer server =
+            server(
+                Encryption.NONE,
+                Fault.rejectRecipient("Out@External.example", 554, "5.7.1 Relay access denied"));
+        RawClient c = new RawClient(server.port(), 2_000)) {
+      c.reply();
+      c.send("EHLO raw.test");
+      c.send("MAIL FROM:<a@example.org>");
+      assertThat(c.send("RCPT TO:<in@example.org>")).startsWith("250");
+      assertThat(c.send("RCPT TO:<out@external.example>"))
+          .isEqualTo("554 5.7.1 Relay access denied");
+      assertThat(c.send("DATA")).startsWith("354");
+      assertThat(c.send("Subject: partial\r\n\r\nbody\r\n.")).startsWith("250");
+      assertThat(server.awaitMessages(1, Duration.ofSeconds(5)).get(0).recipients())
+          .containsExactly("in@example.org");
+    }
+  }
+
+  @Test
   void laterRejectForTheSameStepReplacesTheEarlierOne() {
     try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
       server.fault(
