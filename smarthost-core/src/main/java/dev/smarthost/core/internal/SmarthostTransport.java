@@ -135,6 +135,17 @@ public class SmarthostTransport extends SMTPTransport {
     }
   }
 
+  /** Whether the socket is still open, without asking the server (no NOOP). */
+  public boolean isConnectedWithoutNoop() {
+    try {
+      checkConnected();
+    } catch (IllegalStateException e) {
+      return false;
+    }
+    java.net.Socket socket = trace.socket;
+    return socket == null || !socket.isClosed();
+  }
+
   /** The trace of the current (or last) connection attempt. */
   public ConnectionTrace trace() {
     return trace;

@@ -1,0 +1,273 @@
+package dev.smarthost.core;
+
+import dev.smarthost.FailureKind;
+import dev.smarthost.SmarthostBusyException;
+import dev.smarthost.SmarthostDisabledException;
+import dev.smarthost.SmarthostResolver;
+import dev.smarthost.SmarthostSendException;
+import dev.smarthost.SmarthostSettings;
+import dev.smarthost.core.SendResult.RejectedRecipient;
+import dev.smarthost.core.internal.Classification;
+import dev.smarthost.core.internal.ConnectionPool;
+import dev.smarthost.core.internal.FailureClassifier;
+import dev.smarthost.core.internal.Hints;
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The attempt loop of {@link SmarthostMailer}: resolve the settings, take a pooled connection,
+ * send, classify a failure with the validator's classifier, retry temporary ones on another
+ * connection, report the rest.
+ */
+final class Deliveries {
+  private static final Logger LOG = LoggerFactory.getLogger(SmarthostMailer.class);
+  private static final int OK = 250;
+
+  private final SmarthostResolver resolver;
+  private final SmarthostSessionFactory sessions;
+  private final ConnectionPool pool;
+  private final MailerListener listener;
+  private final int maxAttempts;
+  private final Duration retryBackoff;
+  private final Duration acquireTimeout;
+  private final BooleanSupplier closed;
+  private final AtomicReference<@Nullable SessionFor> session = new AtomicReference<>();
+
+  private static final class SessionFor {
+    final SmarthostSettings settings;
+    final Session session;
+
+    SessionFor(SmarthostSettings settings, Session session) {
+      this.settings = settings;
+      this.session = session;
+    }
+  }
+
+  Deliveries(
+      SmarthostResolver resolver,
+      SmarthostSessionFactory sessions,
+      ConnectionPool pool,
+      MailerListener listener,
+      int maxAttempts,
+      Duration retryBackoff,
+      Duration acquireTimeout,
+      BooleanSupplier closed) {
+    this.resolver = resolver;
+    this.sessions = sessions;
+    this.pool = pool;
+    this.listener = listener;
+    this.maxAttempts = maxAttempts;
+    this.retryBackoff = retryBackoff;
+    this.acquireTimeout = acquireTimeout;
+    this.closed = closed;
+  }
+
+  SendResult deliver(MimeMessage message) {
+    long start = System.nanoTime();
+    Address[] recipients = prepare(message);
+    for (int attempt = 1; ; attempt++) {
+      SmarthostSettings settings =
+          resolver.resolve().orElseThrow(() -> new SmarthostDisabledException(resolver.toString()));
+      ConnectionPool.Connection c;
+      try {
+        c = pool.acquire(session(settings), settings, acquireTimeout);
+      } catch (MessagingException e) {
+        Classification k = FailureClassifier.classify(e, null);
+        if (retry(k, attempt)) {
+          continue;
+        }
+        throw fail(k, settings, attempt, e, List.of());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SmarthostBusyException(
+            "interrupted while waiting for a connection; nothing was sent");
+      }
+      try {
+        c.transport.sendMessage(message, recipients);
+        pool.release(c, true);
+        return sent(message, settings, addresses(recipients), List.of(), attempt, start);
+      } catch (MessagingException e) {
+        if (isPartial(e)) {
+          pool.release(c, true);
+          SendFailedException s = (SendFailedException) e;
+          return sent(
+              message, settings, addresses(s.getValidSentAddresses()), rejected(e), attempt, start);
+        }
+        Classification k = FailureClassifier.classify(e, c.transport.trace());
+        pool.release(c, reusable(c, k));
+        if (retry(k, attempt)) {
+          continue;
+        }
+        List<String> refused = new ArrayList<>();
+        rejected(e).forEach(r -> refused.add(r.address()));
+        throw fail(k, settings, attempt, e, refused);
+      }
+    }
+  }
+
+  private static Address[] prepare(MimeMessage message) {
+    Objects.requireNonNull(message, "message");
+    try {
+      Address[] recipients = message.getAllRecipients();
+      if (recipients == null || recipients.length == 0) {
+        throw new IllegalArgumentException("message: has no recipients");
+      }
+      message.saveChanges();
+      return recipients;
+    } catch (MessagingException e) {
+      throw new IllegalArgumentException(
+          "message: cannot be prepared for sending: " + e.getMessage(), e);
+    }
+  }
+
+  private Session session(SmarthostSettings settings) {
+    SessionFor current = session.get();
+    if (current != null && current.settings.equals(settings)) {
+      return current.session;
+    }
+    Session s = sessions.session(settings);
+    // Report refused recipients one by one and deliver to the others, instead of failing the lot.
+    s.getProperties().setProperty("mail.smtp.sendpartial", "true");
+    session.set(new SessionFor(settings, s));
+    return s;
+  }
+
+  private boolean retry(Classification k, int attempt) {
+    if (!k.kind.isTemporary() || attempt >= maxAttempts || closed.getAsBoolean()) {
+      return false;
+    }
+    listener(() -> listener.retried(k.kind, attempt));
+    try {
+      Thread.sleep(retryBackoff.toMillis() * attempt);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** After a failed transaction: keep the connection only if it still answers RSET. */
+  private static boolean reusable(ConnectionPool.Connection c, Classification k) {
+    if (k.kind == FailureKind.PROTOCOL_ERROR
+        || k.kind == FailureKind.READ_TIMEOUT
+        || k.replyCode == 421
+        || !c.transport.isConnectedWithoutNoop()) {
+      return false;
+    }
+    try {
+      return c.transport.simpleCommand("RSET") == OK;
+    } catch (MessagingException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Angus with sendpartial: the message went to the valid recipients, the rest were refused. */
+  private static boolean isPartial(MessagingException e) {
+    if (!(e instanceof SMTPSendFailedException)) {
+      return false;
+    }
+    SMTPSendFailedException s = (SMTPSendFailedException) e;
+    Address[] sent = s.getValidSentAddresses();
+    return ".".equals(s.getCommand())
+        && s.getReturnCode() / 100 == 2
+        && sent != null
+        && sent.length > 0;
+  }
+
+  private static List<RejectedRecipient> rejected(MessagingException e) {
+    List<RejectedRecipient> result = new ArrayList<>();
+    for (Exception next = e; next != null; ) {
+      if (next instanceof SMTPAddressFailedException) {
+        SMTPAddressFailedException a = (SMTPAddressFailedException) next;
+        int code = a.getReturnCode();
+        result.add(
+            new RejectedRecipient(
+                a.getAddress().getAddress(),
+                code / 100 == 4 ? FailureKind.SERVER_UNAVAILABLE : FailureKind.RECIPIENT_REJECTED,
+                code,
+                a.getMessage() == null ? null : a.getMessage().strip()));
+      }
+      next =
+          next instanceof MessagingException
+              ? ((MessagingException) next).getNextException()
+              : null;
+    }
+    return result;
+  }
+
+  private SendResult sent(
+      MimeMessage message,
+      SmarthostSettings settings,
+      List<String> accepted,
+      List<RejectedRecipient> rejected,
+      int attempts,
+      long start) {
+    String id;
+    try {
+      id = message.getMessageID();
+    } catch (MessagingException e) {
+      id = null;
+    }
+    SendResult result =
+        new SendResult(
+            id,
+            settings.authority(),
+            accepted,
+            rejected,
+            attempts,
+            Duration.ofNanos(System.nanoTime() - start));
+    listener(() -> listener.sent(result));
+    return result;
+  }
+
+  private SmarthostSendException fail(
+      Classification k,
+      SmarthostSettings settings,
+      int attempts,
+      Exception cause,
+      List<String> rejected) {
+    SmarthostSendException e =
+        SmarthostSendException.builder(k.kind, settings.authority())
+            .reply(k.replyCode, k.reply)
+            .hint(Hints.hint(k.kind, settings, sessions.options().connectTimeout(), "sending"))
+            .rejectedRecipients(rejected)
+            .attempts(attempts)
+            .build(cause);
+    listener(() -> listener.failed(e));
+    return e;
+  }
+
+  private static List<String> addresses(@Nullable Address[] addresses) {
+    List<String> result = new ArrayList<>();
+    if (addresses != null) {
+      for (Address a : addresses) {
+        result.add(
+            a instanceof InternetAddress ? ((InternetAddress) a).getAddress() : a.toString());
+      }
+    }
+    return result;
+  }
+
+  private static void listener(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.warn("mailer listener failed", e);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.smarthost.core;
+
+import dev.smarthost.FailureKind;
+import dev.smarthost.SmarthostSendException;
+import dev.smarthost.SmarthostSettings;
+
+/**
+ * Hooks for metrics: counts of sent, failed and retried messages and opened connections. Methods
+ * are called on the sending thread and must return quickly; an exception thrown by one is logged
+ * and ignored. No metrics library is required.
+ */
+public interface MailerListener {
+  /** A listener that does nothing. */
+  MailerListener NONE = new MailerListener() {};
+
+  /**
+   * A message was accepted (perhaps only for some recipients).
+   *
+   * @param result what was accepted
+   */
+  default void sent(SendResult result) {}
+
+  /**
+   * A message could not be delivered; the caller gets the same exception.
+   *
+   * @param failure what failed
+   */
+  default void failed(SmarthostSendException failure) {}
+
+  /**
+   * A temporary failure; the message is tried again.
+   *
+   * @param kind what failed
+   * @param attempt the attempt that failed, from 1
+   */
+  default void retried(FailureKind kind, int attempt) {}
+
+  /**
+   * A new connection to the smarthost was opened (and authenticated).
+   *
+   * @param settings where it goes ({@code toString()} masks the password)
+   */
+  default void connectionOpened(SmarthostSettings settings) {}
+}

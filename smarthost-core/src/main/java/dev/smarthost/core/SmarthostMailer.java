@@ -1,0 +1,404 @@
+package dev.smarthost.core;
+
+import dev.smarthost.SmarthostBusyException;
+import dev.smarthost.SmarthostDisabledException;
+import dev.smarthost.SmarthostResolver;
+import dev.smarthost.SmarthostSendException;
+import dev.smarthost.core.internal.ConnectionPool;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Sends through reused, bounded connections that follow the resolver, and never drops a message
+ * silently: every message is accepted, or its sender gets an exception that says why.
+ *
+ * <pre>{@code
+ * try (SmarthostMailer mailer = SmarthostMailer.builder(resolver).maxConnections(4).build()) {
+ *   SendResult r = mailer.send(mimeMessage);                 // blocking
+ *   CompletableFuture<SendResult> f = mailer.sendAsync(msg); // bounded queue
+ * }
+ * }</pre>
+ *
+ * <ul>
+ *   <li>At most {@code maxConnections} connections; an idle one is reused while it has the current
+ *       settings, is younger than {@code maxConnectionAge}, has sent fewer than {@code
+ *       maxMessagesPerConnection} and, after a pause, still answers NOOP. Idle connections close
+ *       after {@code idleTimeout}.
+ *   <li>Every attempt resolves the settings: after a change new sends use the new settings and
+ *       connections on the old ones are closed when they come back. Settings switched off: {@link
+ *       SmarthostDisabledException}, nothing queued.
+ *   <li>A temporary failure (4xx, a dropped or silent connection) is retried on another connection
+ *       up to {@code maxAttempts}; a permanent one throws {@link SmarthostSendException} with the
+ *       validator's {@link dev.smarthost.FailureKind}. Refused recipients of an otherwise accepted
+ *       message are listed in {@link SendResult#rejectedRecipients()}.
+ *   <li>{@link #close()} waits for queued and running sends up to {@code closeTimeout}, then fails
+ *       the rest explicitly and stops every thread.
+ * </ul>
+ *
+ * <p>A connection lost after the message data but before the server's reply is retried; the server
+ * may then have the message twice. SMTP cannot tell these cases apart.
+ */
+public final class SmarthostMailer implements AutoCloseable {
+  /** Default maximum of simultaneous connections. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 2;
+
+  private final ConnectionPool pool;
+  private final Deliveries deliveries;
+  private final ThreadPoolExecutor async;
+  private final ScheduledExecutorService housekeeping;
+  private final int queueCapacity;
+  private final Duration closeTimeout;
+  private volatile boolean closed;
+
+  private SmarthostMailer(Builder b) {
+    MailerListener listener = b.listener;
+    this.pool =
+        new ConnectionPool(
+            b.maxConnections,
+            b.maxConnectionAge,
+            b.maxMessagesPerConnection,
+            b.idleTimeout,
+            Duration.ofSeconds(1),
+            settings -> {
+              try {
+                listener.connectionOpened(settings);
+              } catch (RuntimeException e) {
+                // a listener never breaks sending
+              }
+            });
+    this.deliveries =
+        new Deliveries(
+            b.resolver,
+            new SmarthostSessionFactory(b.options),
+            pool,
+            listener,
+            b.maxAttempts,
+            b.retryBackoff,
+            b.acquireTimeout,
+            () -> closed);
+    this.queueCapacity = b.queueCapacity;
+    this.closeTimeout = b.closeTimeout;
+    AtomicInteger threads = new AtomicInteger();
+    this.async =
+        new ThreadPoolExecutor(
+            b.maxConnections,
+            b.maxConnections,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(b.queueCapacity),
+            r -> daemon(r, "smarthost-mailer-" + threads.incrementAndGet()),
+            new ThreadPoolExecutor.AbortPolicy());
+    async.allowCoreThreadTimeOut(true);
+    this.housekeeping =
+        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "smarthost-mailer-idle"));
+    long evictEvery = Math.max(100, b.idleTimeout.toMillis() / 2);
+    housekeeping.scheduleWithFixedDelay(
+        pool::evictIdle, evictEvery, evictEvery, TimeUnit.MILLISECONDS);
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /**
+   * Starts configuring a mailer.
+   *
+   * @param resolver where the settings come from; asked on every attempt
+   * @return a new builder
+   */
+  public static Builder builder(SmarthostResolver resolver) {
+    return new Builder(resolver);
+  }
+
+  /**
+   * Sends a message and waits for the smarthost's answer.
+   *
+   * @param message a message with recipients; its headers are completed ({@code saveChanges})
+   * @return what the smarthost accepted
+   * @throws SmarthostSendException if the message could not be delivered (classified)
+   * @throws SmarthostDisabledException if e-mail is switched off
+   * @throws SmarthostBusyException if no connection became free within the acquire timeout
+   * @throws IllegalArgumentException if the message has no recipients or cannot be written
+   * @throws IllegalStateException if the mailer is closed
+   */
+  public SendResult send(MimeMessage message) {
+    checkOpen();
+    return deliveries.deliver(message);
+  }
+
+  /**
+   * Queues a message and returns at once. The future fails with the exceptions {@link
+   * #send(MimeMessage)} throws; with {@link SmarthostBusyException} at once when the queue is full.
+   *
+   * @param message a message with recipients
+   * @return the outcome
+   * @throws IllegalStateException if the mailer is closed
+   */
+  public CompletableFuture<SendResult> sendAsync(MimeMessage message) {
+    checkOpen();
+    Objects.requireNonNull(message, "message");
+    Task task = new Task(message);
+    try {
+      async.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.future.completeExceptionally(
+          closed
+              ? new IllegalStateException("the mailer is closed")
+              : new SmarthostBusyException(
+                  "the mailer's queue of "
+                      + queueCapacity
+                      + " messages is full; nothing was sent"));
+    }
+    return task.future;
+  }
+
+  /**
+   * Returns how many connections are open now.
+   *
+   * @return idle and busy connections
+   */
+  public int openConnections() {
+    return pool.open();
+  }
+
+  /**
+   * Stops taking messages, waits up to the close timeout for queued and running sends, then fails
+   * the rest with {@link SmarthostBusyException} (queued) or {@link SmarthostSendException}
+   * (running: their connections are aborted), closes every connection and stops every thread.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    async.shutdown();
+    try {
+      if (!async.awaitTermination(closeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        List<Runnable> never = async.shutdownNow();
+        for (Runnable r : never) {
+          ((Task) r)
+              .future.completeExceptionally(
+                  new SmarthostBusyException(
+                      "the mailer was closed before this message was sent; nothing was sent"));
+        }
+        pool.abortBusy();
+        async.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      async.shutdownNow();
+      pool.abortBusy();
+    } finally {
+      housekeeping.shutdownNow();
+      pool.close();
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the mailer is closed");
+    }
+  }
+
+  /** One queued message and its future. */
+  private final class Task implements Runnable {
+    final MimeMessage message;
+    final CompletableFuture<SendResult> future = new CompletableFuture<>();
+
+    Task(MimeMessage message) {
+      this.message = message;
+    }
+
+    @Override
+    public void run() {
+      try {
+        future.complete(deliveries.deliver(message));
+      } catch (RuntimeException e) {
+        future.completeExceptionally(e);
+      }
+    }
+  }
+
+  /** Configures a {@link SmarthostMailer}. */
+  public static final class Builder {
+    private final SmarthostResolver resolver;
+    private SmtpOptions options = SmtpOptions.defaults();
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxMessagesPerConnection = 100;
+    private Duration maxConnectionAge = Duration.ofMinutes(5);
+    private Duration idleTimeout = Duration.ofSeconds(30);
+    private int maxAttempts = 3;
+    private Duration retryBackoff = Duration.ofMillis(200);
+    private int queueCapacity = 1000;
+    private Duration acquireTimeout = Duration.ofSeconds(60);
+    private Duration closeTimeout = Duration.ofSeconds(30);
+    private MailerListener listener = MailerListener.NONE;
+
+    private Builder(SmarthostResolver resolver) {
+      this.resolver = Objects.requireNonNull(resolver, "resolver");
+    }
+
+    /**
+     * Sets timeouts, trust and EHLO name (default {@link SmtpOptions#defaults()}).
+     *
+     * @param options the options
+     * @return this builder (for chaining)
+     */
+    public Builder options(SmtpOptions options) {
+      this.options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /**
+     * Sets the most connections open at once, and the number of sending threads for {@link
+     * #sendAsync} (default 2).
+     *
+     * @param max at least 1
+     * @return this builder (for chaining)
+     */
+    public Builder maxConnections(int max) {
+      this.maxConnections = atLeast("maxConnections", max, 1);
+      return this;
+    }
+
+    /**
+     * Sets how many messages one connection sends before it is replaced (default 100).
+     *
+     * @param max at least 1
+     * @return this builder (for chaining)
+     */
+    public Builder maxMessagesPerConnection(int max) {
+      this.maxMessagesPerConnection = atLeast("maxMessagesPerConnection", max, 1);
+      return this;
+    }
+
+    /**
+     * Sets how long a connection is used before it is replaced (default 5 min).
+     *
+     * @param age at least 1 ms
+     * @return this builder (for chaining)
+     */
+    public Builder maxConnectionAge(Duration age) {
+      this.maxConnectionAge = positive("maxConnectionAge", age);
+      return this;
+    }
+
+    /**
+     * Sets how long an unused connection stays open (default 30 s).
+     *
+     * @param idle at least 1 ms
+     * @return this builder (for chaining)
+     */
+    public Builder idleTimeout(Duration idle) {
+      this.idleTimeout = positive("idleTimeout", idle);
+      return this;
+    }
+
+    /**
+     * Sets how often a message is tried in all when failures are temporary (default 3).
+     *
+     * @param attempts at least 1
+     * @return this builder (for chaining)
+     */
+    public Builder maxAttempts(int attempts) {
+      this.maxAttempts = atLeast("maxAttempts", attempts, 1);
+      return this;
+    }
+
+    /**
+     * Sets the pause before a retry, multiplied by the attempt number (default 200 ms).
+     *
+     * @param backoff zero or more
+     * @return this builder (for chaining)
+     */
+    public Builder retryBackoff(Duration backoff) {
+      if (backoff.isNegative()) {
+        throw new IllegalArgumentException(
+            "retryBackoff: must not be negative, but was " + backoff);
+      }
+      this.retryBackoff = backoff;
+      return this;
+    }
+
+    /**
+     * Sets how many messages {@link #sendAsync} may queue (default 1000).
+     *
+     * @param capacity at least 1
+     * @return this builder (for chaining)
+     */
+    public Builder queueCapacity(int capacity) {
+      this.queueCapacity = atLeast("queueCapacity", capacity, 1);
+      return this;
+    }
+
+    /**
+     * Sets how long {@link #send} waits for a free connection (default 60 s).
+     *
+     * @param wait at least 1 ms
+     * @return this builder (for chaining)
+     */
+    public Builder acquireTimeout(Duration wait) {
+      this.acquireTimeout = positive("acquireTimeout", wait);
+      return this;
+    }
+
+    /**
+     * Sets how long {@link #close()} waits for queued and running sends (default 30 s).
+     *
+     * @param wait at least 1 ms
+     * @return this builder (for chaining)
+     */
+    public Builder closeTimeout(Duration wait) {
+      this.closeTimeout = positive("closeTimeout", wait);
+      return this;
+    }
+
+    /**
+     * Sets the metrics hooks (default none).
+     *
+     * @param listener the listener
+     * @return this builder (for chaining)
+     */
+    public Builder listener(MailerListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Builds the mailer; it connects on the first send.
+     *
+     * @return the mailer; close it when done
+     */
+    public SmarthostMailer build() {
+      return new SmarthostMailer(this);
+    }
+
+    private static int atLeast(String name, int value, int min) {
+      if (value < min) {
+        throw new IllegalArgumentException(
+            name + ": must be at least " + min + ", but was " + value);
+      }
+      return value;
+    }
+
+    private static Duration positive(String name, Duration d) {
+      if (d.toMillis() < 1) {
+        throw new IllegalArgumentException(name + ": must be at least 1 ms, but was " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package dev.smarthost.core.internal;
+
+import dev.smarthost.SmarthostBusyException;
+import dev.smarthost.SmarthostSettings;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * At most {@code max} connected transports, reused while they are fresh: same settings, younger
+ * than the maximum age, fewer messages than the maximum, and (after a pause) still answering NOOP.
+ */
+public final class ConnectionPool implements AutoCloseable {
+  /** One connection and its bookkeeping. */
+  public static final class Connection {
+    public final SmarthostTransport transport;
+    final SmarthostSettings settings;
+    final long createdNanos;
+    int messages;
+    long lastUsedNanos;
+
+    Connection(SmarthostTransport transport, SmarthostSettings settings) {
+      this.transport = transport;
+      this.settings = settings;
+      this.createdNanos = System.nanoTime();
+      this.lastUsedNanos = createdNanos;
+    }
+  }
+
+  private final Semaphore permits;
+  private final Deque<Connection> idle = new ArrayDeque<>();
+  private final Set<Connection> busy = ConcurrentHashMap.newKeySet();
+  private final Duration maxAge;
+  private final int maxMessages;
+  private final Duration idleTimeout;
+  private final Duration validateAfterIdle;
+  private final Consumer<SmarthostSettings> opened;
+  private volatile boolean closed;
+
+  public ConnectionPool(
+      int max,
+      Duration maxAge,
+      int maxMessages,
+      Duration idleTimeout,
+      Duration validateAfterIdle,
+      Consumer<SmarthostSettings> opened) {
+    this.permits = new Semaphore(max, true);
+    this.maxAge = maxAge;
+    this.maxMessages = maxMessages;
+    this.idleTimeout = idleTimeout;
+    this.validateAfterIdle = validateAfterIdle;
+    this.opened = opened;
+  }
+
+  /**
+   * Returns a connected transport for these settings, reusing an idle one if it is fresh.
+   *
+   * @throws SmarthostBusyException if no connection becomes free within {@code wait}
+   * @throws MessagingException if a new connection fails
+   */
+  public Connection acquire(Session session, SmarthostSettings settings, Duration wait)
+      throws MessagingException, InterruptedException {
+    if (!permits.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+      throw new SmarthostBusyException(
+          "no connection to " + settings.authority() + " became free within " + wait);
+    }
+    try {
+      Connection c = reusable(settings);
+      if (c == null) {
+        SmarthostTransport transport = (SmarthostTransport) session.getTransport("smtp");
+        transport.connect();
+        c = new Connection(transport, settings);
+        opened.accept(settings);
+      }
+      busy.add(c);
+      if (closed) {
+        release(c, false);
+        throw new IllegalStateException("the mailer is closed");
+      }
+      return c;
+    } catch (MessagingException | RuntimeException e) {
+      permits.release();
+      throw e;
+    }
+  }
+
+  private Connection reusable(SmarthostSettings settings) {
+    while (true) {
+      Connection c;
+      synchronized (idle) {
+        c = idle.pollFirst();
+      }
+      if (c == null) {
+        return null;
+      }
+      long now = System.nanoTime();
+      if (!fresh(c, settings, now)
+          || (now - c.lastUsedNanos > validateAfterIdle.toNanos() && !c.transport.isConnected())) {
+        quietlyClose(c);
+        continue;
+      }
+      return c;
+    }
+  }
+
+  private boolean fresh(Connection c, SmarthostSettings settings, long now) {
+    return c.settings.equals(settings)
+        && c.messages < maxMessages
+        && now - c.createdNanos < maxAge.toNanos()
+        && c.transport.isConnectedWithoutNoop();
+  }
+
+  /** Gives a connection back: kept for reuse if {@code reusable}, else closed. */
+  public void release(Connection c, boolean reusable) {
+    busy.remove(c);
+    try {
+      c.messages++;
+      c.lastUsedNanos = System.nanoTime();
+      if (reusable && !closed && c.messages < maxMessages) {
+        synchronized (idle) {
+          idle.addFirst(c);
+        }
+      } else {
+        quietlyClose(c);
+      }
+    } finally {
+      permits.release();
+    }
+  }
+
+  /** Closes connections idle longer than the idle timeout. */
+  public void evictIdle() {
+    long now = System.nanoTime();
+    List<Connection> expired = new java.util.ArrayList<>();
+    synchronized (idle) {
+      idle.removeIf(
+          c -> {
+            boolean old =
+                now - c.lastUsedNanos > idleTimeout.toNanos()
+                    || now - c.createdNanos > maxAge.toNanos();
+            if (old) {
+              expired.add(c);
+            }
+            return old;
+          });
+    }
+    expired.forEach(ConnectionPool::quietlyClose);
+  }
+
+  /** Number of connections open now, idle and busy. */
+  public int open() {
+    synchronized (idle) {
+      return idle.size() + busy.size();
+    }
+  }
+
+  /** Closes idle connections; aborts busy ones so that their senders fail instead of hanging. */
+  @Override
+  public void close() {
+    closed = true;
+    List<Connection> toClose;
+    synchronized (idle) {
+      toClose = List.copyOf(idle);
+      idle.clear();
+    }
+    toClose.forEach(ConnectionPool::quietlyClose);
+  }
+
+  /** Aborts the connections still busy (after the drain deadline). */
+  public void abortBusy() {
+    for (Connection c : busy) {
+      c.transport.trace().abort();
+    }
+  }
+
+  private static void quietlyClose(Connection c) {
+    try {
+      c.transport.close();
+    } catch (MessagingException | RuntimeException ignored) {
+      // closing; the server may already be gone
+    }
+  }
+}
