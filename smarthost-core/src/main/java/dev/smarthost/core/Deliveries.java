@@ -127,7 +127,8 @@ final class Deliveries {
       if (recipients == null || recipients.length == 0) {
         throw new IllegalArgumentException("message: has no recipients");
       }
-      message.saveChanges();
+      // No saveChanges() here: MimeMessage.writeTo() saves an unsaved message itself, and saving a
+      // saved one again re-encodes it for nothing.
       return recipients;
     } catch (MessagingException e) {
       throw new IllegalArgumentException(

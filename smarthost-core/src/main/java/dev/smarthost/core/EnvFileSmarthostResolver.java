@@ -51,7 +51,8 @@ public final class EnvFileSmarthostResolver implements SmarthostResolver {
   private final FileWatch watch;
 
   private @Nullable Stamp seen;
-  private @Nullable Optional<SmarthostSettings> good;
+  private volatile @Nullable Optional<SmarthostSettings> good;
+  private volatile boolean watching;
   private @Nullable SmarthostConfigurationException error;
 
   private EnvFileSmarthostResolver(Builder b) {
@@ -90,7 +91,10 @@ public final class EnvFileSmarthostResolver implements SmarthostResolver {
   }
 
   /**
-   * Returns the settings in the file, re-reading it if it changed since the last call.
+   * Returns the settings in the file, re-reading it if it changed since the last call. While anyone
+   * is {@linkplain #subscribe(Consumer) subscribed}, the watching thread keeps the answer current
+   * and this method only reads memory; otherwise each call compares the file's stamp (one {@code
+   * stat}).
    *
    * @return the settings, or empty if {@code SMTP_ENABLED} is off (or the file is optional and
    *     missing)
@@ -99,6 +103,14 @@ public final class EnvFileSmarthostResolver implements SmarthostResolver {
    */
   @Override
   public Optional<SmarthostSettings> resolve() {
+    Optional<SmarthostSettings> known = good;
+    if (watching && known != null) {
+      return known; // the watching thread keeps it current
+    }
+    return refreshAndGet();
+  }
+
+  private Optional<SmarthostSettings> refreshAndGet() {
     SmarthostChange change;
     Optional<SmarthostSettings> answer;
     synchronized (this) {
@@ -133,11 +145,13 @@ public final class EnvFileSmarthostResolver implements SmarthostResolver {
         // not valid yet: the first valid version will be reported as a change
       }
       watch.start();
+      watching = true;
     }
     return () -> {
       subscription.close();
       synchronized (watch) {
         if (subscribers.isEmpty()) {
+          watching = false;
           watch.stop();
         }
       }
@@ -151,7 +165,7 @@ public final class EnvFileSmarthostResolver implements SmarthostResolver {
 
   private void refreshQuietly() {
     try {
-      resolve();
+      refreshAndGet();
     } catch (SmarthostConfigurationException e) {
       // never valid yet: resolve() callers get the error; nothing to publish
     }

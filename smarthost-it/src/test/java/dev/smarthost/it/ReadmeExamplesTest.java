@@ -9,6 +9,8 @@ import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.EnvFileSmarthostResolver;
 import dev.smarthost.core.MailInstanceDirectory;
 import dev.smarthost.core.MailInstanceSmarthostResolver;
+import dev.smarthost.core.SendResult;
+import dev.smarthost.core.SmarthostMailer;
 import dev.smarthost.core.SmarthostSessionFactory;
 import dev.smarthost.core.SmtpConnectionValidator;
 import dev.smarthost.core.SmtpOptions;
@@ -28,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +65,7 @@ class ReadmeExamplesTest {
       assertThat(readme).as("README.md shows this example verbatim").contains(dedented);
       count++;
     }
-    assertThat(count).isEqualTo(4);
+    assertThat(count).isEqualTo(5);
   }
 
   @Test
@@ -77,6 +80,29 @@ class ReadmeExamplesTest {
       SmtpOptions options = server.smtpOptions(); // in production: SmtpOptions.defaults()
 
       // README: core
+      SmarthostResolver settings = EnvFileSmarthostResolver.of(envFile);
+      try (SmarthostMailer mailer = SmarthostMailer.builder(settings).options(options).build()) {
+        MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
+        message.setFrom(new InternetAddress("app@example.org"));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress("admin@example.org"));
+        message.setSubject("Disk almost full");
+        message.setText("Only 2 % left on /var.");
+        SendResult result = mailer.send(message); // throws SmarthostSendException, classified
+      }
+      // README: end
+
+      assertThat(server).received(1).message(0).hasSubject("Disk almost full").wasEncrypted();
+    }
+  }
+
+  @Test
+  void sessionQuickStart(@TempDir Path dir) throws Exception {
+    try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.TLS).start()) {
+      server.writeEnvFile(dir.resolve("smarthost.env"));
+      Path envFile = dir.resolve("smarthost.env");
+      SmtpOptions options = server.smtpOptions();
+
+      // README: session
       Optional<SmarthostSettings> settings = EnvFileSmarthostResolver.of(envFile).resolve();
       if (settings.isPresent()) { // empty: the administrator switched e-mail off
         Session session = new SmarthostSessionFactory(options).session(settings.get());
@@ -89,7 +115,7 @@ class ReadmeExamplesTest {
       }
       // README: end
 
-      assertThat(server).received(1).message(0).hasSubject("Disk almost full").wasEncrypted();
+      assertThat(server).received(1).message(0).hasSubject("Disk almost full");
     }
   }
 

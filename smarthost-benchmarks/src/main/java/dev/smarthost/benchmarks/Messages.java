@@ -1,0 +1,60 @@
+package dev.smarthost.benchmarks;
+
+import dev.smarthost.testkit.SmarthostServer;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.security.GeneralSecurityException;
+import java.util.Properties;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/** Test messages and the plain Angus sessions the benchmarks compare against. */
+final class Messages {
+  static final String USER = "bench";
+  static final String PASSWORD = "bench-Pässwörd";
+
+  private Messages() {}
+
+  static MimeMessage notification(Session session, long n) throws MessagingException {
+    MimeMessage m = new MimeMessage(session);
+    m.setFrom(new InternetAddress("app@example.org"));
+    m.setRecipient(Message.RecipientType.TO, new InternetAddress("admin@example.org"));
+    m.setSubject("notification " + n);
+    m.setText("Disk almost full on node " + n + ".\nThis is a typical short notification.\n");
+    m.saveChanges();
+    return m;
+  }
+
+  /**
+   * A session configured the way Spring Boot's mail auto-configuration does it: plain Angus
+   * properties (host, port, auth, starttls), plus trust in the test server's CA. No timeouts, no
+   * TCP_NODELAY, the stock transport.
+   */
+  static Session stockAngus(SmarthostServer server) throws GeneralSecurityException {
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(server.trustStore());
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, tmf.getTrustManagers(), null);
+    Properties p = new Properties();
+    p.put("mail.transport.protocol", "smtp");
+    p.put("mail.smtp.host", server.host());
+    p.put("mail.smtp.port", Integer.toString(server.port()));
+    p.put("mail.smtp.auth", "true");
+    p.put("mail.smtp.starttls.enable", "true");
+    p.put("mail.smtp.starttls.required", "true");
+    p.put("mail.smtp.ssl.socketFactory", context.getSocketFactory());
+    p.put("mail.smtp.localhost", "bench.example.org");
+    return Session.getInstance(
+        p,
+        new jakarta.mail.Authenticator() {
+          @Override
+          protected jakarta.mail.PasswordAuthentication getPasswordAuthentication() {
+            return new jakarta.mail.PasswordAuthentication(USER, PASSWORD);
+          }
+        });
+  }
+}

@@ -1,0 +1,163 @@
+package dev.smarthost.benchmarks;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Runs every benchmark in one JVM session of JMH and writes the scores and the target ratios as a
+ * Markdown table. Usage: {@code java -cp benchmarks.jar dev.smarthost.benchmarks.RunAll
+ * RESULTS.md}.
+ */
+public final class RunAll {
+  private RunAll() {}
+
+  /**
+   * Runs the benchmarks.
+   *
+   * @param args the Markdown file to write
+   * @throws RunnerException if JMH fails
+   * @throws IOException if the file cannot be written
+   */
+  public static void main(String[] args) throws RunnerException, IOException {
+    Path out = Path.of(args.length > 0 ? args[0] : "RESULTS.md");
+    Options options =
+        new OptionsBuilder().include("dev\\.smarthost\\.benchmarks\\..*Benchmark").build();
+    Collection<RunResult> results = new Runner(options).run();
+    Map<String, double[]> scores = new LinkedHashMap<>();
+    Map<String, String> units = new LinkedHashMap<>();
+    for (RunResult r : results) {
+      String name = r.getParams().getBenchmark().replaceFirst(".*\\.", "");
+      scores.put(
+          name,
+          new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
+      units.put(name, r.getPrimaryResult().getScoreUnit());
+    }
+    Files.writeString(out, markdown(scores, units), StandardCharsets.UTF_8);
+    System.out.println(markdown(scores, units));
+  }
+
+  private static String markdown(Map<String, double[]> s, Map<String, String> units) {
+    StringBuilder b = new StringBuilder();
+    b.append("# Benchmark results\n\n")
+        .append("Measured by `benchmarks/run.sh` on ")
+        .append(LocalDate.now())
+        .append(", ")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(" cores, ")
+        .append(System.getProperty("java.vm.name"))
+        .append(' ')
+        .append(System.getProperty("java.version"))
+        .append(
+            ". Testkit server on loopback in the same JVM, STARTTLS + AUTH. Mailer benchmarks: 3 warm-up and")
+        .append(
+            " 5 measured iterations of 3 s; the others 2 and 3; JMH, one fork per benchmark. The ratios")
+        .append(" matter, not the absolute figures.\n\n")
+        .append("| benchmark | score | error | unit |\n| --- | ---: | ---: | --- |\n");
+    s.forEach(
+        (name, v) ->
+            b.append(
+                String.format(
+                    Locale.ROOT,
+                    "| %s | %.2f | ± %.2f | %s |%n",
+                    name,
+                    v[0],
+                    v[1],
+                    units.get(name))));
+    b.append("\n| ratio | target | measured | met |\n| --- | --- | ---: | --- |\n");
+    ratio(
+        b,
+        s,
+        "mailer, 1 thread ÷ one reused stock Transport",
+        "mailer1",
+        "reusedTransport1",
+        "≥ 0.9",
+        0.9,
+        true);
+    ratio(
+        b,
+        s,
+        "mailer, 1 thread ÷ stock Transport.send() per message",
+        "mailer1",
+        "transportSend1",
+        "≥ 10",
+        10,
+        true);
+    ratio(
+        b,
+        s,
+        "mailer, 4 threads ÷ one reused stock Transport",
+        "mailer4",
+        "reusedTransport1",
+        "≥ 1.5",
+        1.5,
+        true);
+    ratio(
+        b,
+        s,
+        "mailer, 4 threads ÷ stock Transport.send(), 4 threads",
+        "mailer4",
+        "transportSend4",
+        "(for scale)",
+        0,
+        true);
+    ratio(
+        b,
+        s,
+        "cached resolve (watched) ÷ fresh parse",
+        "cachedWatched",
+        "freshParse",
+        "≥ 100",
+        100,
+        true);
+    ratio(
+        b,
+        s,
+        "cached resolve (unwatched, one stat) ÷ fresh parse",
+        "cachedUnwatched",
+        "freshParse",
+        "(for scale)",
+        0,
+        true);
+    if (s.containsKey("validateAgainstTarpit")) {
+      double ms = s.get("validateAgainstTarpit")[0];
+      double deadline = ValidatorBenchmark.DEADLINE.toMillis();
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| validator against a tarpit ÷ its %.0f ms deadline | ≤ 1.10 | %.3f | %s |%n",
+              deadline,
+              ms / deadline,
+              ms / deadline <= 1.10 ? "yes" : "NO"));
+    }
+    return b.toString();
+  }
+
+  private static void ratio(
+      StringBuilder b,
+      Map<String, double[]> s,
+      String label,
+      String a,
+      String over,
+      String target,
+      double min,
+      boolean higherIsBetter) {
+    if (!s.containsKey(a) || !s.containsKey(over)) {
+      return;
+    }
+    double value = s.get(a)[0] / s.get(over)[0];
+    String met = min == 0 ? "—" : (higherIsBetter ? value >= min : value <= min) ? "yes" : "NO";
+    b.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %s |%n", label, target, value, met));
+  }
+}
