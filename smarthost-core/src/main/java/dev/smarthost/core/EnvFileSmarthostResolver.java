@@ -8,6 +8,7 @@ import dev.smarthost.core.internal.EnvSettings;
 import dev.smarthost.core.internal.FileSnapshot;
 import dev.smarthost.core.internal.FileSnapshot.Stamp;
 import dev.smarthost.core.internal.FileWatch;
+import dev.smarthost.core.internal.LastGoodSettings;
 import dev.smarthost.core.internal.Subscribers;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,9 +52,8 @@ public final class EnvFileSmarthostResolver implements SmarthostResolver {
   private final FileWatch watch;
 
   private @Nullable Stamp seen;
-  private volatile @Nullable Optional<SmarthostSettings> good;
+  private final LastGoodSettings settings = new LastGoodSettings(LOG);
   private volatile boolean watching;
-  private @Nullable SmarthostConfigurationException error;
 
   private EnvFileSmarthostResolver(Builder b) {
     this.path = b.path;
@@ -103,7 +103,7 @@ public final class EnvFileSmarthostResolver implements SmarthostResolver {
    */
   @Override
   public Optional<SmarthostSettings> resolve() {
-    Optional<SmarthostSettings> known = good;
+    Optional<SmarthostSettings> known = settings.good();
     if (watching && known != null) {
       return known; // the watching thread keeps it current
     }
@@ -115,10 +115,7 @@ public final class EnvFileSmarthostResolver implements SmarthostResolver {
     Optional<SmarthostSettings> answer;
     synchronized (this) {
       change = refresh();
-      if (good == null) {
-        throw Objects.requireNonNull(error);
-      }
-      answer = good;
+      answer = settings.current();
     }
     if (change != null) {
       subscribers.publish(change);
@@ -182,34 +179,21 @@ public final class EnvFileSmarthostResolver implements SmarthostResolver {
     if (stamp.equals(seen)) {
       return null;
     }
-    Optional<SmarthostSettings> read;
     try {
       FileSnapshot snapshot = FileSnapshot.read(path, stamp);
       if (snapshot == null) {
-        if (good != null) {
+        if (settings.good() != null) {
           return null; // being replaced right now: answer with what we have, look again next call
         }
         throw SmarthostConfigurationException.forSource(
             path.toString(), "file kept changing while being read", null);
       }
-      stamp = snapshot.stamp;
-      read = parse(snapshot);
+      seen = snapshot.stamp;
+      return settings.accept(parse(snapshot));
     } catch (SmarthostConfigurationException e) {
       seen = stamp;
-      error = e;
-      if (good == null) {
-        return null;
-      }
-      LOG.warn("{}; keeping the last good settings", e.getMessage());
-      return SmarthostChange.failed(good, e);
+      return settings.reject(e);
     }
-    seen = stamp;
-    error = null;
-    Optional<SmarthostSettings> previous = good;
-    good = read;
-    return previous == null || previous.equals(read)
-        ? null
-        : SmarthostChange.updated(previous, read);
   }
 
   private Optional<SmarthostSettings> parse(FileSnapshot snapshot) {

@@ -4,6 +4,7 @@ import dev.smarthost.SmarthostChange;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.core.internal.LastGoodSettings;
 import dev.smarthost.core.internal.Subscribers;
 import dev.smarthost.redis.internal.Outage;
 import dev.smarthost.redis.internal.RedisEndpoint;
@@ -65,9 +66,7 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
   private volatile @Nullable Jedis subscriberConnection;
   private volatile boolean closed;
 
-  private @Nullable Optional<SmarthostSettings> good;
-  private @Nullable SmarthostConfigurationException error;
-  private @Nullable String lastReportedError;
+  private final LastGoodSettings settings = new LastGoodSettings(LOG);
 
   private RedisSmarthostResolver(Builder b) {
     this.endpoint = new RedisEndpoint(b.uri, b.timeout, b.pingInterval.multipliedBy(3));
@@ -113,18 +112,12 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
    */
   @Override
   public Optional<SmarthostSettings> resolve() {
-    synchronized (this) {
-      if (good != null) {
-        return good;
-      }
+    Optional<SmarthostSettings> known = settings.good();
+    if (known != null) {
+      return known;
     }
     refresh();
-    synchronized (this) {
-      if (good != null) {
-        return good;
-      }
-      throw Objects.requireNonNull(error);
-    }
+    return settings.current();
   }
 
   @Override
@@ -178,44 +171,20 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
       outage.recovered();
     } catch (JedisException e) {
       outage.failed(e);
-      synchronized (this) {
-        if (good == null) {
-          error =
-              SmarthostConfigurationException.forSource(
-                  endpoint + " " + key, "Redis is unreachable: " + e.getMessage(), e);
-        }
-      }
+      settings.unreachable(
+          SmarthostConfigurationException.forSource(
+              endpoint + " " + key, "Redis is unreachable: " + e.getMessage(), e));
       return;
     }
     SmarthostChange change;
-    synchronized (this) {
-      change = apply(fields);
+    try {
+      change = settings.accept(SettingsFields.parse(key, fields));
+    } catch (SmarthostConfigurationException e) {
+      change = settings.reject(e);
     }
     if (change != null) {
       subscribers.publish(change);
     }
-  }
-
-  private @Nullable SmarthostChange apply(Map<String, String> fields) {
-    Optional<SmarthostSettings> read;
-    try {
-      read = SettingsFields.parse(key, fields);
-    } catch (SmarthostConfigurationException e) {
-      error = e;
-      if (good == null || e.getMessage().equals(lastReportedError)) {
-        return null;
-      }
-      lastReportedError = e.getMessage();
-      LOG.warn("{}; keeping the last good settings", e.getMessage());
-      return SmarthostChange.failed(good, e);
-    }
-    lastReportedError = null;
-    error = null;
-    Optional<SmarthostSettings> previous = good;
-    good = read;
-    return previous == null || previous.equals(read)
-        ? null
-        : SmarthostChange.updated(previous, read);
   }
 
   private void subscribeLoop() {
