@@ -1,0 +1,202 @@
+package dev.smarthost.spring;
+
+import dev.smarthost.SmarthostResolver;
+import dev.smarthost.core.EnvFileSmarthostResolver;
+import dev.smarthost.core.EnvironmentSmarthostResolver;
+import dev.smarthost.core.MailerListener;
+import dev.smarthost.core.SmarthostMailer;
+import dev.smarthost.core.SmtpConnectionValidator;
+import dev.smarthost.core.SmtpOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.mail.javamail.JavaMailSender;
+
+/**
+ * Configures smarthost when a source is given: {@code smarthost.env-file}, {@code
+ * smarthost.redis.uri}, or the {@code SMTP_*} environment variables. Creates the {@link
+ * SmarthostResolver}, {@link SmtpOptions}, the {@link SmarthostMailer} and a {@link JavaMailSender}
+ * on it (runs before Spring Boot's own mail auto-configuration), a health indicator when Spring
+ * Boot's health module is present, and Micrometer meters when a {@link MeterRegistry} is. Every
+ * bean backs off when the application defines its own.
+ */
+@AutoConfiguration(
+    beforeName = "org.springframework.boot.mail.autoconfigure.MailSenderAutoConfiguration")
+@ConditionalOnClass({SmarthostMailer.class, JavaMailSender.class})
+@Conditional(SmarthostAutoConfiguration.SourceCondition.class)
+@EnableConfigurationProperties(SmarthostProperties.class)
+public class SmarthostAutoConfiguration {
+
+  /** Creates the auto-configuration; Spring calls it. */
+  public SmarthostAutoConfiguration() {}
+
+  /**
+   * The settings source: the env file, else Redis, else the {@code SMTP_*} keys of Spring's
+   * environment (which includes the process environment).
+   *
+   * @param properties the {@code smarthost.*} properties
+   * @param environment Spring's environment
+   * @return the resolver
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public SmarthostResolver smarthostResolver(
+      SmarthostProperties properties, Environment environment) {
+    Path envFile = properties.getEnvFile();
+    if (envFile != null) {
+      return EnvFileSmarthostResolver.of(envFile);
+    }
+    String redis = properties.getRedis().getUri();
+    if (redis != null && !redis.isBlank()) {
+      try {
+        return RedisResolvers.create(redis);
+      } catch (NoClassDefFoundError e) {
+        throw new IllegalStateException(
+            "smarthost.redis.uri is set but dev.smarthost:smarthost-redis is not on the class path",
+            e);
+      }
+    }
+    Map<String, String> keys = new HashMap<>();
+    for (String key : SMTP_KEYS) {
+      String value = environment.getProperty(key);
+      if (value != null) {
+        keys.put(key, value);
+      }
+    }
+    return EnvironmentSmarthostResolver.of(keys);
+  }
+
+  private static final List<String> SMTP_KEYS =
+      List.of(
+          "SMTP_ENABLED",
+          "SMTP_HOST",
+          "SMTP_PORT",
+          "SMTP_USERNAME",
+          "SMTP_PASSWORD",
+          "SMTP_ENCRYPTION",
+          "SMTP_TLSVERIFY");
+
+  /**
+   * Timeouts, trust and EHLO name: the defaults unless the application defines its own.
+   *
+   * @return the options
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public SmtpOptions smarthostSmtpOptions() {
+    return SmtpOptions.defaults();
+  }
+
+  /**
+   * The mailer: reused connections that follow the resolver.
+   *
+   * @param resolver the settings source
+   * @param options the options
+   * @param properties the {@code smarthost.mailer.*} properties
+   * @param listener metrics hooks, if any
+   * @return the mailer; closed with the context
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public SmarthostMailer smarthostMailer(
+      SmarthostResolver resolver,
+      SmtpOptions options,
+      SmarthostProperties properties,
+      ObjectProvider<MailerListener> listener) {
+    SmarthostProperties.Mailer m = properties.getMailer();
+    return SmarthostMailer.builder(resolver)
+        .options(options)
+        .maxConnections(m.getMaxConnections())
+        .maxAttempts(m.getMaxAttempts())
+        .queueCapacity(m.getQueueCapacity())
+        .listener(listener.getIfAvailable(() -> MailerListener.NONE))
+        .build();
+  }
+
+  /**
+   * Spring's mail sender on the mailer.
+   *
+   * @param mailer the mailer
+   * @return the sender
+   */
+  @Bean
+  @ConditionalOnMissingBean(JavaMailSender.class)
+  public SmarthostJavaMailSender smarthostJavaMailSender(SmarthostMailer mailer) {
+    return new SmarthostJavaMailSender(mailer);
+  }
+
+  /** The health indicator, when Spring Boot's health module is present. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+  public static class HealthConfiguration {
+    /** Creates the configuration; Spring calls it. */
+    public HealthConfiguration() {}
+
+    /**
+     * The "smarthost" health indicator.
+     *
+     * @param resolver the settings source
+     * @param options the options
+     * @param properties the {@code smarthost.health.*} properties
+     * @return the indicator
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "smarthostHealthIndicator")
+    public SmarthostHealthIndicator smarthostHealthIndicator(
+        SmarthostResolver resolver, SmtpOptions options, SmarthostProperties properties) {
+      SmarthostProperties.Health h = properties.getHealth();
+      return new SmarthostHealthIndicator(
+          resolver,
+          SmtpConnectionValidator.create(options).withDeadline(h.getDeadline()),
+          h.getCacheFor());
+    }
+  }
+
+  /** Micrometer meters, when a registry exists. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(MeterRegistry.class)
+  public static class MetricsConfiguration {
+    /** Creates the configuration; Spring calls it. */
+    public MetricsConfiguration() {}
+
+    /**
+     * Meters for the mailer's events.
+     *
+     * @param registry the registry
+     * @return the listener
+     */
+    @Bean
+    @ConditionalOnBean(MeterRegistry.class)
+    @ConditionalOnMissingBean(MailerListener.class)
+    public MicrometerMailerListener smarthostMicrometerListener(MeterRegistry registry) {
+      return new MicrometerMailerListener(registry);
+    }
+  }
+
+  /** Matches when a smarthost source is configured. */
+  static final class SourceCondition implements Condition {
+    @Override
+    public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+      Environment env = context.getEnvironment();
+      return env.containsProperty("smarthost.env-file")
+          || env.containsProperty("smarthost.redis.uri")
+          || env.containsProperty("SMTP_ENABLED")
+          || env.containsProperty("SMTP_HOST");
+    }
+  }
+}

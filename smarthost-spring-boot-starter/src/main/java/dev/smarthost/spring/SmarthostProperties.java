@@ -1,0 +1,221 @@
+package dev.smarthost.spring;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code smarthost.*} properties. One source is enough: {@code smarthost.env-file}, {@code
+ * smarthost.redis.uri}, or the {@code SMTP_*} environment variables the cluster passes to
+ * containers.
+ */
+@ConfigurationProperties("smarthost")
+public class SmarthostProperties {
+  /** The cluster's smarthost.env file; re-read when it changes. */
+  private @Nullable Path envFile;
+
+  /** The cluster's Redis store. */
+  private final Redis redis = new Redis();
+
+  /** The sending side. */
+  private final Mailer mailer = new Mailer();
+
+  /** The health indicator. */
+  private final Health health = new Health();
+
+  /** Creates properties with the defaults; Spring binds them. */
+  public SmarthostProperties() {}
+
+  /**
+   * Returns the env file.
+   *
+   * @return the file, or null
+   */
+  public @Nullable Path getEnvFile() {
+    return envFile;
+  }
+
+  /**
+   * Sets the env file.
+   *
+   * @param envFile the cluster's smarthost.env
+   */
+  public void setEnvFile(@Nullable Path envFile) {
+    this.envFile = envFile;
+  }
+
+  /**
+   * Returns the Redis settings.
+   *
+   * @return the Redis settings
+   */
+  public Redis getRedis() {
+    return redis;
+  }
+
+  /**
+   * Returns the mailer settings.
+   *
+   * @return the mailer settings
+   */
+  public Mailer getMailer() {
+    return mailer;
+  }
+
+  /**
+   * Returns the health settings.
+   *
+   * @return the health settings
+   */
+  public Health getHealth() {
+    return health;
+  }
+
+  /** {@code smarthost.redis.*}. */
+  public static class Redis {
+    /** Creates the defaults. */
+    public Redis() {}
+
+    /**
+     * The Redis URI, e.g. redis://127.0.0.1:6379; the settings hash and change events are read
+     * there.
+     */
+    private @Nullable String uri;
+
+    /**
+     * Returns the URI.
+     *
+     * @return the URI, or null
+     */
+    public @Nullable String getUri() {
+      return uri;
+    }
+
+    /**
+     * Sets the URI.
+     *
+     * @param uri redis://[user:password@]host:port[/db]
+     */
+    public void setUri(@Nullable String uri) {
+      this.uri = uri;
+    }
+  }
+
+  /** {@code smarthost.mailer.*}. */
+  public static class Mailer {
+    /** Creates the defaults. */
+    public Mailer() {}
+
+    /** Most connections open at once. */
+    private int maxConnections = 2;
+
+    /** How often a message is tried when failures are temporary. */
+    private int maxAttempts = 3;
+
+    /** Most messages queued by asynchronous sends. */
+    private int queueCapacity = 1000;
+
+    /**
+     * Returns the most connections.
+     *
+     * @return the count
+     */
+    public int getMaxConnections() {
+      return maxConnections;
+    }
+
+    /**
+     * Sets the most connections.
+     *
+     * @param maxConnections at least 1
+     */
+    public void setMaxConnections(int maxConnections) {
+      this.maxConnections = maxConnections;
+    }
+
+    /**
+     * Returns the attempts.
+     *
+     * @return the count
+     */
+    public int getMaxAttempts() {
+      return maxAttempts;
+    }
+
+    /**
+     * Sets the attempts.
+     *
+     * @param maxAttempts at least 1
+     */
+    public void setMaxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+    }
+
+    /**
+     * Returns the queue capacity.
+     *
+     * @return the capacity
+     */
+    public int getQueueCapacity() {
+      return queueCapacity;
+    }
+
+    /**
+     * Sets the queue capacity.
+     *
+     * @param queueCapacity at least 1
+     */
+    public void setQueueCapacity(int queueCapacity) {
+      this.queueCapacity = queueCapacity;
+    }
+  }
+
+  /** {@code smarthost.health.*}. */
+  public static class Health {
+    /** Creates the defaults. */
+    public Health() {}
+
+    /** Longest a health check may take; the endpoint never waits longer. */
+    private Duration deadline = Duration.ofSeconds(5);
+
+    /** How long a check result is reused before the next health request checks again. */
+    private Duration cacheFor = Duration.ofSeconds(60);
+
+    /**
+     * Returns the deadline.
+     *
+     * @return the deadline
+     */
+    public Duration getDeadline() {
+      return deadline;
+    }
+
+    /**
+     * Sets the deadline.
+     *
+     * @param deadline at least 1 ms
+     */
+    public void setDeadline(Duration deadline) {
+      this.deadline = deadline;
+    }
+
+    /**
+     * Returns how long a result is reused.
+     *
+     * @return the duration
+     */
+    public Duration getCacheFor() {
+      return cacheFor;
+    }
+
+    /**
+     * Sets how long a result is reused.
+     *
+     * @param cacheFor zero or more
+     */
+    public void setCacheFor(Duration cacheFor) {
+      this.cacheFor = cacheFor;
+    }
+  }
+}

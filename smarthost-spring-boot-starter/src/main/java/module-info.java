@@ -1,0 +1,27 @@
+/**
+ * Spring Boot auto-configuration for smarthost: a {@code JavaMailSender} that sends through {@link
+ * dev.smarthost.core.SmarthostMailer} and follows the administrator's changes, a health indicator
+ * and Micrometer metrics.
+ */
+@org.jspecify.annotations.NullMarked
+module dev.smarthost.spring {
+  requires transitive dev.smarthost.core;
+  requires static dev.smarthost.redis;
+  requires transitive spring.boot;
+  requires transitive spring.boot.autoconfigure;
+  requires transitive spring.beans;
+  requires transitive spring.context;
+  requires transitive spring.context.support;
+  requires transitive spring.core;
+  requires static transitive spring.boot.health;
+  requires static transitive micrometer.core;
+  requires static transitive org.jspecify;
+  requires org.slf4j;
+
+  exports dev.smarthost.spring;
+
+  opens dev.smarthost.spring to
+      spring.core,
+      spring.beans,
+      spring.context;
+}

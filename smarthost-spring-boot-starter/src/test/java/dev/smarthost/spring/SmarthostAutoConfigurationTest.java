@@ -1,0 +1,212 @@
+package dev.smarthost.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.smarthost.Encryption;
+import dev.smarthost.FailureKind;
+import dev.smarthost.SmarthostResolver;
+import dev.smarthost.SmarthostSendException;
+import dev.smarthost.core.EnvFileSmarthostResolver;
+import dev.smarthost.core.SmarthostMailer;
+import dev.smarthost.core.SmtpOptions;
+import dev.smarthost.testkit.Fault;
+import dev.smarthost.testkit.SmarthostServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.mail.MailSendException;
+import org.springframework.mail.SimpleMailMessage;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.JavaMailSenderImpl;
+import org.springframework.mail.javamail.MimeMessageHelper;
+
+@Timeout(60)
+class SmarthostAutoConfigurationTest {
+  @TempDir Path dir;
+
+  private final ApplicationContextRunner runner =
+      new ApplicationContextRunner()
+          .withConfiguration(AutoConfigurations.of(SmarthostAutoConfiguration.class));
+
+  private ApplicationContextRunner on(SmarthostServer server, Path env) {
+    server.writeEnvFile(env);
+    return runner
+        .withPropertyValues("smarthost.env-file=" + env)
+        .withBean(SmtpOptions.class, server::smtpOptions);
+  }
+
+  private static MimeMessage message(JavaMailSender sender, String subject) throws Exception {
+    MimeMessage m = sender.createMimeMessage();
+    MimeMessageHelper h = new MimeMessageHelper(m, "UTF-8");
+    h.setFrom("app@example.org");
+    h.setTo("admin@example.org");
+    h.setSubject(subject);
+    h.setText("body");
+    return m;
+  }
+
+  @Test
+  void backsOffWithoutASource() {
+    runner.run(
+        context -> {
+          assertThat(context).doesNotHaveBean(SmarthostMailer.class);
+          assertThat(context).doesNotHaveBean(JavaMailSender.class);
+        });
+  }
+
+  @Test
+  void envFileGivesResolverMailerSenderAndHealth() {
+    Path env = dir.resolve("smarthost.env");
+    try (SmarthostServer server =
+        SmarthostServer.builder().requireAuth("app", "s3cret-Pässwörd").start()) {
+      on(server, env)
+          .run(
+              context -> {
+                assertThat(context).hasSingleBean(SmarthostMailer.class);
+                assertThat(context.getBean(SmarthostResolver.class))
+                    .isInstanceOf(EnvFileSmarthostResolver.class);
+                JavaMailSender sender = context.getBean(JavaMailSender.class);
+                assertThat(sender).isInstanceOf(SmarthostJavaMailSender.class);
+                sender.send(message(sender, "from spring"));
+                SimpleMailMessage simple = new SimpleMailMessage();
+                simple.setFrom("app@example.org");
+                simple.setTo("admin@example.org");
+                simple.setSubject("simple");
+                simple.setText("text");
+                sender.send(simple);
+                assertThat(server.awaitMessages(2, Duration.ofSeconds(5)))
+                    .extracting(m -> m.subject().orElseThrow())
+                    .containsExactly("from spring", "simple");
+                Health health = context.getBean(SmarthostHealthIndicator.class).health();
+                assertThat(health.getStatus()).isEqualTo(Status.UP);
+                assertThat(health.getDetails())
+                    .containsEntry("server", "localhost:" + server.port())
+                    .containsKey("tls")
+                    .doesNotContainValue("s3cret-Pässwörd");
+              });
+    }
+  }
+
+  @Test
+  void applicationBeansWin() {
+    Path env = dir.resolve("smarthost.env");
+    try (SmarthostServer server = SmarthostServer.builder().start()) {
+      on(server, env)
+          .withBean(JavaMailSender.class, JavaMailSenderImpl::new)
+          .run(
+              context -> {
+                assertThat(context.getBean(JavaMailSender.class))
+                    .isInstanceOf(JavaMailSenderImpl.class);
+                assertThat(context).hasSingleBean(SmarthostMailer.class);
+              });
+    }
+  }
+
+  @Test
+  void aChangedEnvFileReachesTheNextSend() {
+    Path env = dir.resolve("smarthost.env");
+    try (SmarthostServer first = SmarthostServer.builder().encryption(Encryption.TLS).start();
+        SmarthostServer second = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
+      on(first, env)
+          .run(
+              context -> {
+                JavaMailSender sender = context.getBean(JavaMailSender.class);
+                sender.send(message(sender, "to first"));
+                second.writeEnvFile(env);
+                sender.send(message(sender, "to second"));
+              });
+      assertThat(first.awaitMessages(1, Duration.ofSeconds(5)).get(0).subject())
+          .contains("to first");
+      assertThat(second.awaitMessages(1, Duration.ofSeconds(5)).get(0).subject())
+          .contains("to second");
+    }
+  }
+
+  @Test
+  void failuresArriveClassifiedAndHealthSaysWhatToDo() {
+    Path env = dir.resolve("smarthost.env");
+    try (SmarthostServer server =
+        SmarthostServer.builder().requireAuth("app", "s3cret-Pässwörd").start()) {
+      on(server, env)
+          .withPropertyValues("smarthost.health.cache-for=0s")
+          .run(
+              context -> {
+                server.fault(Fault.reject(Fault.Step.RCPT, 554, "5.7.1 Relay access denied"));
+                JavaMailSender sender = context.getBean(JavaMailSender.class);
+                assertThatThrownBy(() -> sender.send(message(sender, "x")))
+                    .isInstanceOf(MailSendException.class)
+                    .hasCauseInstanceOf(SmarthostSendException.class)
+                    .satisfies(
+                        e ->
+                            assertThat(((SmarthostSendException) e.getCause()).kind())
+                                .isEqualTo(FailureKind.RECIPIENT_REJECTED));
+                server.clearFaults();
+                server.fault(Fault.NO_AUTH_OFFERED);
+                Health down = context.getBean(SmarthostHealthIndicator.class).health();
+                assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+                assertThat(down.getDetails())
+                    .containsEntry("kind", "AUTH_NOT_OFFERED")
+                    .containsKey("hint");
+                assertThat(down.toString()).doesNotContain("s3cret-Pässwörd");
+              });
+    }
+  }
+
+  @Test
+  void healthNeverWaitsLongerThanItsDeadline() {
+    Path env = dir.resolve("smarthost.env");
+    try (SmarthostServer tarpit = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
+      tarpit.fault(Fault.slowGreeting(Duration.ofSeconds(30)));
+      on(tarpit, env)
+          .withPropertyValues("smarthost.health.deadline=300ms")
+          .run(
+              context -> {
+                long start = System.nanoTime();
+                Health health = context.getBean(SmarthostHealthIndicator.class).health();
+                assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(Duration.ofSeconds(5));
+                assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+                assertThat(health.getDetails()).containsEntry("kind", "NO_GREETING");
+                // cached: the second call does not check again
+                long again = System.nanoTime();
+                assertThat(context.getBean(SmarthostHealthIndicator.class).health())
+                    .isSameAs(health);
+                assertThat(Duration.ofNanos(System.nanoTime() - again))
+                    .isLessThan(Duration.ofMillis(100));
+              });
+    }
+  }
+
+  @Test
+  void environmentKeysAndMetrics() {
+    try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
+      runner
+          .withPropertyValues(
+              "SMTP_ENABLED=1",
+              "SMTP_HOST=localhost",
+              "SMTP_PORT=" + server.port(),
+              "SMTP_ENCRYPTION=none")
+          .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+          .run(
+              context -> {
+                JavaMailSender sender = context.getBean(JavaMailSender.class);
+                sender.send(message(sender, "counted"));
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                assertThat(registry.counter("smarthost.mail.sent").count()).isEqualTo(1.0);
+                assertThat(registry.counter("smarthost.connections.opened").count()).isEqualTo(1.0);
+                assertThat(registry.timer("smarthost.mail.send").count()).isEqualTo(1);
+              });
+      assertThat(server.awaitMessages(1, Duration.ofSeconds(5))).hasSize(1);
+    }
+  }
+}
