@@ -1,0 +1,86 @@
+package dev.smarthost.redis;
+
+import dev.smarthost.SmarthostConfigurationException;
+import dev.smarthost.SmarthostSettings;
+import dev.smarthost.core.SmarthostStore;
+import dev.smarthost.redis.internal.RedisEndpoint;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Transaction;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Writes the cluster's hash {@code cluster/smarthost} in one {@code MULTI}/{@code EXEC}
+ * transaction, so that readers see the old fields or the new ones, then publishes {@code
+ * {"key":"cluster/smarthost"}} on {@code cluster/event/smarthost-changed}.
+ */
+public final class RedisSmarthostStore implements SmarthostStore {
+  private final RedisEndpoint endpoint;
+  private final String key;
+  private final String channel;
+
+  private RedisSmarthostStore(URI uri, String key, String channel, Duration timeout) {
+    this.endpoint = new RedisEndpoint(uri, timeout, timeout);
+    this.key = key;
+    this.channel = channel;
+  }
+
+  /**
+   * Creates a store with the cluster's key and channel.
+   *
+   * @param uri {@code redis://[user:password@]host:port[/db]}
+   * @return the store
+   */
+  public static RedisSmarthostStore create(URI uri) {
+    return new RedisSmarthostStore(
+        Objects.requireNonNull(uri, "uri"),
+        RedisSmarthostResolver.DEFAULT_KEY,
+        RedisSmarthostResolver.DEFAULT_CHANNEL,
+        Duration.ofSeconds(2));
+  }
+
+  @Override
+  public void save(SmarthostSettings settings) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("enabled", "1");
+    fields.put("host", settings.host());
+    fields.put("port", Integer.toString(settings.port()));
+    fields.put("encrypt_smtp", settings.encryption().configValue());
+    fields.put("tls_verify", settings.verifyTls() ? "1" : "0");
+    fields.put("username", settings.username().orElse(""));
+    fields.put("password", settings.password().orElse(""));
+    write(fields, true);
+  }
+
+  /** Sets {@code enabled} to {@code 0} and removes the password. */
+  @Override
+  public void disable() {
+    write(Map.of("enabled", "0"), false);
+  }
+
+  private void write(Map<String, String> fields, boolean replace) {
+    try (Jedis jedis = endpoint.connect()) {
+      Transaction tx = jedis.multi();
+      if (replace) {
+        tx.del(key);
+      } else {
+        tx.hdel(key, "password");
+      }
+      tx.hset(key, fields);
+      tx.exec();
+      jedis.publish(channel, "{\"key\":\"" + key + "\"}");
+    } catch (JedisException e) {
+      throw SmarthostConfigurationException.forSource(
+          endpoint + " " + key, "cannot write: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisSmarthostStore{" + endpoint + ", " + key + "}";
+  }
+}
