@@ -18,7 +18,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SmarthostCli.Version.class,
     description = "Checks and uses an SMTP smarthost.",
-    subcommands = {CheckCommand.class, SendTestCommand.class, DemoCommand.class})
+    subcommands = {
+      CheckCommand.class,
+      SendTestCommand.class,
+      DemoCommand.class,
+      ServeCommand.class
+    })
 public final class SmarthostCli implements Runnable {
   static final int OK = 0;
   static final int FAILED = 1;
@@ -54,7 +59,7 @@ public final class SmarthostCli implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getErr());
-    throw new UsageException("choose a command: check, send-test or demo");
+    throw new UsageException("choose a command: check, send-test, demo or serve");
   }
 
   /** Bad usage found after parsing; the message names the option. */

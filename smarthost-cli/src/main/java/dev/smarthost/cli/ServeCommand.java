@@ -1,0 +1,166 @@
+package dev.smarthost.cli;
+
+import dev.smarthost.SmarthostResolver;
+import dev.smarthost.cli.SmarthostCli.UsageException;
+import dev.smarthost.core.EnvFileSmarthostResolver;
+import dev.smarthost.core.EnvFileSmarthostStore;
+import dev.smarthost.core.FileMailInstanceDirectory;
+import dev.smarthost.core.MailInstanceDirectory;
+import dev.smarthost.core.SmarthostStore;
+import dev.smarthost.core.SmtpConnectionValidator;
+import dev.smarthost.core.SmtpOptions;
+import dev.smarthost.redis.RedisMailInstanceDirectory;
+import dev.smarthost.redis.RedisSmarthostResolver;
+import dev.smarthost.redis.RedisSmarthostStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code smarthost serve}: the settings page, until interrupted. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Serve the settings page: validate, then save to the env file or Redis.")
+final class ServeCommand implements Callable<Integer> {
+  @Option(
+      names = "--env-file",
+      paramLabel = "FILE",
+      description = "Store the settings in this env file.")
+  @Nullable Path envFile;
+
+  @Option(
+      names = "--redis",
+      paramLabel = "URI",
+      description = "Store the settings in the cluster's Redis.")
+  @Nullable String redis;
+
+  @Option(
+      names = "--mail-instances",
+      paramLabel = "FILE",
+      description = "Mail instances file (with --env-file).")
+  @Nullable Path mailInstances;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:8025",
+      description = "Address to listen on (default 127.0.0.1:8025).")
+  String listen = "127.0.0.1:8025";
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description = "Read the access token from FILE instead of generating one.")
+  @Nullable Path tokenFile;
+
+  @Option(
+      names = "--trust-store",
+      paramLabel = "FILE",
+      description = "Trust these certificates when checking (PKCS12 or JKS).")
+  @Nullable Path trustStore;
+
+  @Option(
+      names = "--trust-store-password",
+      paramLabel = "PASSWORD",
+      description = "Password of the trust store.")
+  @Nullable String trustStorePassword;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if ((envFile == null) == (redis == null)) {
+      throw new UsageException("give one of --env-file or --redis");
+    }
+    String token = token();
+    SmarthostResolver resolver;
+    SmarthostStore store;
+    MailInstanceDirectory instances = null;
+    if (envFile != null) {
+      resolver = EnvFileSmarthostResolver.builder(envFile).optional(true).build();
+      store = EnvFileSmarthostStore.of(envFile);
+      if (mailInstances != null) {
+        instances = FileMailInstanceDirectory.of(mailInstances);
+      }
+    } else {
+      URI uri = URI.create(redis);
+      resolver = RedisSmarthostResolver.create(uri);
+      store = RedisSmarthostStore.create(uri);
+      instances = RedisMailInstanceDirectory.create(uri);
+    }
+    SmtpConnectionValidator validator =
+        SmtpConnectionValidator.create(options()).withDeadline(Duration.ofSeconds(30));
+    try (SettingsServer server =
+        new SettingsServer(address(), token, resolver, store, validator, instances)) {
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(
+          "Settings page: http://"
+              + listen.replaceFirst(":\\d+$", "")
+              + ":"
+              + server.port()
+              + "/#token="
+              + token);
+      out.println(
+          "Writes need the token (header " + SettingsServer.TOKEN_HEADER + "). Stop with Ctrl-C.");
+      out.flush();
+      new CountDownLatch(1).await();
+    }
+    return SmarthostCli.OK;
+  }
+
+  private InetSocketAddress address() {
+    int colon = listen.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new UsageException("--listen: expected HOST:PORT, such as 127.0.0.1:8025");
+    }
+    String host = listen.substring(0, colon).replace("[", "").replace("]", "");
+    try {
+      return new InetSocketAddress(host, Integer.parseInt(listen.substring(colon + 1)));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--listen: expected HOST:PORT, such as 127.0.0.1:8025");
+    }
+  }
+
+  private String token() throws IOException {
+    if (tokenFile != null) {
+      String t = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+      if (t.length() < 16) {
+        throw new UsageException("--token-file: the token must have at least 16 characters");
+      }
+      return t;
+    }
+    byte[] random = new byte[24];
+    new SecureRandom().nextBytes(random);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+  }
+
+  private SmtpOptions options() {
+    SmtpOptions.Builder b = SmtpOptions.builder();
+    if (trustStore != null) {
+      try {
+        b.trustStore(
+            KeyStore.getInstance(
+                trustStore.toFile(),
+                trustStorePassword == null ? null : trustStorePassword.toCharArray()));
+      } catch (IOException | java.security.GeneralSecurityException e) {
+        throw new UsageException(
+            "--trust-store: cannot load " + trustStore + " (" + e.getMessage() + ")");
+      }
+    }
+    return b.build();
+  }
+}

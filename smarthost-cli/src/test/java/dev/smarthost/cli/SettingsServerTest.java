@@ -1,0 +1,228 @@
+package dev.smarthost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.smarthost.Encryption;
+import dev.smarthost.core.EnvFileSmarthostResolver;
+import dev.smarthost.core.EnvFileSmarthostStore;
+import dev.smarthost.core.FileMailInstanceDirectory;
+import dev.smarthost.core.SmarthostMailer;
+import dev.smarthost.core.SmtpConnectionValidator;
+import dev.smarthost.testkit.Fault;
+import dev.smarthost.testkit.SmarthostServer;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class SettingsServerTest {
+  static final String TOKEN = "test-token-0123456789";
+  static final String PASSWORD = "s3cret-Pässwörd";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  SmarthostServer smtp;
+  SettingsServer page;
+  Path env;
+  HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeEach
+  void start() throws Exception {
+    smtp =
+        SmarthostServer.builder()
+            .encryption(Encryption.STARTTLS)
+            .requireAuth("app", PASSWORD)
+            .start();
+    env = dir.resolve("smarthost.env");
+    Path instances = dir.resolve("instances.properties");
+    Files.writeString(instances, "mail1.host=127.0.0.1\nmail1.port=10587\n");
+    page =
+        new SettingsServer(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            TOKEN,
+            EnvFileSmarthostResolver.builder(env).optional(true).build(),
+            EnvFileSmarthostStore.of(env),
+            SmtpConnectionValidator.create(smtp.smtpOptions()).withDeadline(Duration.ofSeconds(5)),
+            FileMailInstanceDirectory.of(instances));
+  }
+
+  @AfterEach
+  void stop() {
+    page.close();
+    smtp.close();
+  }
+
+  HttpResponse<String> call(String method, String path, String body, String token)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + page.port() + path))
+            .timeout(Duration.ofSeconds(20))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      b.header(SettingsServer.TOKEN_HEADER, token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  String form(String password) {
+    return "{\"host\":\"localhost\",\"port\":"
+        + smtp.port()
+        + ",\"encryption\":\"starttls\",\"verifyTls\":true,"
+        + "\"username\":\"app\",\"password\":"
+        + (password == null ? "null" : "\"" + password + "\"")
+        + "}";
+  }
+
+  JsonNode json(HttpResponse<String> r) throws Exception {
+    return JSON.readTree(r.body());
+  }
+
+  @Test
+  void servesThePageWithAStrictPolicy() throws Exception {
+    HttpResponse<String> r = call("GET", "/", null, null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("<form id=\"form\"").contains("Use the Mail app instance");
+    assertThat(r.headers().firstValue("Content-Security-Policy"))
+        .hasValueSatisfying(v -> assertThat(v).contains("default-src 'self'"));
+    assertThat(call("GET", "/nothing", null, null).statusCode()).isEqualTo(404);
+    assertThat(call("DELETE", "/api/settings", null, TOKEN).statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void writesNeedTheTokenAndBoundedJson() throws Exception {
+    assertThat(call("PUT", "/api/settings", form(PASSWORD), null).statusCode()).isEqualTo(401);
+    assertThat(call("PUT", "/api/settings", form(PASSWORD), "wrong").statusCode()).isEqualTo(401);
+    assertThat(call("POST", "/api/test-message", "{}", null).statusCode()).isEqualTo(401);
+    assertThat(call("PUT", "/api/settings", "x".repeat(20_000), TOKEN).statusCode()).isEqualTo(413);
+    assertThat(call("PUT", "/api/settings", "not json", TOKEN).statusCode()).isEqualTo(400);
+    HttpResponse<String> badPort =
+        call(
+            "PUT",
+            "/api/settings",
+            form(PASSWORD).replace("\"port\":" + smtp.port(), "\"port\":\"x\""),
+            TOKEN);
+    assertThat(badPort.statusCode()).isEqualTo(400);
+    assertThat(json(badPort).get("field").asText()).isEqualTo("port");
+    assertThat(env).doesNotExist();
+  }
+
+  @Test
+  void validatesThenSavesAndNeverReturnsThePassword() throws Exception {
+    HttpResponse<String> wrong = call("PUT", "/api/settings", form("wrong"), TOKEN);
+    assertThat(wrong.statusCode()).isEqualTo(422);
+    assertThat(json(wrong).get("field").asText()).isEqualTo("credentials");
+    assertThat(json(wrong).get("failure").get("kind").asText()).isEqualTo("AUTHENTICATION_FAILED");
+    assertThat(json(wrong).get("failure").get("hint").asText()).contains("username or password");
+    assertThat(env).doesNotExist();
+
+    HttpResponse<String> good = call("PUT", "/api/settings", form(PASSWORD), TOKEN);
+    assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
+    assertThat(json(good).get("saved").asBoolean()).isTrue();
+    assertThat(json(good).get("phases").size()).isGreaterThanOrEqualTo(5);
+    assertThat(EnvFileSmarthostResolver.of(env).resolve()).contains(smtp.settings());
+
+    HttpResponse<String> read = call("GET", "/api/settings", null, null);
+    assertThat(json(read).get("passwordSet").asBoolean()).isTrue();
+    assertThat(json(read).has("password")).isFalse();
+    assertThat(read.body()).doesNotContain(PASSWORD);
+    assertThat(good.body() + wrong.body()).doesNotContain(PASSWORD);
+
+    // Saving again without a password keeps the stored one.
+    assertThat(call("PUT", "/api/settings", form(null), TOKEN).statusCode()).isEqualTo(200);
+    assertThat(EnvFileSmarthostResolver.of(env).resolve()).contains(smtp.settings());
+  }
+
+  @Test
+  void aSavedChangeReachesARunningMailer() throws Exception {
+    try (SmarthostServer old = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
+      old.writeEnvFile(env);
+      try (SmarthostMailer mailer =
+          SmarthostMailer.builder(EnvFileSmarthostResolver.of(env))
+              .options(smtp.smtpOptions())
+              .build()) {
+        mailer.send(message("before"));
+        assertThat(call("PUT", "/api/settings", form(PASSWORD), TOKEN).statusCode()).isEqualTo(200);
+        mailer.send(message("after"));
+      }
+      assertThat(old.awaitMessages(1, Duration.ofSeconds(5)).get(0).subject()).contains("before");
+      assertThat(smtp.awaitMessages(1, Duration.ofSeconds(5)).get(0).subject()).contains("after");
+    }
+  }
+
+  @Test
+  void testMessageAndMailInstances() throws Exception {
+    assertThat(
+            call(
+                    "POST",
+                    "/api/test-message",
+                    "{\"from\":\"a@example.org\",\"to\":\"b@example.org\"}",
+                    TOKEN)
+                .statusCode())
+        .isEqualTo(409); // nothing saved yet
+    call("PUT", "/api/settings", form(PASSWORD), TOKEN);
+    assertThat(
+            call(
+                    "POST",
+                    "/api/test-message",
+                    "{\"from\":\"a@example.org\",\"to\":\"b@example.org\"}",
+                    TOKEN)
+                .statusCode())
+        .isEqualTo(200);
+    smtp.fault(Fault.reject(Fault.Step.RCPT, 554, "5.7.1 Relay access denied"));
+    HttpResponse<String> refused =
+        call(
+            "POST",
+            "/api/test-message",
+            "{\"from\":\"a@example.org\",\"to\":\"b@example.org\"}",
+            TOKEN);
+    assertThat(refused.statusCode()).isEqualTo(422);
+    assertThat(json(refused).get("field").asText()).isEqualTo("test_message");
+    assertThat(
+            call(
+                    "POST",
+                    "/api/test-message",
+                    "{\"from\":\"nobody\",\"to\":\"b@example.org\"}",
+                    TOKEN)
+                .statusCode())
+        .isEqualTo(400);
+
+    JsonNode instances = json(call("GET", "/api/mail-instances", null, null));
+    assertThat(instances.get(0).get("id").asText()).isEqualTo("mail1");
+    HttpResponse<String> relay =
+        call("PUT", "/api/settings", "{\"mailInstance\":\"mail1\"}", TOKEN);
+    assertThat(relay.statusCode()).isEqualTo(422); // nothing relays on 127.0.0.1:25 here
+    assertThat(json(relay).get("failure").get("kind").asText())
+        .isIn("CONNECTION_REFUSED", "CONNECT_TIMEOUT");
+  }
+
+  static MimeMessage message(String subject) throws Exception {
+    MimeMessage m = new MimeMessage(Session.getInstance(new Properties()));
+    m.setFrom(new InternetAddress("app@example.org"));
+    m.setRecipient(Message.RecipientType.TO, new InternetAddress("admin@example.org"));
+    m.setSubject(subject);
+    m.setText("x");
+    return m;
+  }
+}
