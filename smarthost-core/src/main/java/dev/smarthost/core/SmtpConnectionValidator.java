@@ -146,11 +146,16 @@ public final class SmtpConnectionValidator {
     return attempt.result(failure, Duration.ofNanos(System.nanoTime() - start), options);
   }
 
+  /**
+   * The deadline is enforced by giving up on the worker and closing its socket; read and write
+   * timeouts a little longer than the deadline only make sure the worker thread ends, too.
+   */
   private SmtpOptions bounded(SmtpOptions o) {
+    Duration backstop = deadline.plusSeconds(1);
     return o.toBuilder()
         .connectTimeout(min(o.connectTimeout(), deadline))
-        .readTimeout(min(o.readTimeout(), deadline))
-        .writeTimeout(min(o.writeTimeout(), deadline))
+        .readTimeout(min(o.readTimeout(), backstop))
+        .writeTimeout(min(o.writeTimeout(), backstop))
         .build();
   }
 

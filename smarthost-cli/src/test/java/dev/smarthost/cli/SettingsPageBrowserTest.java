@@ -1,0 +1,126 @@
+package dev.smarthost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.smarthost.Encryption;
+import dev.smarthost.core.EnvFileSmarthostResolver;
+import dev.smarthost.core.EnvFileSmarthostStore;
+import dev.smarthost.core.SmtpConnectionValidator;
+import dev.smarthost.testkit.SmarthostServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The settings page in a real headless Chromium (Debian's chromium and chromium-driver, which
+ * .ci/run installs): fill the form, save, see the success; then a wrong password, and the hint next
+ * to the credentials. The screenshot of the success becomes docs/settings-page.png.
+ */
+@Timeout(120)
+class SettingsPageBrowserTest {
+  static final String CHROMIUM = "/usr/bin/chromium";
+  static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+
+  @TempDir Path dir;
+
+  @Test
+  void fillSaveAndSeeTheHintNextToTheField() throws Exception {
+    assertThat(Path.of(CHROMIUM))
+        .as("apt-get install chromium chromium-driver (.ci/run does this)")
+        .isExecutable();
+    Path env = dir.resolve("smarthost.env");
+    try (SmarthostServer smtp =
+            SmarthostServer.builder()
+                .encryption(Encryption.STARTTLS)
+                .requireAuth("app", "s3cret-Pässwörd")
+                .start();
+        SettingsServer page =
+            new SettingsServer(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                "browser-token-0123456789",
+                EnvFileSmarthostResolver.builder(env).optional(true).build(),
+                EnvFileSmarthostStore.of(env),
+                SmtpConnectionValidator.create(smtp.smtpOptions())
+                    .withDeadline(Duration.ofSeconds(10)),
+                null)) {
+      WebDriver browser = chromium();
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        browser.get("http://127.0.0.1:" + page.port() + "/#token=browser-token-0123456789");
+        fill(browser, "host", "localhost");
+        fill(browser, "port", Integer.toString(smtp.port()));
+        new Select(browser.findElement(By.id("encryption"))).selectByValue("starttls");
+        fill(browser, "username", "app");
+        fill(browser, "password", "s3cret-Pässwörd");
+        browser.findElement(By.id("save")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("result"), "Saved"));
+        assertThat(browser.findElement(By.id("result")).getText())
+            .contains("greeting")
+            .contains("auth");
+        assertThat(EnvFileSmarthostResolver.of(env).resolve()).contains(smtp.settings());
+        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(
+            shot, Path.of("target", "settings-page.png"), StandardCopyOption.REPLACE_EXISTING);
+
+        fill(browser, "password", "wrong-password");
+        browser.findElement(By.id("save")).click();
+        wait.until(
+            ExpectedConditions.textToBePresentInElementLocated(By.id("result"), "Not saved"));
+        WebElement hint = browser.findElement(By.id("error-credentials"));
+        assertThat(hint.getText()).contains("rejected the username or password");
+        assertThat(browser.findElement(By.id("result")).getText())
+            .contains("AUTHENTICATION_FAILED");
+        assertThat(browser.getPageSource()).doesNotContain("s3cret-Pässwörd");
+        assertThat(EnvFileSmarthostResolver.of(env).resolve())
+            .contains(smtp.settings()); // unchanged
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
+  private static void fill(WebDriver browser, String id, String value) {
+    WebElement e = browser.findElement(By.id(id));
+    e.clear();
+    e.sendKeys(value);
+  }
+
+  private static WebDriver chromium() {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM);
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=900,1250");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(Path.of(CHROMEDRIVER).toFile())
+            .usingAnyFreePort()
+            .build();
+    return new ChromeDriver(service, options);
+  }
+}
