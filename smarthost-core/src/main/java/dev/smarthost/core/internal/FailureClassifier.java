@@ -85,6 +85,21 @@ public final class FailureClassifier {
       return new Classification(FailureKind.READ_TIMEOUT, 0, null, detail);
     }
     String text = message(chain);
+    // A bare reply as the message, e.g. "454 4.7.0 TLS not available due to local problem" to
+    // STARTTLS.
+    for (Throwable t : chain) {
+      String reply = trimmed(t.getMessage());
+      int code = code(reply);
+      if (t instanceof MessagingException && code >= 400 && code < 500) {
+        return new Classification(FailureKind.SERVER_UNAVAILABLE, code, reply, detail);
+      }
+    }
+    if (trace != null
+        && trace.tlsStarted()
+        && !trace.greeted()
+        && has(chain, java.net.SocketException.class)) {
+      return new Classification(FailureKind.TLS_HANDSHAKE_FAILED, 0, null, detail);
+    }
     if (text.contains("STARTTLS is required but host does not support STARTTLS")) {
       return new Classification(FailureKind.STARTTLS_NOT_OFFERED, 0, null, detail);
     }

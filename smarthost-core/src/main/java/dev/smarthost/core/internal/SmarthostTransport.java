@@ -52,8 +52,10 @@ public class SmarthostTransport extends SMTPTransport {
         } catch (MessagingException ignored) {
           // the refusal below is the failure that matters
         }
+        int actualPort =
+            port != -1 ? port : Integer.parseInt(session.getProperty("mail.smtp.port"));
         throw new AuthNotOfferedException(
-            (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port);
+            (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + actualPort);
       }
       t.authenticated = true;
     }
