@@ -1,5 +1,7 @@
 package dev.smarthost.testkit.internal;
 
+import java.io.IOException;
+import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -32,6 +34,7 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.jspecify.annotations.Nullable;
@@ -90,23 +93,81 @@ public final class Certificates {
     }
   }
 
-  /**
-   * A server context whose certificate this CA signed, for the given names, valid in the window.
-   */
+  /** A server context whose certificate this CA signed, for the given names and validity. */
   public SSLContext serverContext(List<String> names, Instant notBefore, Instant notAfter) {
     KeyPair keys = keyPair();
-    X509Certificate leaf =
+    X509Certificate leaf = issue(keys, names, notBefore, notAfter);
+    return context(keys.getPrivate(), new Certificate[] {leaf, caCertificate});
+  }
+
+  /** A key and certificate chain in PEM, for servers outside the JVM (Postfix). */
+  public static final class Pem {
+    public final String privateKey;
+    public final String chain;
+
+    Pem(String privateKey, String chain) {
+      this.privateKey = privateKey;
+      this.chain = chain;
+    }
+  }
+
+  /** A server key and chain (leaf, CA) signed by this CA, in PEM. */
+  public Pem serverPem(List<String> names, Instant notBefore, Instant notAfter) {
+    KeyPair keys = keyPair();
+    return pem(keys, issue(keys, names, notBefore, notAfter), caCertificate);
+  }
+
+  /** A self-signed server key and certificate, in PEM. */
+  public static Pem selfSignedPem(List<String> names) {
+    KeyPair keys = keyPair();
+    X500Name subject = new X500Name("CN=" + names.get(0));
+    Instant now = Instant.now();
+    X509Certificate cert =
         sign(
-            X500Name.getInstance(caCertificate.getSubjectX500Principal().getEncoded()),
-            new X500Name("CN=" + names.get(0)),
+            subject,
+            subject,
             keys.getPublic(),
-            caKeys.getPrivate(),
-            notBefore,
-            notAfter,
+            keys.getPrivate(),
+            now.minus(Duration.ofHours(1)),
+            now.plus(Duration.ofDays(1)),
             false,
             names,
-            caCertificate);
-    return context(keys.getPrivate(), new Certificate[] {leaf, caCertificate});
+            null);
+    return pem(keys, cert);
+  }
+
+  private static Pem pem(KeyPair keys, X509Certificate... chain) {
+    try {
+      // PKCS#8 (the JDK's encoding, with the curve): OpenSSL cannot read a SEC1 key without it.
+      String key =
+          "-----BEGIN PRIVATE KEY-----\n"
+              + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+                  .encodeToString(keys.getPrivate().getEncoded())
+              + "\n-----END PRIVATE KEY-----\n";
+      StringWriter certs = new StringWriter();
+      try (JcaPEMWriter w = new JcaPEMWriter(certs)) {
+        for (X509Certificate c : chain) {
+          w.writeObject(c);
+        }
+      }
+      return new Pem(key, certs.toString());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write PEM", e);
+    }
+  }
+
+  private X509Certificate issue(
+      KeyPair keys, List<String> names, Instant notBefore, Instant notAfter) {
+    return sign(
+        X500Name.getInstance(caCertificate.getSubjectX500Principal().getEncoded()),
+        new X500Name("CN=" + names.get(0)),
+        keys.getPublic(),
+        caKeys.getPrivate(),
+        notBefore,
+        notAfter,
+        false,
+        names,
+        caCertificate);
   }
 
   /** A good server context: loopback names, valid for a day. */
