@@ -87,7 +87,12 @@ final class Deliveries {
       try {
         c = pool.acquire(session(settings), settings, acquireTimeout);
       } catch (MessagingException e) {
-        Classification k = FailureClassifier.classify(e, null);
+        Classification k =
+            FailureClassifier.classify(
+                e,
+                e instanceof ConnectionPool.ConnectFailedException
+                    ? ((ConnectionPool.ConnectFailedException) e).trace()
+                    : null);
         if (retry(k, attempt)) {
           continue;
         }

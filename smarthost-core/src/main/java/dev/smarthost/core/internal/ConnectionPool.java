@@ -35,6 +35,22 @@ public final class ConnectionPool implements AutoCloseable {
     }
   }
 
+  /** Opening a connection failed; carries how far it got, for classification. */
+  public static final class ConnectFailedException extends MessagingException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient ConnectionTrace trace;
+
+    ConnectFailedException(MessagingException cause, ConnectionTrace trace) {
+      super(cause.getMessage(), cause);
+      this.trace = trace;
+    }
+
+    public ConnectionTrace trace() {
+      return trace;
+    }
+  }
+
   private final Semaphore permits;
   private final Deque<Connection> idle = new ArrayDeque<>();
   private final Set<Connection> busy = ConcurrentHashMap.newKeySet();
@@ -76,7 +92,11 @@ public final class ConnectionPool implements AutoCloseable {
       Connection c = reusable(settings);
       if (c == null) {
         SmarthostTransport transport = (SmarthostTransport) session.getTransport("smtp");
-        transport.connect();
+        try {
+          transport.connect();
+        } catch (MessagingException e) {
+          throw new ConnectFailedException(e, transport.trace());
+        }
         c = new Connection(transport, settings);
         opened.accept(settings);
       }

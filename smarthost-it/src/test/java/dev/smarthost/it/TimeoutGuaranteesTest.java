@@ -1,0 +1,173 @@
+package dev.smarthost.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.smarthost.Encryption;
+import dev.smarthost.FailureKind;
+import dev.smarthost.SmarthostConfigurationException;
+import dev.smarthost.SmarthostSendException;
+import dev.smarthost.SmarthostSettings;
+import dev.smarthost.core.SmarthostMailer;
+import dev.smarthost.core.SmarthostSessionFactory;
+import dev.smarthost.core.SmtpConnectionValidator;
+import dev.smarthost.core.SmtpOptions;
+import dev.smarthost.core.ValidationResult;
+import dev.smarthost.redis.RedisSmarthostResolver;
+import jakarta.mail.Transport;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Every public blocking call against a tarpit (a port that accepts and never answers) returns
+ * within its bound. The bounds asserted here are generous; the validator's precision is measured by
+ * ValidatorBenchmark (1.002 × its deadline).
+ */
+@Timeout(60)
+class TimeoutGuaranteesTest {
+
+  /** Accepts connections and never writes a byte. */
+  static final class Tarpit implements AutoCloseable {
+    final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    final List<Socket> held = new CopyOnWriteArrayList<>();
+    final Thread acceptor =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  held.add(listener.accept());
+                }
+              } catch (IOException e) {
+                // closed
+              }
+            });
+
+    Tarpit() throws IOException {
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    int port() {
+      return listener.getLocalPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+      listener.close();
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  static Duration time(ThrowingRunnable r) throws Exception {
+    long start = System.nanoTime();
+    r.run();
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  @Test
+  void validatorHoldsItsDeadline() throws Exception {
+    try (Tarpit tarpit = new Tarpit()) {
+      SmarthostSettings s =
+          SmarthostSettings.builder()
+              .host("127.0.0.1")
+              .port(tarpit.port())
+              .encryption(Encryption.NONE)
+              .build();
+      ValidationResult[] r = new ValidationResult[1];
+      Duration took =
+          time(
+              () ->
+                  r[0] =
+                      SmtpConnectionValidator.create(SmtpOptions.defaults())
+                          .withDeadline(Duration.ofMillis(800))
+                          .validate(s));
+      assertThat(r[0].failure().orElseThrow().kind()).isEqualTo(FailureKind.NO_GREETING);
+      assertThat(took).isLessThan(Duration.ofSeconds(3));
+    }
+  }
+
+  @Test
+  void mailerSendEndsAfterItsAttemptsReadTimeouts() throws Exception {
+    try (Tarpit tarpit = new Tarpit()) {
+      SmarthostSettings s =
+          SmarthostSettings.builder()
+              .host("127.0.0.1")
+              .port(tarpit.port())
+              .encryption(Encryption.NONE)
+              .build();
+      SmtpOptions quick = SmtpOptions.builder().readTimeout(Duration.ofMillis(400)).build();
+      try (SmarthostMailer mailer =
+          SmarthostMailer.builder(() -> Optional.of(s))
+              .options(quick)
+              .maxAttempts(2)
+              .retryBackoff(Duration.ofMillis(10))
+              .build()) {
+        Duration took =
+            time(
+                () ->
+                    assertThatThrownBy(() -> mailer.send(MailerTest.message("x")))
+                        .isInstanceOfSatisfying(
+                            SmarthostSendException.class,
+                            e -> {
+                              assertThat(e.kind()).isEqualTo(FailureKind.NO_GREETING);
+                              assertThat(e.attempts()).isEqualTo(2);
+                            }));
+        assertThat(took).isLessThan(Duration.ofSeconds(5)); // 2 × 400 ms + backoff
+      }
+    }
+  }
+
+  @Test
+  void sessionTransportEndsAfterItsReadTimeout() throws Exception {
+    try (Tarpit tarpit = new Tarpit()) {
+      SmarthostSettings s =
+          SmarthostSettings.builder()
+              .host("127.0.0.1")
+              .port(tarpit.port())
+              .encryption(Encryption.NONE)
+              .build();
+      var session =
+          new SmarthostSessionFactory(
+                  SmtpOptions.builder().readTimeout(Duration.ofMillis(400)).build())
+              .session(s);
+      Duration took =
+          time(
+              () ->
+                  assertThatThrownBy(() -> Transport.send(Mail.message(session, "x")))
+                      .hasRootCauseInstanceOf(java.net.SocketTimeoutException.class));
+      assertThat(took).isLessThan(Duration.ofSeconds(3));
+    }
+  }
+
+  @Test
+  void redisResolverEndsAfterItsTimeout() throws Exception {
+    try (Tarpit tarpit = new Tarpit();
+        RedisSmarthostResolver redis =
+            RedisSmarthostResolver.builder(URI.create("redis://127.0.0.1:" + tarpit.port()))
+                .timeout(Duration.ofMillis(400))
+                .build()) {
+      Duration took =
+          time(
+              () ->
+                  assertThatThrownBy(redis::resolve)
+                      .isInstanceOf(SmarthostConfigurationException.class)
+                      .hasMessageContaining("Redis is unreachable"));
+      assertThat(took).isLessThan(Duration.ofSeconds(3));
+    }
+  }
+}
