@@ -42,7 +42,7 @@ public final class SmarthostCli implements Runnable {
 
   /** Runs the command line without exiting; for tests and embedding. */
   static int run(String[] args, PrintStream out, PrintStream err) {
-    CommandLine cl = new CommandLine(new SmarthostCli());
+    CommandLine cl = configure(new CommandLine(new SmarthostCli()));
     cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
     cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
     cl.setExecutionExceptionHandler(
@@ -54,6 +54,15 @@ public final class SmarthostCli implements Runnable {
           throw ex;
         });
     return cl.execute(args);
+  }
+
+  /**
+   * The settings every command line shares; {@code @file} expansion is off (it would read any
+   * file).
+   */
+  static CommandLine configure(CommandLine cl) {
+    cl.setExpandAtFiles(false);
+    return cl;
   }
 
   @Override
