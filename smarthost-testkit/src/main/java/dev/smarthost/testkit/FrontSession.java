@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -242,35 +241,13 @@ final class FrontSession implements Runnable {
     if (act(front.trigger(Fault.Step.AUTH, null))) {
       return;
     }
-    String[] parts = argument.split(" ", 2);
-    String mechanism = parts[0].toUpperCase(Locale.ROOT);
-    String user;
-    String password;
-    try {
-      if (mechanism.equals("PLAIN")) {
-        String response = parts.length > 1 ? parts[1] : challenge("");
-        String[] fields = decode(response).split("\u0000", -1);
-        if (fields.length != 3) {
-          reply("501 5.5.2 Malformed PLAIN response");
-          return;
-        }
-        user = fields[1];
-        password = fields[2];
-      } else if (mechanism.equals("LOGIN")) {
-        user = decode(parts.length > 1 ? parts[1] : challenge("VXNlcm5hbWU6"));
-        password = decode(challenge("UGFzc3dvcmQ6"));
-      } else {
-        reply("504 5.5.4 Unrecognized authentication mechanism");
-        return;
-      }
-    } catch (IllegalArgumentException e) {
-      reply("501 5.5.2 Cannot decode response");
-      return;
-    } catch (AuthCancelled e) {
-      reply("501 5.7.0 Authentication cancelled");
+    SaslExchange exchange = SaslExchange.run(argument, this::challenge);
+    if (exchange.refusal != null) {
+      reply(exchange.refusal);
       return;
     }
-    if (user.equals(front.username()) && password.equals(front.password())) {
+    String user = exchange.user;
+    if (front.username().equals(user) && front.password().equals(exchange.password)) {
       authenticatedUser = user;
       reply("235 2.7.0 Authentication successful");
     } else {
@@ -310,13 +287,9 @@ final class FrontSession implements Runnable {
     }
     String response = text(line);
     if (response.equals("*")) {
-      throw new AuthCancelled();
+      throw new SaslExchange.Cancelled();
     }
     return response;
-  }
-
-  private static String decode(String base64) {
-    return new String(Base64.getDecoder().decode(base64.trim()), StandardCharsets.UTF_8);
   }
 
   private void mail(String line) throws IOException {
@@ -459,13 +432,5 @@ final class FrontSession implements Runnable {
     }
     int colon = line.indexOf(':');
     return colon < 0 ? "" : line.substring(colon + 1).trim();
-  }
-
-  private static final class AuthCancelled extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    AuthCancelled() {
-      super(null, null, false, false);
-    }
   }
 }
