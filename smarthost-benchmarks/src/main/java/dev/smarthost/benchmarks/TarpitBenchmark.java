@@ -1,0 +1,118 @@
+package dev.smarthost.benchmarks;
+
+import dev.smarthost.Encryption;
+import dev.smarthost.SmarthostSettings;
+import dev.smarthost.core.SmarthostMailer;
+import dev.smarthost.core.SmarthostSessionFactory;
+import dev.smarthost.core.SmtpOptions;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Blocking calls against a tarpit (accepts, never answers), each with a 500 ms bound: a Session's
+ * {@code Transport.send} (read timeout), and {@code SmarthostMailer.send} with one attempt. The
+ * validator's deadline is measured by {@link ValidatorBenchmark}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 1, time = 2)
+@Measurement(iterations = 3, time = 3)
+@Fork(1)
+@State(Scope.Benchmark)
+public class TarpitBenchmark {
+  /** The bound every call is held to. */
+  public static final Duration BOUND = Duration.ofMillis(500);
+
+  ServerSocket tarpit;
+  List<Socket> held;
+  Session session;
+  SmarthostMailer mailer;
+
+  @Setup(Level.Trial)
+  public void start() throws IOException {
+    tarpit = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
+    held = new CopyOnWriteArrayList<>();
+    Thread acceptor =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  held.add(tarpit.accept());
+                }
+              } catch (IOException e) {
+                // closed
+              }
+            });
+    acceptor.setDaemon(true);
+    acceptor.start();
+    SmarthostSettings settings =
+        SmarthostSettings.builder()
+            .host("127.0.0.1")
+            .port(tarpit.getLocalPort())
+            .encryption(Encryption.NONE)
+            .build();
+    SmtpOptions options = SmtpOptions.builder().readTimeout(BOUND).build();
+    session = new SmarthostSessionFactory(options).session(settings);
+    mailer =
+        SmarthostMailer.builder(() -> Optional.of(settings))
+            .options(options)
+            .maxAttempts(1)
+            .build();
+  }
+
+  @TearDown(Level.Iteration)
+  public void release() throws IOException {
+    for (Socket s : held) {
+      s.close();
+    }
+    held.clear();
+  }
+
+  @TearDown(Level.Trial)
+  public void stop() throws IOException {
+    mailer.close();
+    tarpit.close();
+  }
+
+  @Benchmark
+  public Object sessionTransportSend() throws Exception {
+    try {
+      Transport.send(Messages.notification(session, 1));
+      throw new IllegalStateException("a tarpit cannot accept mail");
+    } catch (MessagingException expected) {
+      return expected;
+    }
+  }
+
+  @Benchmark
+  public Object mailerSend() throws Exception {
+    try {
+      mailer.send(Messages.notification(session, 1));
+      throw new IllegalStateException("a tarpit cannot accept mail");
+    } catch (dev.smarthost.SmarthostSendException expected) {
+      return expected;
+    }
+  }
+}
