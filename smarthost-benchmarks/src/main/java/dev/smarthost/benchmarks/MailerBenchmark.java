@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 3)
+@Warmup(iterations = 6, time = 3)
 @Measurement(iterations = 5, time = 3)
 @Fork(
     value = 1,
@@ -113,6 +113,30 @@ public class MailerBenchmark {
   @Benchmark
   @Threads(4)
   public void reusedTransport4(Server s, Reused r) throws Exception {
+    var m = Messages.notification(s.stock, COUNTER.incrementAndGet());
+    r.transport.sendMessage(m, m.getAllRecipients());
+  }
+
+  /** One transport of a smarthost Session per thread: the configuration's cost without the pool. */
+  @State(Scope.Thread)
+  public static class ReusedSmarthost {
+    Transport transport;
+
+    @Setup(Level.Trial)
+    public void connect(Server s) throws Exception {
+      transport = s.server.session().getTransport();
+      transport.connect();
+    }
+
+    @TearDown(Level.Trial)
+    public void close() throws Exception {
+      transport.close();
+    }
+  }
+
+  @Benchmark
+  @Threads(1)
+  public void reusedSmarthostTransport1(Server s, ReusedSmarthost r) throws Exception {
     var m = Messages.notification(s.stock, COUNTER.incrementAndGet());
     r.transport.sendMessage(m, m.getAllRecipients());
   }

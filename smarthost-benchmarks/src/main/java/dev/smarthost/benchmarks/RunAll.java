@@ -60,10 +60,13 @@ public final class RunAll {
         .append(' ')
         .append(System.getProperty("java.version"))
         .append(
-            ". Testkit server on loopback in the same JVM, STARTTLS + AUTH. Mailer benchmarks: 3 warm-up and")
+            ". Testkit server on loopback in the same JVM, STARTTLS + AUTH. Mailer benchmarks: 6 warm-up and")
         .append(
             " 5 measured iterations of 3 s; the others 2 and 3; JMH, one fork per benchmark. The ratios")
-        .append(" matter, not the absolute figures.\n\n")
+        .append(
+            " matter, not the absolute figures; with client and server sharing one JVM and 2 cores, the")
+        .append(
+            " error of the throughput figures is 25-50 %, so ratios near 1 are within noise.\n\n")
         .append("| benchmark | score | error | unit |\n| --- | ---: | ---: | --- |\n");
     s.forEach(
         (name, v) ->
