@@ -118,6 +118,15 @@ public final class RunAll {
     ratio(
         b,
         s,
+        "one reused smarthost-Session Transport ÷ one reused stock Transport",
+        "reusedSmarthostTransport1",
+        "reusedTransport1",
+        "(for scale)",
+        0,
+        true);
+    ratio(
+        b,
+        s,
         "cached resolve (watched) ÷ fresh parse",
         "cachedWatched",
         "freshParse",
