@@ -120,20 +120,7 @@ public final class Certificates {
   /** A self-signed server key and certificate, in PEM. */
   public static Pem selfSignedPem(List<String> names) {
     KeyPair keys = keyPair();
-    X500Name subject = new X500Name("CN=" + names.get(0));
-    Instant now = Instant.now();
-    X509Certificate cert =
-        sign(
-            subject,
-            subject,
-            keys.getPublic(),
-            keys.getPrivate(),
-            now.minus(Duration.ofHours(1)),
-            now.plus(Duration.ofDays(1)),
-            false,
-            names,
-            null);
-    return pem(keys, cert);
+    return pem(keys, selfSigned(keys, names));
   }
 
   private static Pem pem(KeyPair keys, X509Certificate... chain) {
@@ -180,20 +167,22 @@ public final class Certificates {
   /** A server context whose certificate signed itself: no trusted CA vouches for it. */
   public static SSLContext selfSignedContext(List<String> names) {
     KeyPair keys = keyPair();
+    return context(keys.getPrivate(), new Certificate[] {selfSigned(keys, names)});
+  }
+
+  private static X509Certificate selfSigned(KeyPair keys, List<String> names) {
     X500Name subject = new X500Name("CN=" + names.get(0));
     Instant now = Instant.now();
-    X509Certificate cert =
-        sign(
-            subject,
-            subject,
-            keys.getPublic(),
-            keys.getPrivate(),
-            now.minus(Duration.ofHours(1)),
-            now.plus(Duration.ofDays(1)),
-            false,
-            names,
-            null);
-    return context(keys.getPrivate(), new Certificate[] {cert});
+    return sign(
+        subject,
+        subject,
+        keys.getPublic(),
+        keys.getPrivate(),
+        now.minus(Duration.ofHours(1)),
+        now.plus(Duration.ofDays(1)),
+        false,
+        names,
+        null);
   }
 
   private static SSLContext context(PrivateKey key, Certificate[] chain) {
