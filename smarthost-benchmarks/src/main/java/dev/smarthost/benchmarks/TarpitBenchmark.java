@@ -5,17 +5,13 @@ import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.SmarthostMailer;
 import dev.smarthost.core.SmarthostSessionFactory;
 import dev.smarthost.core.SmtpOptions;
+import dev.smarthost.testkit.Fault;
+import dev.smarthost.testkit.SmarthostServer;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,32 +41,18 @@ public class TarpitBenchmark {
   /** The bound every call is held to. */
   public static final Duration BOUND = Duration.ofMillis(500);
 
-  ServerSocket tarpit;
-  List<Socket> held;
+  SmarthostServer tarpit;
   Session session;
   SmarthostMailer mailer;
 
   @Setup(Level.Trial)
-  public void start() throws IOException {
-    tarpit = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
-    held = new CopyOnWriteArrayList<>();
-    Thread acceptor =
-        new Thread(
-            () -> {
-              try {
-                while (true) {
-                  held.add(tarpit.accept());
-                }
-              } catch (IOException e) {
-                // closed
-              }
-            });
-    acceptor.setDaemon(true);
-    acceptor.start();
+  public void start() {
+    tarpit = SmarthostServer.builder().encryption(Encryption.NONE).start();
+    tarpit.fault(Fault.NO_GREETING); // accepts, never answers
     SmarthostSettings settings =
         SmarthostSettings.builder()
             .host("127.0.0.1")
-            .port(tarpit.getLocalPort())
+            .port(tarpit.port())
             .encryption(Encryption.NONE)
             .build();
     SmtpOptions options = SmtpOptions.builder().readTimeout(BOUND).build();
@@ -82,16 +64,8 @@ public class TarpitBenchmark {
             .build();
   }
 
-  @TearDown(Level.Iteration)
-  public void release() throws IOException {
-    for (Socket s : held) {
-      s.close();
-    }
-    held.clear();
-  }
-
   @TearDown(Level.Trial)
-  public void stop() throws IOException {
+  public void stop() {
     mailer.close();
     tarpit.close();
   }

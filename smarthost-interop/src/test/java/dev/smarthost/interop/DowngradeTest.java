@@ -39,6 +39,16 @@ class DowngradeTest {
     postfix.close();
   }
 
+  /** STARTTLS with credentials, to the real server through the man in the middle. */
+  static SmarthostSettings behind(StarttlsStrippingProxy mitm) {
+    return SmarthostSettings.builder()
+        .host("localhost")
+        .port(mitm.port())
+        .encryption(Encryption.STARTTLS)
+        .credentials("app", PASSWORD)
+        .build();
+  }
+
   static void assertNoSecret(String wire) {
     byte[] utf8 = PASSWORD.getBytes(StandardCharsets.UTF_8);
     String plain =
@@ -55,13 +65,7 @@ class DowngradeTest {
   void theValidatorRefusesAndSendsNoCredentials() throws Exception {
     try (StarttlsStrippingProxy mitm =
         new StarttlsStrippingProxy(postfix.port(Postfix.Service.SUBMISSION))) {
-      SmarthostSettings s =
-          SmarthostSettings.builder()
-              .host("localhost")
-              .port(mitm.port())
-              .encryption(Encryption.STARTTLS)
-              .credentials("app", PASSWORD)
-              .build();
+      SmarthostSettings s = behind(mitm);
       ValidationResult r =
           SmtpConnectionValidator.create(
                   SmtpOptions.builder().trustStore(postfix.trustStore()).build())
@@ -81,13 +85,7 @@ class DowngradeTest {
   void theMailerRefusesAndSendsNeitherCredentialsNorTheMessage() throws Exception {
     try (StarttlsStrippingProxy mitm =
         new StarttlsStrippingProxy(postfix.port(Postfix.Service.SUBMISSION))) {
-      SmarthostSettings s =
-          SmarthostSettings.builder()
-              .host("localhost")
-              .port(mitm.port())
-              .encryption(Encryption.STARTTLS)
-              .credentials("app", PASSWORD)
-              .build();
+      SmarthostSettings s = behind(mitm);
       try (SmarthostMailer mailer =
           SmarthostMailer.builder(() -> Optional.of(s))
               .options(SmtpOptions.builder().trustStore(postfix.trustStore()).build())

@@ -14,59 +14,36 @@ import dev.smarthost.core.SmtpConnectionValidator;
 import dev.smarthost.core.SmtpOptions;
 import dev.smarthost.core.ValidationResult;
 import dev.smarthost.redis.RedisSmarthostResolver;
+import dev.smarthost.testkit.Fault;
+import dev.smarthost.testkit.SmarthostServer;
 import jakarta.mail.Transport;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Every public blocking call against a tarpit (a port that accepts and never answers) returns
- * within its bound. The bounds asserted here are generous; the validator's precision is measured by
- * ValidatorBenchmark (1.002 × its deadline).
+ * Every public blocking call against a tarpit (the testkit with NO_GREETING: accepts, never
+ * answers) returns within its bound. The bounds asserted here are generous; the validator's
+ * precision is measured by ValidatorBenchmark (1.002 × its deadline).
  */
 @Timeout(60)
 class TimeoutGuaranteesTest {
 
-  /** Accepts connections and never writes a byte. */
-  static final class Tarpit implements AutoCloseable {
-    final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    final List<Socket> held = new CopyOnWriteArrayList<>();
-    final Thread acceptor =
-        new Thread(
-            () -> {
-              try {
-                while (true) {
-                  held.add(listener.accept());
-                }
-              } catch (IOException e) {
-                // closed
-              }
-            });
+  /** The testkit with NO_GREETING: accepts connections and never writes a byte. */
+  static SmarthostServer tarpit() {
+    SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start();
+    server.fault(Fault.NO_GREETING);
+    return server;
+  }
 
-    Tarpit() throws IOException {
-      acceptor.setDaemon(true);
-      acceptor.start();
-    }
-
-    int port() {
-      return listener.getLocalPort();
-    }
-
-    @Override
-    public void close() throws IOException {
-      listener.close();
-      for (Socket s : held) {
-        s.close();
-      }
-    }
+  static SmarthostSettings settings(SmarthostServer tarpit) {
+    return SmarthostSettings.builder()
+        .host("127.0.0.1")
+        .port(tarpit.port())
+        .encryption(Encryption.NONE)
+        .build();
   }
 
   static Duration time(ThrowingRunnable r) throws Exception {
@@ -81,13 +58,8 @@ class TimeoutGuaranteesTest {
 
   @Test
   void validatorHoldsItsDeadline() throws Exception {
-    try (Tarpit tarpit = new Tarpit()) {
-      SmarthostSettings s =
-          SmarthostSettings.builder()
-              .host("127.0.0.1")
-              .port(tarpit.port())
-              .encryption(Encryption.NONE)
-              .build();
+    try (SmarthostServer tarpit = tarpit()) {
+      SmarthostSettings s = settings(tarpit);
       ValidationResult[] r = new ValidationResult[1];
       Duration took =
           time(
@@ -103,13 +75,8 @@ class TimeoutGuaranteesTest {
 
   @Test
   void mailerSendEndsAfterItsAttemptsReadTimeouts() throws Exception {
-    try (Tarpit tarpit = new Tarpit()) {
-      SmarthostSettings s =
-          SmarthostSettings.builder()
-              .host("127.0.0.1")
-              .port(tarpit.port())
-              .encryption(Encryption.NONE)
-              .build();
+    try (SmarthostServer tarpit = tarpit()) {
+      SmarthostSettings s = settings(tarpit);
       SmtpOptions quick = SmtpOptions.builder().readTimeout(Duration.ofMillis(400)).build();
       try (SmarthostMailer mailer =
           SmarthostMailer.builder(() -> Optional.of(s))
@@ -134,13 +101,8 @@ class TimeoutGuaranteesTest {
 
   @Test
   void sessionTransportEndsAfterItsReadTimeout() throws Exception {
-    try (Tarpit tarpit = new Tarpit()) {
-      SmarthostSettings s =
-          SmarthostSettings.builder()
-              .host("127.0.0.1")
-              .port(tarpit.port())
-              .encryption(Encryption.NONE)
-              .build();
+    try (SmarthostServer tarpit = tarpit()) {
+      SmarthostSettings s = settings(tarpit);
       var session =
           new SmarthostSessionFactory(
                   SmtpOptions.builder().readTimeout(Duration.ofMillis(400)).build())
@@ -156,7 +118,7 @@ class TimeoutGuaranteesTest {
 
   @Test
   void redisResolverEndsAfterItsTimeout() throws Exception {
-    try (Tarpit tarpit = new Tarpit();
+    try (SmarthostServer tarpit = tarpit();
         RedisSmarthostResolver redis =
             RedisSmarthostResolver.builder(URI.create("redis://127.0.0.1:" + tarpit.port()))
                 .timeout(Duration.ofMillis(400))

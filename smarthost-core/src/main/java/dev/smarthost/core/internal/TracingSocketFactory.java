@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import javax.net.SocketFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code mail.smtp.socketFactory}: plain sockets with {@code TCP_NODELAY} that tell the
@@ -28,35 +29,35 @@ public final class TracingSocketFactory extends SocketFactory {
 
   @Override
   public Socket createSocket(String host, int port) throws IOException {
-    return connected(new InetSocketAddress(host, port));
+    return connected(null, new InetSocketAddress(host, port));
   }
 
   @Override
   public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
       throws IOException {
-    Socket s = new TracedSocket();
-    s.bind(new InetSocketAddress(localHost, localPort));
-    s.connect(new InetSocketAddress(host, port));
-    return s;
+    return connected(
+        new InetSocketAddress(localHost, localPort), new InetSocketAddress(host, port));
   }
 
   @Override
   public Socket createSocket(InetAddress host, int port) throws IOException {
-    return connected(new InetSocketAddress(host, port));
+    return connected(null, new InetSocketAddress(host, port));
   }
 
   @Override
   public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
       throws IOException {
-    Socket s = new TracedSocket();
-    s.bind(new InetSocketAddress(localAddress, localPort));
-    s.connect(new InetSocketAddress(address, port));
-    return s;
+    return connected(
+        new InetSocketAddress(localAddress, localPort), new InetSocketAddress(address, port));
   }
 
-  private static Socket connected(SocketAddress address) throws IOException {
+  private static Socket connected(@Nullable SocketAddress local, SocketAddress remote)
+      throws IOException {
     Socket s = new TracedSocket();
-    s.connect(address);
+    if (local != null) {
+      s.bind(local);
+    }
+    s.connect(remote);
     return s;
   }
 
