@@ -12,8 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -222,13 +220,7 @@ final class ConnectionOptions {
   SmtpOptions smtpOptions() {
     SmtpOptions.Builder b = SmtpOptions.builder();
     if (trustStore != null) {
-      try {
-        char[] secret = trustStorePassword == null ? null : trustStorePassword.toCharArray();
-        b.trustStore(KeyStore.getInstance(trustStore.toFile(), secret));
-      } catch (IOException | GeneralSecurityException e) {
-        throw new UsageException(
-            "--trust-store: cannot load " + trustStore + " (" + e.getMessage() + ")");
-      }
+      b.trustStore(TrustStoreOption.load(trustStore, trustStorePassword));
     }
     Duration deadline = deadline();
     if (deadline.compareTo(SmtpOptions.DEFAULT_READ_TIMEOUT) < 0) {

@@ -19,7 +19,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -151,15 +150,7 @@ final class ServeCommand implements Callable<Integer> {
   private SmtpOptions options() {
     SmtpOptions.Builder b = SmtpOptions.builder();
     if (trustStore != null) {
-      try {
-        b.trustStore(
-            KeyStore.getInstance(
-                trustStore.toFile(),
-                trustStorePassword == null ? null : trustStorePassword.toCharArray()));
-      } catch (IOException | java.security.GeneralSecurityException e) {
-        throw new UsageException(
-            "--trust-store: cannot load " + trustStore + " (" + e.getMessage() + ")");
-      }
+      b.trustStore(TrustStoreOption.load(trustStore, trustStorePassword));
     }
     return b.build();
   }

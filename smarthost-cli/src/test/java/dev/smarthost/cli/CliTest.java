@@ -178,6 +178,11 @@ class CliTest {
         .contains("--password-env: SMARTHOST_TEST_UNSET_VAR is not set");
     assertThat(run("check", "--host", "h", "--timeout", "soon").err)
         .contains("--timeout: 'soon' is not a duration");
+    assertThat(run("check", "--host", "h", "--trust-store", "smtp.example.org").err)
+        .contains("--trust-store: smtp.example.org is not a readable file");
+    Path notAKeyStore = Files.writeString(dir.resolve("not-a-keystore.p12"), "hello");
+    assertThat(run("check", "--host", "h", "--trust-store", notAKeyStore.toString()).err)
+        .contains("--trust-store: cannot load " + notAKeyStore);
     assertThat(run("send-test", "--host", "h").err).contains("--from: required");
     assertThat(run("check", "--host", "h", "--from", "x").err)
         .contains("--to: required with --from");
