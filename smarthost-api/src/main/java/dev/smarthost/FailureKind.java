@@ -41,7 +41,10 @@ public enum FailureKind {
   MESSAGE_REJECTED(false),
   /** The server is temporarily unavailable (421 or another 4xx reply). */
   SERVER_UNAVAILABLE(true),
-  /** The server stopped answering in the middle of the conversation. */
+  /**
+   * The server stopped answering (read timeout) or stopped reading (write timeout) in the middle of
+   * the conversation.
+   */
   READ_TIMEOUT(true),
   /** The server answered something this client cannot use, or closed the connection. */
   PROTOCOL_ERROR(true);

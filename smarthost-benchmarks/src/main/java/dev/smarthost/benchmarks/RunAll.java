@@ -60,7 +60,7 @@ public final class RunAll {
         .append(' ')
         .append(System.getProperty("java.version"))
         .append(
-            ". Testkit server on loopback in the same JVM, STARTTLS + AUTH. Mailer benchmarks: 6 warm-up and")
+            ". Testkit server on loopback in the same JVM, STARTTLS + AUTH. Mailer benchmarks: 8 warm-up and")
         .append(
             " 5 measured iterations of 3 s; the others 2 and 3; JMH, one fork per benchmark. The ratios")
         .append(
@@ -121,6 +121,16 @@ public final class RunAll {
         "one reused smarthost-Session Transport ÷ one reused stock Transport",
         "reusedSmarthostTransport1",
         "reusedTransport1",
+        "(for scale)",
+        0,
+        true);
+    ratio(
+        b,
+        s,
+        "one reused smarthost-Session Transport ÷ the same with a ScheduledThreadPoolExecutor as"
+            + " write-timeout timer",
+        "reusedSmarthostTransport1",
+        "reusedSmarthostThreadPoolTimer1",
         "(for scale)",
         0,
         true);

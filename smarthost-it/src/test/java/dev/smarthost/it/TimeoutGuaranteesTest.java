@@ -16,7 +16,9 @@ import dev.smarthost.core.ValidationResult;
 import dev.smarthost.redis.RedisSmarthostResolver;
 import dev.smarthost.testkit.Fault;
 import dev.smarthost.testkit.SmarthostServer;
+import jakarta.mail.MessagingException;
 import jakarta.mail.Transport;
+import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -113,6 +115,48 @@ class TimeoutGuaranteesTest {
                   assertThatThrownBy(() -> Transport.send(Mail.message(session, "x")))
                       .hasRootCauseInstanceOf(java.net.SocketTimeoutException.class));
       assertThat(took).isLessThan(Duration.ofSeconds(3));
+    }
+  }
+
+  /** A server that stops reading: writes block once the socket buffers are full. */
+  @Test
+  void writesEndAfterTheWriteTimeoutWhenTheServerStopsReading() throws Exception {
+    try (SmarthostServer server =
+        SmarthostServer.builder().encryption(Encryption.STARTTLS).start()) {
+      server.fault(Fault.DATA_NOT_READ);
+      SmtpOptions quick =
+          SmtpOptions.builder()
+              .trustStore(server.trustStore())
+              .writeTimeout(Duration.ofMillis(500))
+              .build();
+      var session = new SmarthostSessionFactory(quick).session(server.settings());
+      MimeMessage big = Mail.message(session, "big");
+      big.setText(("x".repeat(76) + "\r\n").repeat(600_000)); // 47 MB: more than the buffers
+      big.saveChanges();
+
+      Duration took =
+          time(
+              () ->
+                  assertThatThrownBy(() -> Transport.send(big))
+                      .isInstanceOf(MessagingException.class)
+                      .hasStackTraceContaining("Write timed out"));
+      assertThat(took).isLessThan(Duration.ofSeconds(10));
+
+      try (SmarthostMailer mailer =
+          SmarthostMailer.builder(() -> Optional.of(server.settings()))
+              .options(quick)
+              .maxAttempts(1)
+              .build()) {
+        took =
+            time(
+                () ->
+                    assertThatThrownBy(() -> mailer.send(big))
+                        .isInstanceOfSatisfying(
+                            SmarthostSendException.class,
+                            e -> assertThat(e.kind()).isEqualTo(FailureKind.READ_TIMEOUT)));
+        assertThat(took).isLessThan(Duration.ofSeconds(10));
+      }
+      assertThat(server.receivedMessages()).isEmpty();
     }
   }
 

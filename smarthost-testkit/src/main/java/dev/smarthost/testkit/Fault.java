@@ -48,6 +48,14 @@ public final class Fault {
   public static final Fault TLS_CERT_SELF_SIGNED =
       new Fault(Kind.TLS_CERT_SELF_SIGNED, null, null, 0, null, null, 0);
 
+  /**
+   * Answer DATA with 354, then read nothing more and never reply: once the socket buffers are full
+   * (a few megabytes on loopback) the client's writes block, and only its write timeout ends the
+   * wait. The connection is closed after the server's idle timeout or when the server closes.
+   */
+  public static final Fault DATA_NOT_READ =
+      new Fault(Kind.DATA_NOT_READ, null, null, 0, null, null, 0);
+
   /** The stage of an SMTP session at which a step fault acts. */
   public enum Step {
     /** The greeting: the server answers the connection with the code instead of 220. */
@@ -77,6 +85,7 @@ public final class Fault {
     TLS_CERT_EXPIRED,
     TLS_CERT_WRONG_NAME,
     TLS_CERT_SELF_SIGNED,
+    DATA_NOT_READ,
     SLOW_GREETING,
     REJECT,
     STALL,

@@ -328,6 +328,15 @@ final class FrontSession implements Runnable {
       reply("503 5.5.1 MAIL and RCPT first");
       return;
     }
+    if (faults.has(Fault.Kind.DATA_NOT_READ)) {
+      reply("354 End data with <CR><LF>.<CR><LF>");
+      try {
+        Thread.sleep(front.idleTimeoutMillis()); // not reading; interrupted when the server closes
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IOException("stopped reading at DATA: " + Fault.DATA_NOT_READ);
+    }
     Optional<Fault> fault = front.trigger(Fault.Step.DATA, null);
     if (fault.isPresent()) {
       reply("354 End data with <CR><LF>.<CR><LF>");

@@ -1,11 +1,14 @@
 package dev.smarthost.testkit;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.smarthost.Encryption;
+import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,6 +50,41 @@ class FaultTest {
       assertThat(c.reply()).startsWith("220 ");
       assertThat(Duration.ofNanos(System.nanoTime() - start))
           .isGreaterThanOrEqualTo(Duration.ofMillis(350));
+    }
+  }
+
+  @Test
+  void dataNotReadLeavesTheClientsWritesBlocked() throws Exception {
+    long total = 64L << 20;
+    AtomicLong written = new AtomicLong();
+    try (SmarthostServer server = server(Encryption.NONE, Fault.DATA_NOT_READ);
+        RawClient c = new RawClient(server.port(), 5_000)) {
+      assertThat(c.reply()).startsWith("220 ");
+      assertThat(c.send("EHLO raw.test")).startsWith("250");
+      assertThat(c.send("MAIL FROM:<app@example.org>")).startsWith("250");
+      assertThat(c.send("RCPT TO:<admin@example.org>")).startsWith("250");
+      assertThat(c.send("DATA")).startsWith("354");
+      Thread writer =
+          new Thread(
+              () -> {
+                byte[] chunk = ("x".repeat(998) + "\r\n").repeat(1024).getBytes(UTF_8);
+                try {
+                  while (written.get() < total) {
+                    c.output().write(chunk);
+                    written.addAndGet(chunk.length);
+                  }
+                } catch (IOException expected) {
+                  // the socket was closed under the blocked write
+                }
+              });
+      writer.start();
+      Thread.sleep(2_000);
+      assertThat(writer.isAlive()).as("the write is blocked").isTrue();
+      assertThat(written.get()).isLessThan(total);
+      c.close();
+      writer.join(5_000);
+      assertThat(writer.isAlive()).isFalse();
+      assertThat(server.receivedMessages()).isEmpty();
     }
   }
 

@@ -47,6 +47,11 @@ final class RawClient implements AutoCloseable {
     }
   }
 
+  /** The raw output, for writing a message body without waiting for a reply. */
+  OutputStream output() {
+    return out;
+  }
+
   String send(String line) throws IOException {
     out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
     out.flush();

@@ -84,6 +84,12 @@ public final class FailureClassifier {
       }
       return new Classification(FailureKind.READ_TIMEOUT, 0, null, detail);
     }
+    // Angus' write timeout (mail.smtp.writetimeout): the server stopped reading what we send.
+    for (Throwable t : chain) {
+      if (t instanceof java.io.IOException && "Write timed out".equals(t.getMessage())) {
+        return new Classification(FailureKind.READ_TIMEOUT, 0, null, detail);
+      }
+    }
     String text = message(chain);
     // A bare reply as the message, e.g. "454 4.7.0 TLS not available due to local problem" to
     // STARTTLS.
