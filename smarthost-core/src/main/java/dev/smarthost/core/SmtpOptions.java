@@ -36,6 +36,12 @@ public final class SmtpOptions {
   /** TLS protocols enabled by default, strongest first. */
   public static final List<String> DEFAULT_TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
+  /**
+   * The system property that, set to {@code true}, makes {@link #debug()} default to true: the SMTP
+   * conversation of every session is logged without a code change (authentication masked).
+   */
+  public static final String DEBUG_PROPERTY = "smarthost.debug";
+
   private static final SmtpOptions DEFAULTS = new Builder().build();
 
   private final Duration connectTimeout;
@@ -62,7 +68,8 @@ public final class SmtpOptions {
 
   /**
    * Returns the defaults: 10 s connect, 30 s read and write timeouts, the JDK's trusted
-   * certificates, TLS 1.3 and 1.2, no debug output.
+   * certificates, TLS 1.3 and 1.2, no debug output (unless the system property {@value
+   * #DEBUG_PROPERTY} was {@code true} when this class was loaded).
    *
    * @return the default options
    */
@@ -226,7 +233,7 @@ public final class SmtpOptions {
     private @Nullable KeyStore trustStore;
     private @Nullable SSLContext sslContext;
     private List<String> tlsProtocols = DEFAULT_TLS_PROTOCOLS;
-    private boolean debug;
+    private boolean debug = Boolean.getBoolean(DEBUG_PROPERTY);
 
     private Builder() {}
 
@@ -325,7 +332,8 @@ public final class SmtpOptions {
     }
 
     /**
-     * Logs the SMTP conversation at DEBUG through SLF4J, with authentication masked.
+     * Logs the SMTP conversation at DEBUG through SLF4J, with authentication masked (default false,
+     * or true when the system property {@value SmtpOptions#DEBUG_PROPERTY} is {@code true}).
      *
      * @param debug true to log
      * @return this builder (for chaining)

@@ -46,6 +46,26 @@ class SmtpOptionsTest {
   }
 
   @Test
+  void debugDefaultsToTheSystemProperty() {
+    String before = System.getProperty(SmtpOptions.DEBUG_PROPERTY);
+    try {
+      System.clearProperty(SmtpOptions.DEBUG_PROPERTY);
+      assertThat(SmtpOptions.builder().build().debug()).isFalse();
+      System.setProperty(SmtpOptions.DEBUG_PROPERTY, "true");
+      assertThat(SmtpOptions.builder().build().debug()).isTrue();
+      assertThat(SmtpOptions.builder().debug(false).build().debug()).isFalse();
+      System.setProperty(SmtpOptions.DEBUG_PROPERTY, "yes");
+      assertThat(SmtpOptions.builder().build().debug()).as("only \"true\" counts").isFalse();
+    } finally {
+      if (before == null) {
+        System.clearProperty(SmtpOptions.DEBUG_PROPERTY);
+      } else {
+        System.setProperty(SmtpOptions.DEBUG_PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
   void defaultsAndCopies() {
     SmtpOptions d = SmtpOptions.defaults();
     assertThat(d.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
@@ -53,7 +73,7 @@ class SmtpOptionsTest {
     assertThat(d.writeTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(d.tlsProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
     assertThat(d.trustStore()).isEmpty();
-    assertThat(d.debug()).isFalse();
+    assertThat(d.debug()).isEqualTo(Boolean.getBoolean(SmtpOptions.DEBUG_PROPERTY)); // CI sets it
     assertThat(d.toBuilder().build()).isEqualTo(d);
     assertThat(d.toBuilder().debug(true).build()).isNotEqualTo(d);
     assertThat(d.toString()).contains("jdk-default");
