@@ -73,9 +73,8 @@ class SmtpOptionsTest {
     assertThat(d.writeTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(d.tlsProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
     assertThat(d.trustStore()).isEmpty();
-    assertThat(d.debug()).isEqualTo(Boolean.getBoolean(SmtpOptions.DEBUG_PROPERTY)); // CI sets it
     assertThat(d.toBuilder().build()).isEqualTo(d);
-    assertThat(d.toBuilder().debug(true).build()).isNotEqualTo(d);
+    assertThat(d.toBuilder().debug(!d.debug()).build()).isNotEqualTo(d);
     assertThat(d.toString()).contains("jdk-default");
   }
 }
