@@ -60,10 +60,21 @@ class OptionParserFuzzTest {
                 "SMARTHOST_FUZZ_UNSET",
                 "--host"),
             Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(12));
-    return Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(1, options), net.jqwik.api.Tuple.of(1, values))
-        .list()
-        .ofMaxSize(8);
+    Arbitrary<List<String>> random =
+        Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(1, options), net.jqwik.api.Tuple.of(1, values))
+            .list()
+            .ofMaxSize(8);
+    // Half the lines start with a valid --host, so that the checks behind the first one (trust
+    // store, timeout, test message) are reached often, not by luck.
+    return Arbitraries.oneOf(
+        random,
+        random.map(
+            tail -> {
+              List<String> line = new ArrayList<>(List.of("--host", "smtp.example.org"));
+              line.addAll(tail);
+              return line;
+            }));
   }
 
   @Property(
