@@ -4,6 +4,8 @@ import dev.smarthost.SmarthostConfigurationException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -62,7 +64,49 @@ public final class SmarthostCli implements Runnable {
    */
   static CommandLine configure(CommandLine cl) {
     cl.setExpandAtFiles(false);
+    cl.setParameterExceptionHandler(SmarthostCli::parameterError);
     return cl;
+  }
+
+  private static int parameterError(CommandLine.ParameterException e, String[] args) {
+    CommandLine cl = e.getCommandLine();
+    cl.getErr().println("smarthost: " + usageMessage(e));
+    if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, cl.getErr())) {
+      cl.usage(cl.getErr());
+    }
+    return USAGE;
+  }
+
+  /**
+   * The message for a command line picocli could not parse. Picocli lists every unmatched argument
+   * with its value, and a value may be a password typed where it does not belong; here only the
+   * unknown options are named, without anything after an {@code =}, and values are counted.
+   */
+  static String usageMessage(CommandLine.ParameterException e) {
+    if (!(e instanceof CommandLine.UnmatchedArgumentException)) {
+      return e.getMessage();
+    }
+    List<String> options = new ArrayList<>();
+    int values = 0;
+    for (String argument : ((CommandLine.UnmatchedArgumentException) e).getUnmatched()) {
+      if (argument.startsWith("-") && argument.length() > 1) {
+        int equals = argument.indexOf('=');
+        options.add("'" + (equals < 0 ? argument : argument.substring(0, equals) + "=…") + "'");
+      } else {
+        values++;
+      }
+    }
+    StringBuilder message = new StringBuilder();
+    if (!options.isEmpty()) {
+      message.append("unknown option").append(options.size() > 1 ? "s " : " ");
+      message.append(String.join(", ", options));
+    }
+    if (values > 0) {
+      message.append(message.length() > 0 ? " and " : "").append(values);
+      message.append(values > 1 ? " unexpected values" : " unexpected value");
+      message.append(" (not shown: a value may be a secret)");
+    }
+    return message.toString();
   }
 
   @Override

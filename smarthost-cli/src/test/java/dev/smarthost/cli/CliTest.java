@@ -187,6 +187,13 @@ class CliTest {
     assertThat(run("check", "--host", "h", "--from", "x").err)
         .contains("--to: required with --from");
     assertThat(run("check", "--bogus").exit).isEqualTo(2);
+    Run stray = run("check", "--host", "h", PASSWORD, "--pasword=" + PASSWORD);
+    assertThat(stray.err)
+        .contains(
+            "unknown option '--pasword=…' and 1 unexpected value (not shown: a value may be a"
+                + " secret)")
+        .doesNotContain(PASSWORD);
+    assertThat(stray.exit).isEqualTo(2);
     for (String[] args :
         List.of(
             new String[] {"check", "--host", "h", "--encryption", "ssl"},
