@@ -3,6 +3,7 @@ package dev.smarthost.core.internal;
 import dev.smarthost.FailureKind;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -86,7 +87,7 @@ public final class FailureClassifier {
     }
     // Angus' write timeout (mail.smtp.writetimeout): the server stopped reading what we send.
     for (Throwable t : chain) {
-      if (t instanceof java.io.IOException && "Write timed out".equals(t.getMessage())) {
+      if (t instanceof IOException && "Write timed out".equals(t.getMessage())) {
         return new Classification(FailureKind.READ_TIMEOUT, 0, null, detail);
       }
     }
