@@ -75,6 +75,17 @@ public class MailerBenchmark {
     }
   }
 
+  static Transport connected(Session session) throws Exception {
+    Transport transport = session.getTransport();
+    transport.connect();
+    return transport;
+  }
+
+  static void sendOne(Server s, Transport transport) throws Exception {
+    var m = Messages.notification(s.stock, COUNTER.incrementAndGet());
+    transport.sendMessage(m, m.getAllRecipients());
+  }
+
   /** One stock Angus transport per benchmark thread, connected once. */
   @State(Scope.Thread)
   public static class Reused {
@@ -82,8 +93,7 @@ public class MailerBenchmark {
 
     @Setup(Level.Trial)
     public void connect(Server s) throws Exception {
-      transport = s.stock.getTransport();
-      transport.connect();
+      transport = connected(s.stock);
     }
 
     @TearDown(Level.Trial)
@@ -107,15 +117,13 @@ public class MailerBenchmark {
   @Benchmark
   @Threads(1)
   public void reusedTransport1(Server s, Reused r) throws Exception {
-    var m = Messages.notification(s.stock, COUNTER.incrementAndGet());
-    r.transport.sendMessage(m, m.getAllRecipients());
+    sendOne(s, r.transport);
   }
 
   @Benchmark
   @Threads(4)
   public void reusedTransport4(Server s, Reused r) throws Exception {
-    var m = Messages.notification(s.stock, COUNTER.incrementAndGet());
-    r.transport.sendMessage(m, m.getAllRecipients());
+    sendOne(s, r.transport);
   }
 
   /** One transport of a smarthost Session per thread: the configuration's cost without the pool. */
@@ -125,8 +133,7 @@ public class MailerBenchmark {
 
     @Setup(Level.Trial)
     public void connect(Server s) throws Exception {
-      transport = s.server.session().getTransport();
-      transport.connect();
+      transport = connected(s.server.session());
     }
 
     @TearDown(Level.Trial)
@@ -138,8 +145,7 @@ public class MailerBenchmark {
   @Benchmark
   @Threads(1)
   public void reusedSmarthostTransport1(Server s, ReusedSmarthost r) throws Exception {
-    var m = Messages.notification(s.stock, COUNTER.incrementAndGet());
-    r.transport.sendMessage(m, m.getAllRecipients());
+    sendOne(s, r.transport);
   }
 
   /**
@@ -157,8 +163,7 @@ public class MailerBenchmark {
       timer.setRemoveOnCancelPolicy(true);
       Session session = s.server.session();
       session.getProperties().put("mail.smtp.executor.writetimeout", timer);
-      transport = session.getTransport();
-      transport.connect();
+      transport = connected(session);
     }
 
     @TearDown(Level.Trial)
@@ -172,8 +177,7 @@ public class MailerBenchmark {
   @Threads(1)
   public void reusedSmarthostThreadPoolTimer1(Server s, ReusedWithThreadPoolTimer r)
       throws Exception {
-    var m = Messages.notification(s.stock, COUNTER.incrementAndGet());
-    r.transport.sendMessage(m, m.getAllRecipients());
+    sendOne(s, r.transport);
   }
 
   @Benchmark
