@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -76,17 +77,7 @@ final class ConnectionOptions {
   @Option(names = "--password", hidden = true, paramLabel = "PASSWORD")
   @Nullable String forbiddenPassword;
 
-  @Option(
-      names = "--trust-store",
-      paramLabel = "FILE",
-      description = "Trust the certificates in this key store (PKCS12 or JKS).")
-  @Nullable Path trustStore;
-
-  @Option(
-      names = "--trust-store-password",
-      paramLabel = "PASSWORD",
-      description = "Password of the trust store, if it has one.")
-  @Nullable String trustStorePassword;
+  @Mixin TrustStoreOption trust = new TrustStoreOption();
 
   @Option(
       names = "--timeout",
@@ -219,9 +210,7 @@ final class ConnectionOptions {
 
   SmtpOptions smtpOptions() {
     SmtpOptions.Builder b = SmtpOptions.builder();
-    if (trustStore != null) {
-      b.trustStore(TrustStoreOption.load(trustStore, trustStorePassword));
-    }
+    trust.applyTo(b);
     Duration deadline = deadline();
     if (deadline.compareTo(SmtpOptions.DEFAULT_READ_TIMEOUT) < 0) {
       b.readTimeout(deadline).writeTimeout(deadline);

@@ -27,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code smarthost serve}: the settings page, until interrupted. */
@@ -66,17 +67,7 @@ final class ServeCommand implements Callable<Integer> {
       description = "Read the access token from FILE instead of generating one.")
   @Nullable Path tokenFile;
 
-  @Option(
-      names = "--trust-store",
-      paramLabel = "FILE",
-      description = "Trust these certificates when checking (PKCS12 or JKS).")
-  @Nullable Path trustStore;
-
-  @Option(
-      names = "--trust-store-password",
-      paramLabel = "PASSWORD",
-      description = "Password of the trust store.")
-  @Nullable String trustStorePassword;
+  @Mixin TrustStoreOption trust = new TrustStoreOption();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -149,9 +140,7 @@ final class ServeCommand implements Callable<Integer> {
 
   private SmtpOptions options() {
     SmtpOptions.Builder b = SmtpOptions.builder();
-    if (trustStore != null) {
-      b.trustStore(TrustStoreOption.load(trustStore, trustStorePassword));
-    }
+    trust.applyTo(b);
     return b.build();
   }
 }
