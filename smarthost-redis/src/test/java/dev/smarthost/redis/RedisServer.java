@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -21,18 +22,21 @@ public final class RedisServer implements AutoCloseable {
   private RedisServer(int port) throws IOException {
     this.port = port;
     this.dir = Files.createTempDirectory("smarthost-redis");
-    this.process = launch();
+    this.process = launch(port);
   }
 
   public static RedisServer start() throws IOException {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
-    }
-    return new RedisServer(port);
+    return new RedisServer(freePort());
   }
 
-  private Process launch() throws IOException {
+  private static int freePort() throws IOException {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return probe.getLocalPort();
+    }
+  }
+
+  /** Starts redis-server on this port; it loads dir/dump.rdb if a preload left one there. */
+  private Process launch(int port) throws IOException {
     String binary = binary();
     Process p =
         new ProcessBuilder(
@@ -47,6 +51,8 @@ public final class RedisServer implements AutoCloseable {
                 "no",
                 "--dir",
                 dir.toString(),
+                "--dbfilename",
+                "dump.rdb",
                 "--loglevel",
                 "warning")
             .redirectErrorStream(true)
@@ -54,7 +60,7 @@ public final class RedisServer implements AutoCloseable {
             .start();
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
-      try (Jedis jedis = client()) {
+      try (Jedis jedis = client(port)) {
         if ("PONG".equals(jedis.ping())) {
           return p;
         }
@@ -81,6 +87,10 @@ public final class RedisServer implements AutoCloseable {
   }
 
   public Jedis client() {
+    return client(port);
+  }
+
+  private static Jedis client(int port) {
     return new Jedis(
         new HostAndPort("127.0.0.1", port),
         redis.clients.jedis.DefaultJedisClientConfig.builder()
@@ -91,15 +101,38 @@ public final class RedisServer implements AutoCloseable {
 
   /** Kills the server (SIGKILL: no goodbye to clients). */
   public void kill() throws InterruptedException {
-    process.destroyForcibly();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+    stop(process);
+  }
+
+  private static void stop(Process p) throws InterruptedException {
+    p.destroyForcibly();
+    if (!p.waitFor(10, TimeUnit.SECONDS)) {
       throw new IllegalStateException("redis-server did not stop");
     }
   }
 
   /** Starts a fresh, empty server on the same port. */
   public void restart() throws IOException {
-    process = launch();
+    process = launch(port);
+  }
+
+  /**
+   * Starts a server on the same port that already holds this hash when it accepts its first client:
+   * a change made while the server was down, announced to nobody. (A restart followed by a write
+   * would race with clients reconnecting in between.)
+   */
+  public void restartWith(String key, Map<String, String> hash)
+      throws IOException, InterruptedException {
+    int preloadPort = freePort();
+    Process preload = launch(preloadPort);
+    try (Jedis jedis = client(preloadPort)) {
+      jedis.hset(key, hash);
+      jedis.save();
+    } finally {
+      stop(preload);
+    }
+    process = launch(port);
+    Files.delete(dir.resolve("dump.rdb")); // loaded; later restarts start empty again
   }
 
   @Override

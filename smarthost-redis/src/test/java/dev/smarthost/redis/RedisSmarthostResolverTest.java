@@ -199,8 +199,9 @@ class RedisSmarthostResolverTest {
       assertThat(r.resolve().orElseThrow().host()).isEqualTo("before.example");
       assertThat(r.redisDown()).isTrue();
 
-      redis.restart(); // empty: the change below happens while the resolver is still disconnected
-      write(Map.of("enabled", "1", "host", "after.example"));
+      // Back with a change made while it was down and announced to nobody: only the re-read after
+      // the reconnect can find it.
+      redis.restartWith(KEY, Map.of("enabled", "1", "host", "after.example"));
       SmarthostChange change = changes.poll(5, TimeUnit.SECONDS);
       assertThat(change).as("change picked up after reconnect").isNotNull();
       assertThat(change.current().map(SmarthostSettings::host)).contains("after.example");
