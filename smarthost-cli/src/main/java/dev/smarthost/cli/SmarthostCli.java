@@ -1,11 +1,14 @@
 package dev.smarthost.cli;
 
 import dev.smarthost.SmarthostConfigurationException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -127,8 +130,20 @@ public final class SmarthostCli implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = SmarthostCli.class.getPackage().getImplementationVersion();
-      return new String[] {"smarthost " + (v == null ? "(development build)" : v)};
+      return new String[] {"smarthost " + version()};
+    }
+
+    /** The version Maven built this as (a filtered resource, so it is right in tests and jars). */
+    static String version() {
+      Properties p = new Properties();
+      try (InputStream in = SmarthostCli.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (IOException e) {
+        // fall through to "unknown"
+      }
+      return p.getProperty("version", "(unknown version)");
     }
   }
 }

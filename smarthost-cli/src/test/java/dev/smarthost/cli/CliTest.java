@@ -82,6 +82,15 @@ class CliTest {
   }
 
   @Test
+  void versionIsTheOneMavenBuilt() {
+    Run r = run("--version");
+    assertThat(r.exit).isZero();
+    assertThat(System.getProperty("smarthost.expected.version")).isNotBlank();
+    assertThat(r.out.strip())
+        .isEqualTo("smarthost " + System.getProperty("smarthost.expected.version"));
+  }
+
+  @Test
   void exitZeroWhenTheCheckPasses() throws Exception {
     try (SmarthostServer server = SmarthostServer.builder().requireAuth("app", PASSWORD).start()) {
       Run r = run(args(server, PASSWORD).toArray(new String[0]));

@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
  * the password must never cross the wire, in any encoding.
  */
 @Timeout(60)
+@Tag("system-servers")
 class DowngradeTest {
   static final String PASSWORD = "Downgrade-Marker-Pässwörd-4711";
   static Postfix postfix;

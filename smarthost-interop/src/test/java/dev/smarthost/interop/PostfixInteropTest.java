@@ -31,6 +31,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Timeout;
  * TLS.
  */
 @Timeout(120)
+@Tag("system-servers")
 class PostfixInteropTest {
   static final String USER = "app";
   static final String PASSWORD = "s3cret-Pässwörd-密码";

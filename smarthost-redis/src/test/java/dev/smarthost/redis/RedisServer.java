@@ -12,8 +12,14 @@ import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.embedded.core.ExecutableProvider;
 
-/** A real redis-server (Debian package) on a free loopback port, for one test class. */
+/**
+ * A real redis-server on a free loopback port, for one test class: the system's own ({@code apt-get
+ * install redis-server}) when it is installed, otherwise the binary that {@code
+ * com.github.codemonstur:embedded-redis} ships for this platform, so that the tests need nothing
+ * but a JDK. Which one runs is printed once per JVM.
+ */
 public final class RedisServer implements AutoCloseable {
   private final int port;
   private final Path dir;
@@ -73,13 +79,37 @@ public final class RedisServer implements AutoCloseable {
   }
 
   private static String binary() {
-    for (String candidate : new String[] {"/usr/bin/redis-server", "/usr/local/bin/redis-server"}) {
-      if (Files.isExecutable(Path.of(candidate))) {
-        return candidate;
+    return Binary.PATH;
+  }
+
+  /** Resolved once per JVM: the embedded binary is extracted to a temporary file. */
+  private static final class Binary {
+    static final String PATH = locate();
+
+    private static String locate() {
+      for (String candidate :
+          new String[] {"/usr/bin/redis-server", "/usr/local/bin/redis-server"}) {
+        if (Files.isExecutable(Path.of(candidate))) {
+          System.out.println("[RedisServer] using the system's " + candidate);
+          return candidate;
+        }
+      }
+      try {
+        String shipped = ExecutableProvider.newJarResourceProvider().get().getAbsolutePath();
+        System.out.println(
+            "[RedisServer] no system redis-server; using the binary embedded-redis ships: "
+                + shipped);
+        return shipped;
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalStateException(
+            "no redis-server: neither installed (apt-get install redis-server) nor shipped by"
+                + " embedded-redis for "
+                + System.getProperty("os.name")
+                + "/"
+                + System.getProperty("os.arch"),
+            e);
       }
     }
-    throw new IllegalStateException(
-        "redis-server is not installed: apt-get install redis-server (.ci/run does this)");
   }
 
   public URI uri() {

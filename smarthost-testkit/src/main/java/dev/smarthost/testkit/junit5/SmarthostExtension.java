@@ -16,7 +16,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * Runs a {@link SmarthostServer} for tests and injects it, or its {@link SmarthostSettings}, as a
- * parameter. The server lives in JUnit's extension store, which closes it.
+ * parameter. The server lives in JUnit's extension store, which closes it after the test (or the
+ * class) on every supported JUnit Jupiter version: 5.9 or newer, 6.x included. On an older JUnit
+ * the extension fails the test at once with a message naming the version it needs, instead of
+ * leaving servers open.
  *
  * <p>Either annotate the class with {@link SmarthostTest @SmarthostTest} (one server per test), or
  * register a configured instance; registered on a {@code static} field it can keep one server for
@@ -56,21 +59,24 @@ public final class SmarthostExtension
 
   @Override
   public void beforeAll(ExtensionContext context) {
+    JupiterVersion.requireSupported();
     if (options(context).perClass) {
       context
           .getStore(NAMESPACE)
-          .getOrComputeIfAbsent(SERVER, k -> start(context), SmarthostServer.class);
+          .getOrComputeIfAbsent(SERVER, k -> new StoredServer(start(context)), StoredServer.class);
     }
   }
 
   @Override
   public void beforeEach(ExtensionContext context) {
+    JupiterVersion.requireSupported();
     Builder options = options(context);
     ExtensionContext classContext = context.getParent().orElse(context);
-    if (options.perClass && classContext.getStore(NAMESPACE).get(SERVER) != null) {
-      classContext.getStore(NAMESPACE).get(SERVER, SmarthostServer.class).reset();
+    StoredServer perClass = classContext.getStore(NAMESPACE).get(SERVER, StoredServer.class);
+    if (options.perClass && perClass != null) {
+      perClass.server.reset();
     } else {
-      context.getStore(NAMESPACE).put(SERVER, start(context));
+      context.getStore(NAMESPACE).put(SERVER, new StoredServer(start(context)));
     }
   }
 
@@ -90,9 +96,9 @@ public final class SmarthostExtension
     for (Optional<ExtensionContext> c = Optional.of(context);
         c.isPresent();
         c = c.get().getParent()) {
-      SmarthostServer server = c.get().getStore(NAMESPACE).get(SERVER, SmarthostServer.class);
-      if (server != null) {
-        return server;
+      StoredServer stored = c.get().getStore(NAMESPACE).get(SERVER, StoredServer.class);
+      if (stored != null) {
+        return stored.server;
       }
     }
     throw new ParameterResolutionException(
@@ -126,6 +132,27 @@ public final class SmarthostExtension
           }
         });
     return b;
+  }
+
+  /**
+   * The server as JUnit's store holds it. JUnit before 5.13 closes only {@code CloseableResource}
+   * values; 5.13 and later close {@code AutoCloseable} ones (and warn about a {@code
+   * CloseableResource} that is not one). Implementing both closes the server exactly once on every
+   * version.
+   */
+  @SuppressWarnings("deprecation") // CloseableResource: the only close hook before JUnit 5.13
+  private static final class StoredServer
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    final SmarthostServer server;
+
+    StoredServer(SmarthostServer server) {
+      this.server = server;
+    }
+
+    @Override
+    public void close() {
+      server.close();
+    }
   }
 
   /** Configures a {@link SmarthostExtension}. */
