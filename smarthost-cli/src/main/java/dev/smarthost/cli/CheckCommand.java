@@ -30,7 +30,7 @@ class CheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SmarthostSettings settings = options.settings();
+    SmarthostSettings settings = options.settings(spec.commandLine().getErr());
     Optional<TestMessage> message = options.testMessage(testMessageRequired());
     SmtpConnectionValidator validator =
         SmtpConnectionValidator.create(options.smtpOptions()).withDeadline(options.deadline());

@@ -5,6 +5,7 @@ import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.cli.SmarthostCli.UsageException;
 import dev.smarthost.core.EnvFileSmarthostResolver;
+import dev.smarthost.core.SmtpConnectionValidator;
 import dev.smarthost.core.SmtpOptions;
 import dev.smarthost.core.TestMessage;
 import dev.smarthost.redis.RedisSmarthostResolver;
@@ -30,11 +31,7 @@ final class ConnectionOptions {
       description = "Read the cluster's smarthost.env file.")
   @Nullable Path envFile;
 
-  @Option(
-      names = "--redis",
-      paramLabel = "URI",
-      description = "Read the cluster's Redis store, e.g. redis://127.0.0.1:6379.")
-  @Nullable String redis;
+  @Mixin RedisOption redis = new RedisOption();
 
   @Option(
       names = "--host",
@@ -95,17 +92,17 @@ final class ConnectionOptions {
   @Option(names = "--json", description = "Print one JSON object instead of text.")
   boolean json;
 
-  SmarthostSettings settings() {
+  SmarthostSettings settings(java.io.PrintWriter err) {
     if (forbiddenPassword != null) {
       throw new UsageException(
           "--password: never pass a password as an argument (other users see it in ps);"
               + " use --password-file or --password-env");
     }
-    int sources = (envFile != null ? 1 : 0) + (host != null ? 1 : 0) + (redis != null ? 1 : 0);
+    int sources = (envFile != null ? 1 : 0) + (host != null ? 1 : 0) + (redis.given() ? 1 : 0);
     if (sources != 1) {
       throw new UsageException("give one of --env-file, --redis or --host");
     }
-    if (envFile != null || redis != null) {
+    if (envFile != null || redis.given()) {
       if (port != null
           || encryption != null
           || username != null
@@ -118,8 +115,8 @@ final class ConnectionOptions {
                 + " --no-verify-tls and the password options");
       }
     }
-    if (redis != null) {
-      return fromRedis(redis);
+    if (redis.given()) {
+      return fromRedis(redis.uri(err), trust.load());
     }
     if (envFile != null) {
       return EnvFileSmarthostResolver.of(envFile)
@@ -153,17 +150,15 @@ final class ConnectionOptions {
     return b.build();
   }
 
-  private static SmarthostSettings fromRedis(String uri) {
-    java.net.URI parsed;
-    try {
-      parsed = java.net.URI.create(uri);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(
-          "--redis: '" + uri + "' is not a URI such as redis://127.0.0.1:6379");
+  private static SmarthostSettings fromRedis(
+      java.net.URI uri, java.security.@Nullable KeyStore trust) {
+    RedisSmarthostResolver.Builder b = RedisSmarthostResolver.builder(uri);
+    if (trust != null) {
+      b.trustStore(trust);
     }
     RedisSmarthostResolver resolver;
     try {
-      resolver = RedisSmarthostResolver.create(parsed);
+      resolver = b.build();
     } catch (IllegalArgumentException e) {
       throw new UsageException("--redis: " + e.getMessage().replaceFirst("^uri: ", ""));
     }
@@ -234,10 +229,15 @@ final class ConnectionOptions {
       } else {
         d = Duration.parse(timeout);
       }
-      if (d.toMillis() < 1) {
+      if (d.compareTo(Duration.ofMillis(1)) < 0) {
         throw new UsageException("--timeout: must be at least 1ms, but was " + timeout);
       }
+      if (d.compareTo(SmtpConnectionValidator.MAX_DEADLINE) > 0) {
+        throw new UsageException("--timeout: must be at most 1h, but was " + timeout);
+      }
       return d;
+    } catch (ArithmeticException e) {
+      throw new UsageException("--timeout: must be at most 1h, but was " + timeout);
     } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
       throw new UsageException(
           "--timeout: '" + timeout + "' is not a duration such as 30s, 500ms or 2m");

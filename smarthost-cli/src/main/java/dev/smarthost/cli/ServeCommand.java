@@ -19,6 +19,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -42,11 +43,7 @@ final class ServeCommand implements Callable<Integer> {
       description = "Store the settings in this env file.")
   @Nullable Path envFile;
 
-  @Option(
-      names = "--redis",
-      paramLabel = "URI",
-      description = "Store the settings in the cluster's Redis.")
-  @Nullable String redis;
+  @Mixin RedisOption redis = new RedisOption();
 
   @Option(
       names = "--mail-instances",
@@ -73,10 +70,12 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if ((envFile == null) == (redis == null)) {
+    if ((envFile == null) == !redis.given()) {
       throw new UsageException("give one of --env-file or --redis");
     }
     String token = token();
+    InetSocketAddress address = address();
+    SmtpOptions options = options();
     SmarthostResolver resolver;
     SmarthostStore store;
     MailInstanceDirectory instances = null;
@@ -87,23 +86,35 @@ final class ServeCommand implements Callable<Integer> {
         instances = FileMailInstanceDirectory.of(mailInstances);
       }
     } else {
-      URI uri = URI.create(redis);
-      resolver = RedisSmarthostResolver.create(uri);
-      store = RedisSmarthostStore.create(uri);
-      instances = RedisMailInstanceDirectory.create(uri);
+      URI uri = redis.uri(spec.commandLine().getErr());
+      KeyStore trusted = trust.load();
+      try {
+        RedisSmarthostResolver.Builder r = RedisSmarthostResolver.builder(uri);
+        RedisMailInstanceDirectory.Builder d = RedisMailInstanceDirectory.builder(uri);
+        if (trusted != null) {
+          r.trustStore(trusted);
+          d.trustStore(trusted);
+          store = RedisSmarthostStore.create(uri, trusted);
+        } else {
+          store = RedisSmarthostStore.create(uri);
+        }
+        resolver = r.build();
+        instances = d.build();
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--redis: " + e.getMessage().replaceFirst("^uri: ", ""));
+      }
     }
     SmtpConnectionValidator validator =
-        SmtpConnectionValidator.create(options()).withDeadline(Duration.ofSeconds(30));
+        SmtpConnectionValidator.create(options).withDeadline(Duration.ofSeconds(30));
     try (SettingsServer server =
-        new SettingsServer(address(), token, resolver, store, validator, instances)) {
+        new SettingsServer(address, token, resolver, store, validator, instances)) {
       PrintWriter out = spec.commandLine().getOut();
-      out.println(
-          "Settings page: http://"
-              + listen.replaceFirst(":\\d+$", "")
-              + ":"
-              + server.port()
-              + "/#token="
-              + token);
+      String page = "http://" + listen.replaceFirst(":\\d+$", "") + ":" + server.port() + "/";
+      // A token read from a file is the administrator's own; printing it would put it in logs.
+      out.println("Settings page: " + page + (tokenFile == null ? "#token=" + token : ""));
+      if (tokenFile != null) {
+        out.println("Open it with #token=<the token in " + tokenFile + "> after the address.");
+      }
       out.println(
           "Writes need the token (header " + SettingsServer.TOKEN_HEADER + "). Stop with Ctrl-C.");
       out.flush();
@@ -125,9 +136,15 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  private String token() throws IOException {
+  private String token() {
     if (tokenFile != null) {
-      String t = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+      String t;
+      try {
+        t = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+      } catch (IOException | java.io.UncheckedIOException e) {
+        throw new UsageException(
+            "--token-file: cannot read " + tokenFile + " (" + e.getClass().getSimpleName() + ")");
+      }
       if (t.length() < 16) {
         throw new UsageException("--token-file: the token must have at least 16 characters");
       }

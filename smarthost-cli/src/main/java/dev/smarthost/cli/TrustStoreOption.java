@@ -24,14 +24,42 @@ final class TrustStoreOption {
   @Option(
       names = "--trust-store-password",
       paramLabel = "PASSWORD",
-      description = "Password of the trust store, if it has one.")
+      description =
+          "Password of the trust store (visible in ps: prefer --trust-store-password-file or -env).")
   @Nullable String trustStorePassword;
+
+  @Option(
+      names = "--trust-store-password-file",
+      paramLabel = "FILE",
+      description = "Read the trust store's password from the first line of FILE.")
+  @Nullable Path trustStorePasswordFile;
+
+  @Option(
+      names = "--trust-store-password-env",
+      paramLabel = "VAR",
+      description = "Read the trust store's password from the environment variable VAR.")
+  @Nullable String trustStorePasswordEnv;
 
   /** Sets the trust store on the builder, if one was given. */
   void applyTo(SmtpOptions.Builder options) {
-    if (trustStore != null) {
-      options.trustStore(load(trustStore, trustStorePassword));
+    KeyStore store = load();
+    if (store != null) {
+      options.trustStore(store);
     }
+  }
+
+  /** The trust store, or null if none was given. */
+  @Nullable KeyStore load() {
+    String fromFileOrEnv =
+        SecretOption.read("--trust-store-password", trustStorePasswordFile, trustStorePasswordEnv);
+    if (fromFileOrEnv != null && trustStorePassword != null) {
+      throw new UsageException(
+          "--trust-store-password: give it once (the option, the file or the variable)");
+    }
+    if (trustStore == null) {
+      return null;
+    }
+    return load(trustStore, fromFileOrEnv != null ? fromFileOrEnv : trustStorePassword);
   }
 
   private static KeyStore load(Path file, @Nullable String password) {

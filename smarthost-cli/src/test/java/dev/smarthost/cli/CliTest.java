@@ -169,7 +169,8 @@ class CliTest {
     assertThat(run("check").err).contains("give one of --env-file, --redis or --host");
     assertThat(run("check", "--redis", "http://x", "--host", "h").err)
         .contains("give one of --env-file, --redis or --host");
-    assertThat(run("check", "--redis", "http://x").err).contains("--redis: expected redis://");
+    assertThat(run("check", "--redis", "http://x").err)
+        .contains("--redis: the scheme must be redis or rediss");
     assertThat(run("check", "--host", "h", "--password", PASSWORD).err)
         .contains("--password: never pass a password as an argument");
     assertThat(run("check", "--host", "h", "--username", "u").err)
@@ -249,6 +250,107 @@ class CliTest {
       assertThat(r.out).contains("OK: test message accepted");
       assertThat(server.awaitMessages(1, java.time.Duration.ofSeconds(5))).hasSize(1);
     }
+  }
+
+  /** Security review, item 6: each was an ArithmeticException or a stack trace before. */
+  @Test
+  void hostileOptionValuesAreUsageErrorsOnOneLine() throws Exception {
+    for (String[] args :
+        List.of(
+            new String[] {"check", "--host", "h", "--timeout", "9223372036854775807s"},
+            new String[] {"check", "--host", "h", "--timeout", "1000000000m"},
+            new String[] {"check", "--host", "h", "--timeout", "2h"},
+            new String[] {"serve", "--env-file", "x.env", "--token-file", "/nonexistent"},
+            new String[] {"serve", "--redis", "redis://bad host:1"},
+            new String[] {"serve", "--redis", "redis://127.0.0.1"},
+            new String[] {"serve", "--redis", "http://127.0.0.1:6379"},
+            new String[] {"check", "--redis", "redis://bad host:1"})) {
+      Run r = run(args);
+      assertThat(r.exit).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(r.err.lines().filter(l -> l.startsWith("smarthost: "))).hasSize(1);
+      assertThat(r.err).doesNotContain("\tat ").doesNotContain("Caused by");
+    }
+    assertThat(run("check", "--host", "h", "--timeout", "9223372036854775807s").err)
+        .contains("--timeout: must be at most 1h");
+    assertThat(run("serve", "--env-file", "x.env", "--token-file", "/nonexistent").err)
+        .contains("--token-file: cannot read /nonexistent");
+    assertThat(run("serve", "--redis", "redis://bad host:1").err)
+        .contains("--redis: not a URI such as redis://127.0.0.1:6379");
+  }
+
+  /** Security review, item 7: secrets need not be on the command line, and one there is flagged. */
+  @Test
+  void secretsComeFromFilesOrTheEnvironmentAndAUriPasswordIsWarnedAbout() throws Exception {
+    try (SmarthostServer server = SmarthostServer.builder().requireAuth("app", PASSWORD).start()) {
+      List<String> a = args(server, PASSWORD);
+      int i = a.indexOf("--trust-store-password");
+      a.set(i, "--trust-store-password-file");
+      a.set(i + 1, Files.writeString(dir.resolve("store-password"), "changeit\n").toString());
+      Run r = run(a.toArray(new String[0]));
+      assertThat(r.exit).as(r.err).isZero();
+    }
+    Run both =
+        run(
+            "check",
+            "--host",
+            "h",
+            "--trust-store-password",
+            "x",
+            "--trust-store-password-env",
+            "PATH");
+    assertThat(both.exit).isEqualTo(2);
+    assertThat(both.err).contains("--trust-store-password: give it once");
+
+    Run warned =
+        run("check", "--redis", "rediss://default:" + PASSWORD + "@127.0.0.1:1", "--timeout", "1s");
+    assertThat(warned.err)
+        .contains("warning: the --redis URI carries a password")
+        .contains("rediss://127.0.0.1:1");
+    Path redisPassword = Files.writeString(dir.resolve("redis-password"), "other\n");
+    Run twice =
+        run(
+            "check",
+            "--redis",
+            "redis://default:x@127.0.0.1:1",
+            "--redis-password-file",
+            redisPassword.toString());
+    assertThat(twice.exit).isEqualTo(2);
+    assertThat(twice.err).contains("--redis: carries a password and --redis-password-file/-env");
+  }
+
+  /** Security review, item 8: a token the administrator chose is not printed. */
+  @Test
+  void serveWithATokenFileDoesNotPrintTheToken() throws Exception {
+    String token = "administrators-own-token-0123456789";
+    Path tokenFile = Files.writeString(dir.resolve("token"), token + "\n");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Thread serve =
+        new Thread(
+            () ->
+                SmarthostCli.run(
+                    new String[] {
+                      "serve",
+                      "--env-file",
+                      dir.resolve("smarthost.env").toString(),
+                      "--listen",
+                      "127.0.0.1:0",
+                      "--token-file",
+                      tokenFile.toString()
+                    },
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+    serve.setDaemon(true);
+    serve.start();
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+    while (!out.toString(StandardCharsets.UTF_8).contains("Settings page")
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    serve.interrupt();
+    serve.join(10_000);
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(printed).contains("Settings page: http://127.0.0.1:").doesNotContain(token);
+    assertThat(printed).contains("#token=<the token in " + tokenFile + ">");
   }
 
   @Test

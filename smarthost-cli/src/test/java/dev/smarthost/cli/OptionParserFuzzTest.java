@@ -91,9 +91,10 @@ class OptionParserFuzzTest {
       }
     }
     CheckCommand command = new CheckCommand();
+    java.io.StringWriter warnings = new java.io.StringWriter();
     try {
       SmarthostCli.configure(new CommandLine(command)).parseArgs(all.toArray(new String[0]));
-      command.options.settings();
+      command.options.settings(new java.io.PrintWriter(warnings));
       command.options.testMessage(false);
       command.options.deadline();
       command.options.smtpOptions();
@@ -102,5 +103,6 @@ class OptionParserFuzzTest {
     } catch (SmarthostCli.UsageException | SmarthostConfigurationException e) {
       assertThat(String.valueOf(e.getMessage())).doesNotContain(MARKER);
     }
+    assertThat(warnings.toString()).doesNotContain(MARKER);
   }
 }

@@ -11,6 +11,7 @@ import dev.smarthost.core.internal.Classification;
 import dev.smarthost.core.internal.ConnectionPool;
 import dev.smarthost.core.internal.FailureClassifier;
 import dev.smarthost.core.internal.Hints;
+import dev.smarthost.core.internal.SendDeadline;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
@@ -45,6 +47,8 @@ final class Deliveries {
   private final int maxAttempts;
   private final Duration retryBackoff;
   private final Duration acquireTimeout;
+  private final Duration sendTimeout;
+  private final ScheduledExecutorService watchdog;
   private final BooleanSupplier closed;
   private final AtomicReference<@Nullable SessionFor> session = new AtomicReference<>();
 
@@ -66,6 +70,8 @@ final class Deliveries {
       int maxAttempts,
       Duration retryBackoff,
       Duration acquireTimeout,
+      Duration sendTimeout,
+      ScheduledExecutorService watchdog,
       BooleanSupplier closed) {
     this.resolver = resolver;
     this.sessions = sessions;
@@ -74,19 +80,38 @@ final class Deliveries {
     this.maxAttempts = maxAttempts;
     this.retryBackoff = retryBackoff;
     this.acquireTimeout = acquireTimeout;
+    this.sendTimeout = sendTimeout;
+    this.watchdog = watchdog;
     this.closed = closed;
   }
 
   SendResult deliver(MimeMessage message) {
     long start = System.nanoTime();
     Address[] recipients = prepare(message);
+    try (SendDeadline deadline = SendDeadline.start(watchdog, sendTimeout)) {
+      return deliver(message, recipients, deadline, start);
+    }
+  }
+
+  private SendResult deliver(
+      MimeMessage message, Address[] recipients, SendDeadline deadline, long start) {
     for (int attempt = 1; ; attempt++) {
       SmarthostSettings settings =
           resolver.resolve().orElseThrow(() -> new SmarthostDisabledException(resolver.toString()));
+      if (deadline.expired()) {
+        throw timedOut(settings, attempt - 1, deadline, null);
+      }
       ConnectionPool.Connection c;
       try {
-        c = pool.acquire(session(settings), settings, acquireTimeout);
+        Duration wait =
+            acquireTimeout.compareTo(deadline.remaining()) < 0
+                ? acquireTimeout
+                : deadline.remaining();
+        c = pool.acquire(session(settings), settings, wait, deadline::watch);
       } catch (MessagingException e) {
+        if (deadline.expired()) {
+          throw timedOut(settings, attempt, deadline, e);
+        }
         Classification k =
             FailureClassifier.classify(
                 e,
@@ -102,11 +127,16 @@ final class Deliveries {
         throw new SmarthostBusyException(
             "interrupted while waiting for a connection; nothing was sent");
       }
+      deadline.watch(c.transport);
       try {
         c.transport.sendMessage(message, recipients);
         pool.release(c, true);
         return sent(message, settings, addresses(recipients), List.of(), attempt, start);
       } catch (MessagingException e) {
+        if (deadline.expired()) {
+          pool.release(c, false);
+          throw timedOut(settings, attempt, deadline, e);
+        }
         if (isPartial(e)) {
           pool.release(c, true);
           SendFailedException s = (SendFailedException) e;
@@ -123,6 +153,27 @@ final class Deliveries {
         throw fail(k, settings, attempt, e, refused);
       }
     }
+  }
+
+  /** The send took longer than the send timeout: the connection was aborted, nothing retried. */
+  private SmarthostSendException timedOut(
+      SmarthostSettings settings, int attempts, SendDeadline deadline, @Nullable Exception cause) {
+    Classification k =
+        new Classification(
+            FailureKind.READ_TIMEOUT,
+            -1,
+            null,
+            "the send took longer than the send timeout of " + deadline.timeout());
+    SmarthostSendException e =
+        SmarthostSendException.builder(k.kind, settings.authority())
+            .hint(
+                "the server answered too slowly to finish within the send timeout of "
+                    + deadline.timeout()
+                    + "; check the server's load, or raise sendTimeout")
+            .attempts(Math.max(1, attempts))
+            .build(cause == null ? new java.util.concurrent.TimeoutException(k.detail) : cause);
+    listener(() -> listener.failed(e));
+    return e;
   }
 
   private static Address[] prepare(MimeMessage message) {

@@ -52,6 +52,9 @@ public final class SmarthostMailer implements AutoCloseable {
   /** Default maximum of simultaneous connections. */
   public static final int DEFAULT_MAX_CONNECTIONS = 2;
 
+  /** Default total time one {@link #send} (or one queued message, once it runs) may take. */
+  public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(60);
+
   private final ConnectionPool pool;
   private final Deliveries deliveries;
   private final ThreadPoolExecutor async;
@@ -76,6 +79,8 @@ public final class SmarthostMailer implements AutoCloseable {
                 // a listener never breaks sending
               }
             });
+    this.housekeeping =
+        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "smarthost-mailer-timer"));
     this.deliveries =
         new Deliveries(
             b.resolver,
@@ -85,6 +90,8 @@ public final class SmarthostMailer implements AutoCloseable {
             b.maxAttempts,
             b.retryBackoff,
             b.acquireTimeout,
+            b.sendTimeout,
+            housekeeping,
             () -> closed);
     this.queueCapacity = b.queueCapacity;
     this.closeTimeout = b.closeTimeout;
@@ -99,8 +106,6 @@ public final class SmarthostMailer implements AutoCloseable {
             r -> daemon(r, "smarthost-mailer-" + threads.incrementAndGet()),
             new ThreadPoolExecutor.AbortPolicy());
     async.allowCoreThreadTimeOut(true);
-    this.housekeeping =
-        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "smarthost-mailer-idle"));
     long evictEvery = Math.max(100, b.idleTimeout.toMillis() / 2);
     housekeeping.scheduleWithFixedDelay(
         pool::evictIdle, evictEvery, evictEvery, TimeUnit.MILLISECONDS);
@@ -244,6 +249,7 @@ public final class SmarthostMailer implements AutoCloseable {
     private Duration retryBackoff = Duration.ofMillis(200);
     private int queueCapacity = 1000;
     private Duration acquireTimeout = Duration.ofSeconds(60);
+    private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
     private Duration closeTimeout = Duration.ofSeconds(30);
     private MailerListener listener = MailerListener.NONE;
 
@@ -352,6 +358,22 @@ public final class SmarthostMailer implements AutoCloseable {
      */
     public Builder acquireTimeout(Duration wait) {
       this.acquireTimeout = positive("acquireTimeout", wait);
+      return this;
+    }
+
+    /**
+     * Sets the total time one send may take, all attempts included (default 60 s): connect, TLS,
+     * AUTH and the whole transaction. Per-read timeouts alone do not bound a send, because a server
+     * that trickles its replies a byte at a time never lets one expire. Past this time the
+     * connection is aborted and the send fails with {@link SmarthostSendException} of kind {@link
+     * dev.smarthost.FailureKind#READ_TIMEOUT}; for {@link #sendAsync} the clock starts when the
+     * message leaves the queue.
+     *
+     * @param timeout at least 1 ms
+     * @return this builder (for chaining)
+     */
+    public Builder sendTimeout(Duration timeout) {
+      this.sendTimeout = positive("sendTimeout", timeout);
       return this;
     }
 

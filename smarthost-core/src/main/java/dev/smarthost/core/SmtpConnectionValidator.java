@@ -49,6 +49,9 @@ public final class SmtpConnectionValidator {
   /** The default total time one check may take: 30 s. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
 
+  /** The longest deadline a check may be given: 1 h. */
+  public static final Duration MAX_DEADLINE = Duration.ofHours(1);
+
   private static final ExecutorService WORKERS = workers();
 
   private final SmtpOptions options;
@@ -72,13 +75,18 @@ public final class SmtpConnectionValidator {
   /**
    * Returns a copy with another total deadline.
    *
-   * @param deadline the longest a check may take; at least 1 ms
+   * @param deadline the longest a check may take; at least 1 ms, at most {@link #MAX_DEADLINE}
    * @return the new validator
-   * @throws IllegalArgumentException if the deadline is shorter than 1 ms
+   * @throws IllegalArgumentException if the deadline is shorter than 1 ms or longer than {@link
+   *     #MAX_DEADLINE}
    */
   public SmtpConnectionValidator withDeadline(Duration deadline) {
-    if (deadline.toMillis() < 1) {
+    if (deadline.compareTo(Duration.ofMillis(1)) < 0) {
       throw new IllegalArgumentException("deadline: must be at least 1 ms, but was " + deadline);
+    }
+    if (deadline.compareTo(MAX_DEADLINE) > 0) {
+      throw new IllegalArgumentException(
+          "deadline: must be at most " + MAX_DEADLINE + ", but was " + deadline);
     }
     return new SmtpConnectionValidator(options, deadline);
   }

@@ -101,6 +101,67 @@ class TimeoutGuaranteesTest {
     }
   }
 
+  /**
+   * A server that trickles an endless multi-line greeting, one byte every 300 ms: no read ever
+   * waits past the 1 s read timeout, so only the mailer's send timeout ends the send (before it
+   * existed, the same server held a send for 17.4 s and would have held it forever).
+   */
+  @Test
+  void mailerSendHoldsItsSendTimeoutAgainstATricklingServer() throws Exception {
+    try (TricklingServer trickle = new TricklingServer(Duration.ofMillis(300))) {
+      SmarthostSettings s =
+          SmarthostSettings.builder()
+              .host("127.0.0.1")
+              .port(trickle.port())
+              .encryption(Encryption.NONE)
+              .build();
+      SmtpOptions oneSecond =
+          SmtpOptions.builder()
+              .connectTimeout(Duration.ofSeconds(1))
+              .readTimeout(Duration.ofSeconds(1))
+              .writeTimeout(Duration.ofSeconds(1))
+              .build();
+      try (SmarthostMailer mailer =
+          SmarthostMailer.builder(() -> Optional.of(s))
+              .options(oneSecond)
+              .sendTimeout(Duration.ofSeconds(2))
+              .build()) {
+        Duration took =
+            time(
+                () ->
+                    assertThatThrownBy(() -> mailer.send(MailerTest.message("x")))
+                        .isInstanceOfSatisfying(
+                            SmarthostSendException.class,
+                            e -> {
+                              assertThat(e.kind()).isEqualTo(FailureKind.READ_TIMEOUT);
+                              assertThat(e.getMessage()).contains("send timeout");
+                            }));
+        assertThat(took).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(4));
+
+        Duration asyncTook =
+            time(
+                () ->
+                    assertThat(mailer.sendAsync(MailerTest.message("y")))
+                        .failsWithin(Duration.ofSeconds(10))
+                        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                        .havingCause()
+                        .isInstanceOfSatisfying(
+                            SmarthostSendException.class,
+                            e -> assertThat(e.kind()).isEqualTo(FailureKind.READ_TIMEOUT)));
+        assertThat(asyncTook).isLessThan(Duration.ofSeconds(4));
+      }
+      assertThat(trickle.connections()).isPositive();
+    }
+  }
+
+  @Test
+  void sendTimeoutMustBePositive() {
+    assertThatThrownBy(
+            () -> SmarthostMailer.builder(Optional::empty).sendTimeout(Duration.ZERO).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("sendTimeout:");
+  }
+
   @Test
   void sessionTransportEndsAfterItsReadTimeout() throws Exception {
     try (SmarthostServer tarpit = tarpit()) {

@@ -7,6 +7,7 @@ import dev.smarthost.core.internal.MailInstanceFields;
 import dev.smarthost.redis.internal.Outage;
 import dev.smarthost.redis.internal.RedisEndpoint;
 import java.net.URI;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,7 +54,7 @@ public final class RedisMailInstanceDirectory implements MailInstanceDirectory, 
   private long cachedAtNanos;
 
   private RedisMailInstanceDirectory(Builder b) {
-    this.endpoint = new RedisEndpoint(b.uri, b.timeout, b.timeout);
+    this.endpoint = new RedisEndpoint(b.uri, b.timeout, b.timeout, b.trustStore);
     this.pattern = b.pattern;
     this.refreshInterval = b.refreshInterval;
     this.outage = new Outage(LOG, endpoint.toString());
@@ -208,6 +209,7 @@ public final class RedisMailInstanceDirectory implements MailInstanceDirectory, 
     private String pattern = DEFAULT_PATTERN;
     private Duration refreshInterval = Duration.ofSeconds(5);
     private Duration timeout = Duration.ofSeconds(2);
+    private @Nullable KeyStore trustStore;
 
     private Builder(URI uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
@@ -251,6 +253,18 @@ public final class RedisMailInstanceDirectory implements MailInstanceDirectory, 
         throw new IllegalArgumentException("timeout: must be at least 1 ms, but was " + timeout);
       }
       this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets the certificates trusted for a {@code rediss://} URI (default: the JDK's trust store).
+     * The server's certificate chain and host name are always verified.
+     *
+     * @param trustStore the trusted certificates
+     * @return this builder (for chaining)
+     */
+    public Builder trustStore(KeyStore trustStore) {
+      this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
       return this;
     }
 

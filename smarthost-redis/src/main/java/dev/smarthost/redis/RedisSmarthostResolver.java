@@ -10,6 +10,7 @@ import dev.smarthost.redis.internal.Outage;
 import dev.smarthost.redis.internal.RedisEndpoint;
 import dev.smarthost.redis.internal.SettingsFields;
 import java.net.URI;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -69,7 +70,8 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
   private final LastGoodSettings settings = new LastGoodSettings(LOG);
 
   private RedisSmarthostResolver(Builder b) {
-    this.endpoint = new RedisEndpoint(b.uri, b.timeout, b.pingInterval.multipliedBy(3));
+    this.endpoint =
+        new RedisEndpoint(b.uri, b.timeout, b.pingInterval.multipliedBy(3), b.trustStore);
     this.key = b.key;
     this.channel = b.channel;
     this.reconnectDelay = b.reconnectDelay;
@@ -86,7 +88,7 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
   /**
    * Creates a resolver with the cluster's key and channel and starts following changes.
    *
-   * @param uri {@code redis://[user:password@]host:port[/db]}
+   * @param uri {@code redis://[user:password@]host:port[/db]}, or {@code rediss://…} for TLS
    * @return the resolver; close it when done
    */
   public static RedisSmarthostResolver create(URI uri) {
@@ -96,7 +98,7 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
   /**
    * Starts configuring a resolver.
    *
-   * @param uri {@code redis://[user:password@]host:port[/db]}
+   * @param uri {@code redis://[user:password@]host:port[/db]}, or {@code rediss://…} for TLS
    * @return a new builder
    */
   public static Builder builder(URI uri) {
@@ -254,6 +256,7 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
     private Duration timeout = Duration.ofSeconds(2);
     private Duration reconnectDelay = Duration.ofSeconds(1);
     private Duration pingInterval = Duration.ofSeconds(10);
+    private @Nullable KeyStore trustStore;
 
     private Builder(URI uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
@@ -316,10 +319,23 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
     }
 
     /**
+     * Sets the certificates trusted for a {@code rediss://} URI (default: the JDK's trust store).
+     * The server's certificate chain and host name are always verified.
+     *
+     * @param trustStore the trusted certificates
+     * @return this builder (for chaining)
+     */
+    public Builder trustStore(KeyStore trustStore) {
+      this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
+      return this;
+    }
+
+    /**
      * Builds the resolver and starts following changes.
      *
      * @return the resolver; close it when done
-     * @throws IllegalArgumentException if the URI is not a {@code redis://} URI
+     * @throws IllegalArgumentException if the URI is not a {@code redis://} or {@code rediss://}
+     *     URI
      */
     public RedisSmarthostResolver build() {
       return new RedisSmarthostResolver(this);

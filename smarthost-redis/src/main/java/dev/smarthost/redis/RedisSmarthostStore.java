@@ -5,10 +5,12 @@ import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.SmarthostStore;
 import dev.smarthost.redis.internal.RedisEndpoint;
 import java.net.URI;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Transaction;
 import redis.clients.jedis.exceptions.JedisException;
@@ -23,8 +25,9 @@ public final class RedisSmarthostStore implements SmarthostStore {
   private final String key;
   private final String channel;
 
-  private RedisSmarthostStore(URI uri, String key, String channel, Duration timeout) {
-    this.endpoint = new RedisEndpoint(uri, timeout, timeout);
+  private RedisSmarthostStore(
+      URI uri, String key, String channel, Duration timeout, @Nullable KeyStore trustStore) {
+    this.endpoint = new RedisEndpoint(uri, timeout, timeout, trustStore);
     this.key = key;
     this.channel = channel;
   }
@@ -32,7 +35,8 @@ public final class RedisSmarthostStore implements SmarthostStore {
   /**
    * Creates a store with the cluster's key and channel.
    *
-   * @param uri {@code redis://[user:password@]host:port[/db]}
+   * @param uri {@code redis://[user:password@]host:port[/db]}, or {@code rediss://…} for TLS
+   *     (verified against the JDK's trust store)
    * @return the store
    */
   public static RedisSmarthostStore create(URI uri) {
@@ -40,7 +44,25 @@ public final class RedisSmarthostStore implements SmarthostStore {
         Objects.requireNonNull(uri, "uri"),
         RedisSmarthostResolver.DEFAULT_KEY,
         RedisSmarthostResolver.DEFAULT_CHANNEL,
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        null);
+  }
+
+  /**
+   * Creates a store with the cluster's key and channel that trusts these certificates for a {@code
+   * rediss://} URI.
+   *
+   * @param uri {@code rediss://[user:password@]host:port[/db]} (or {@code redis://})
+   * @param trustStore the certificates trusted for TLS
+   * @return the store
+   */
+  public static RedisSmarthostStore create(URI uri, KeyStore trustStore) {
+    return new RedisSmarthostStore(
+        Objects.requireNonNull(uri, "uri"),
+        RedisSmarthostResolver.DEFAULT_KEY,
+        RedisSmarthostResolver.DEFAULT_CHANNEL,
+        Duration.ofSeconds(2),
+        Objects.requireNonNull(trustStore, "trustStore"));
   }
 
   @Override

@@ -82,7 +82,11 @@ public final class ConnectionPool implements AutoCloseable {
    * @throws SmarthostBusyException if no connection becomes free within {@code wait}
    * @throws MessagingException if a new connection fails
    */
-  public Connection acquire(Session session, SmarthostSettings settings, Duration wait)
+  public Connection acquire(
+      Session session,
+      SmarthostSettings settings,
+      Duration wait,
+      java.util.function.Consumer<SmarthostTransport> watch)
       throws MessagingException, InterruptedException {
     if (!permits.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
       throw new SmarthostBusyException(
@@ -92,6 +96,7 @@ public final class ConnectionPool implements AutoCloseable {
       Connection c = reusable(settings);
       if (c == null) {
         SmarthostTransport transport = (SmarthostTransport) session.getTransport("smtp");
+        watch.accept(transport);
         try {
           transport.connect();
         } catch (MessagingException e) {
@@ -197,7 +202,7 @@ public final class ConnectionPool implements AutoCloseable {
   /** Aborts the connections still busy (after the drain deadline). */
   public void abortBusy() {
     for (Connection c : busy) {
-      c.transport.trace().abort();
+      c.transport.abort();
     }
   }
 

@@ -18,7 +18,8 @@ public class SmarthostTransport extends SMTPTransport {
   private static final int AUTH_SUCCEEDED = 235;
 
   private volatile ConnectionTrace trace = new ConnectionTrace();
-  private @Nullable ConnectionCapture capture;
+  private volatile @Nullable ConnectionCapture capture;
+  private volatile boolean aborted;
 
   public SmarthostTransport(Session session, URLName urlname) {
     super(session, urlname, "smtp", false);
@@ -75,6 +76,7 @@ public class SmarthostTransport extends SMTPTransport {
     if (t.connectedNanos == 0 && c.connectedNanos != 0) {
       t.connectedNanos = c.connectedNanos;
       t.socket = c.plain;
+      closeIfAborted(c.plain);
     }
     if (c.tlsStartNanos != 0 && t.tlsStartNanos != c.tlsStartNanos) {
       t.tlsStartNanos = c.tlsStartNanos;
@@ -146,6 +148,36 @@ public class SmarthostTransport extends SMTPTransport {
     }
     java.net.Socket socket = trace.socket;
     return socket == null || !socket.isClosed();
+  }
+
+  /**
+   * Closes the socket from another thread, whatever the connection is doing (connecting, TLS
+   * handshake, waiting for a reply, writing): the thread using it fails at once. Also closes a
+   * socket that a connect still under way opens later.
+   */
+  public void abort() {
+    aborted = true;
+    ConnectionCapture c = capture;
+    if (c != null) {
+      closeQuietly(c.plain);
+    }
+    trace.abort();
+  }
+
+  private void closeIfAborted(java.net.@Nullable Socket socket) {
+    if (aborted) {
+      closeQuietly(socket);
+    }
+  }
+
+  private static void closeQuietly(java.net.@Nullable Socket socket) {
+    if (socket != null) {
+      try {
+        socket.close();
+      } catch (java.io.IOException ignored) {
+        // aborting anyway
+      }
+    }
   }
 
   /** The trace of the current (or last) connection attempt. */
