@@ -39,6 +39,9 @@ final class Report {
               phase.getValue().toNanos() / 1e6,
               note(r, phase.getKey())));
     }
+    for (String warning : r.warnings()) {
+      b.append("Warning: ").append(warning).append('\n');
+    }
     if (r.ok()) {
       b.append("OK")
           .append(r.testMessageSent() ? ": test message accepted" : ": connection and login work")
@@ -96,6 +99,7 @@ final class Report {
     server.put("authMechanisms", r.authMechanisms());
     root.put("server", server);
     root.put("testMessageSent", r.testMessageSent());
+    root.put("warnings", r.warnings());
     root.put("totalMillis", r.total().toMillis());
     return Json.write(root);
   }

@@ -64,6 +64,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "Read the access token from FILE instead of generating one.")
   @Nullable Path tokenFile;
 
+  @Option(
+      names = "--allowed-host",
+      paramLabel = "NAME",
+      description =
+          "Also answer requests for this host name (e.g. behind a reverse proxy); repeatable."
+              + " Other Host headers get 421.")
+  java.util.List<String> allowedHosts = new java.util.ArrayList<>();
+
   @Mixin TrustStoreOption trust = new TrustStoreOption();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -107,7 +115,7 @@ final class ServeCommand implements Callable<Integer> {
     SmtpConnectionValidator validator =
         SmtpConnectionValidator.create(options).withDeadline(Duration.ofSeconds(30));
     try (SettingsServer server =
-        new SettingsServer(address, token, resolver, store, validator, instances)) {
+        new SettingsServer(address, allowedHosts, token, resolver, store, validator, instances)) {
       PrintWriter out = spec.commandLine().getOut();
       String page = "http://" + listen.replaceFirst(":\\d+$", "") + ":" + server.port() + "/";
       // A token read from a file is the administrator's own; printing it would put it in logs.

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.smarthost.Encryption;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSettings;
@@ -22,21 +21,51 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The settings page and its JSON API on the JDK's HTTP server. Reads are open (they never contain
  * the password); writes need the token in the {@code X-Smarthost-Token} header — not a cookie, so a
  * foreign page cannot forge them. Bodies are limited to 16 KiB.
+ *
+ * <p>Hostile clients: only the listen address's own host names are accepted in {@code Host} (421
+ * otherwise: a page on another site cannot reach the API through DNS rebinding); each request must
+ * arrive whole within {@link #MAX_REQUEST_TIME} (headers and body, else the connection is closed);
+ * 64 worker threads, so stalled clients cannot starve the page. Saves are ordered: {@code PUT}
+ * needs the {@code ETag} of the settings it replaces in {@code If-Match} (428 without, 409 when
+ * they changed meanwhile).
  */
 final class SettingsServer implements AutoCloseable {
   static final String TOKEN_HEADER = "X-Smarthost-Token";
+
+  /** How long one request (headers and body) may take to arrive. */
+  static final Duration MAX_REQUEST_TIME = Duration.ofSeconds(10);
+
   private static final int MAX_BODY = 16 * 1024;
+  private static final int WORKERS = 64;
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  static {
+    // The JDK's server reads these once, when its first server in the JVM starts; without them a
+    // connection may take forever to send its request. Respect values the operator set.
+    setDefault("sun.net.httpserver.maxReqTime", Long.toString(MAX_REQUEST_TIME.toSeconds()));
+    setDefault("sun.net.httpserver.maxRspTime", "120");
+  }
+
+  private static void setDefault(String property, String value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, value);
+    }
+  }
 
   private final HttpServer http;
   private final ExecutorService executor;
@@ -45,9 +74,24 @@ final class SettingsServer implements AutoCloseable {
   private final SmtpConnectionValidator validator;
   private final @Nullable MailInstanceDirectory instances;
   private final byte[] token;
+  private final SettingsVersion versions = new SettingsVersion();
+  private final Object saveLock = new Object();
+  private final Set<String> hostNames;
 
   SettingsServer(
       InetSocketAddress listen,
+      String token,
+      SmarthostResolver resolver,
+      SmarthostStore store,
+      SmtpConnectionValidator validator,
+      @Nullable MailInstanceDirectory instances)
+      throws IOException {
+    this(listen, List.of(), token, resolver, store, validator, instances);
+  }
+
+  SettingsServer(
+      InetSocketAddress listen,
+      List<String> extraHostNames,
       String token,
       SmarthostResolver resolver,
       SmarthostStore store,
@@ -59,18 +103,25 @@ final class SettingsServer implements AutoCloseable {
     this.validator = validator;
     this.instances = instances;
     this.token = token.getBytes(StandardCharsets.UTF_8);
-    this.http = HttpServer.create(listen, 16);
-    this.executor =
-        Executors.newFixedThreadPool(
-            2,
+    this.http = HttpServer.create(listen, 64);
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            WORKERS,
+            WORKERS,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
             r -> {
               Thread t = new Thread(r, "smarthost-serve");
               t.setDaemon(true);
               return t;
             });
+    pool.allowCoreThreadTimeOut(true);
+    this.executor = pool;
     http.setExecutor(executor);
     http.createContext("/", this::handle);
     http.start();
+    this.hostNames = HostHeader.allowed(http.getAddress(), extraHostNames);
   }
 
   int port() {
@@ -89,6 +140,11 @@ final class SettingsServer implements AutoCloseable {
       String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
       exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+      if (!HostHeader.accepted(exchange.getRequestHeaders().getFirst("Host"), hostNames)) {
+        // Never echo the Host header: it is the attacker's text.
+        send(exchange, 421, error("host", "this server answers only to the address it listens on"));
+        return;
+      }
       switch (path) {
         case "/":
           if (!method.equals("GET")) {
@@ -99,7 +155,9 @@ final class SettingsServer implements AutoCloseable {
           break;
         case "/api/settings":
           if (method.equals("GET")) {
-            send(exchange, 200, currentSettings());
+            ObjectNode current = currentSettings();
+            exchange.getResponseHeaders().set("ETag", current.path("version").asText());
+            send(exchange, 200, current);
           } else if (method.equals("PUT")) {
             if (authorized(exchange)) {
               saveSettings(exchange);
@@ -168,8 +226,10 @@ final class SettingsServer implements AutoCloseable {
     } catch (SmarthostConfigurationException e) {
       node.put("enabled", false);
       node.put("problem", e.getMessage());
+      node.put("version", versions.unreadable());
       return node;
     }
+    node.put("version", versions.of(settings));
     node.put("enabled", settings.isPresent());
     settings.ifPresent(
         s -> {
@@ -184,74 +244,101 @@ final class SettingsServer implements AutoCloseable {
   }
 
   private void saveSettings(HttpExchange exchange) throws IOException {
+    String ifMatch = exchange.getRequestHeaders().getFirst("If-Match");
+    if (ifMatch == null) {
+      send(
+          exchange,
+          428,
+          error("version", "send the ETag of GET /api/settings in If-Match (or * to overwrite)"));
+      return;
+    }
+    if (!versionMatches(ifMatch)) {
+      send(exchange, 409, stale());
+      return;
+    }
     JsonNode body = body(exchange);
     if (body == null) {
       return;
     }
     SmarthostSettings settings;
     try {
-      settings = fromForm(body);
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      send(exchange, 400, error(fieldOf(e.getMessage()), e.getMessage()));
+      settings = SettingsForm.parse(body, resolver, instances);
+    } catch (SettingsForm.InvalidForm e) {
+      send(exchange, e.field.equals("credentials") ? 422 : 400, error(e.field, e.getMessage()));
       return;
     } catch (SmarthostConfigurationException e) {
       send(exchange, 422, error("mailInstance", e.problem()));
       return;
     }
-    SmarthostSettingsService.Outcome outcome =
-        new SmarthostSettingsService(validator, store)
-            .apply(settings, body.path("force").asBoolean(false));
+    SmarthostSettingsService.Outcome outcome;
+    try {
+      outcome =
+          new SmarthostSettingsService(validator, new OrderedStore(ifMatch))
+              .apply(settings, body.path("force").asBoolean(false));
+    } catch (StaleWrite e) {
+      send(exchange, 409, stale());
+      return;
+    }
     ObjectNode result = report(outcome.validation());
     result.put("saved", outcome.saved());
     outcome.field().ifPresent(f -> result.put("field", f.name().toLowerCase(Locale.ROOT)));
+    if (outcome.saved()) {
+      String version = currentSettings().path("version").asText();
+      result.put("version", version);
+      exchange.getResponseHeaders().set("ETag", version);
+    }
     send(exchange, outcome.saved() ? 200 : 422, result);
   }
 
-  /** The form to settings; a missing password keeps the stored one for the same user. */
-  private SmarthostSettings fromForm(JsonNode body) {
-    String instance = body.path("mailInstance").asText("");
-    if (!instance.isEmpty()) {
-      if (instances == null) {
-        throw new IllegalArgumentException(
-            "mailInstance: no Mail instances are known to this server");
-      }
-      return dev.smarthost.core.MailInstanceSmarthostResolver.builder(instances)
-          .instance(instance)
-          .build()
-          .resolve()
-          .orElseThrow();
-    }
-    SmarthostSettings.Builder b = SmarthostSettings.builder().host(body.path("host").asText(""));
-    b.encryption(Encryption.fromConfigValue(body.path("encryption").asText("starttls")));
-    if (body.hasNonNull("port") && !body.path("port").asText().isEmpty()) {
-      int port;
-      try {
-        port = Integer.parseInt(body.path("port").asText());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "port: '" + body.path("port").asText() + "' is not a number");
-      }
-      b.port(port);
-    }
-    b.verifyTls(body.path("verifyTls").asBoolean(true));
-    String user = body.path("username").asText("");
-    String password = body.hasNonNull("password") ? body.path("password").asText() : null;
-    if (password == null || password.isEmpty()) {
-      password = storedPasswordFor(user);
-    }
-    b.credentials(user, password);
-    return b.build();
+  private boolean versionMatches(String ifMatch) {
+    return ifMatch.strip().equals("*")
+        || ifMatch.strip().equals(currentSettings().path("version").asText());
   }
 
-  private String storedPasswordFor(String user) {
-    try {
-      return resolver
-          .resolve()
-          .filter(s -> s.username().orElse("").equals(user))
-          .flatMap(SmarthostSettings::password)
-          .orElse("");
-    } catch (SmarthostConfigurationException e) {
-      return "";
+  private static ObjectNode stale() {
+    return error(
+        "version", "the settings were changed since this page loaded them; reload, then save");
+  }
+
+  /** Thrown by {@link OrderedStore} when another save came first. */
+  private static final class StaleWrite extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StaleWrite() {
+      super("stale write", null, false, false);
+    }
+  }
+
+  /**
+   * The store, saving only while the settings are still the version the form was based on: the
+   * check is repeated under a lock right before the write, after the (slow) validation, so of two
+   * saves based on the same version the first to finish wins and the other gets 409.
+   */
+  private final class OrderedStore implements SmarthostStore {
+    private final String ifMatch;
+
+    OrderedStore(String ifMatch) {
+      this.ifMatch = ifMatch;
+    }
+
+    @Override
+    public void save(SmarthostSettings settings) {
+      synchronized (saveLock) {
+        if (!versionMatches(ifMatch)) {
+          throw new StaleWrite();
+        }
+        store.save(settings);
+      }
+    }
+
+    @Override
+    public void disable() {
+      synchronized (saveLock) {
+        if (!versionMatches(ifMatch)) {
+          throw new StaleWrite();
+        }
+        store.disable();
+      }
     }
   }
 
@@ -266,7 +353,7 @@ final class SettingsServer implements AutoCloseable {
       message = TestMessage.of(body.path("from").asText(""), body.path("to").asText(""));
       settings = resolver.resolve();
     } catch (IllegalArgumentException e) {
-      send(exchange, 400, error(fieldOf(e.getMessage()), e.getMessage()));
+      send(exchange, 400, error("testMessage", e.getMessage()));
       return;
     }
     if (settings.isEmpty()) {
@@ -326,14 +413,7 @@ final class SettingsServer implements AutoCloseable {
     }
   }
 
-  private static String fieldOf(@Nullable String message) {
-    String m = String.valueOf(message);
-    int colon = m.indexOf(':');
-    String field = colon > 0 ? m.substring(0, colon) : "form";
-    return field.equals("password") || field.equals("username") ? "credentials" : field;
-  }
-
-  private static ObjectNode error(String field, String hint) {
+  private static ObjectNode error(String field, @Nullable String hint) {
     ObjectNode node = JSON.createObjectNode();
     node.put("field", field);
     node.put("hint", hint);

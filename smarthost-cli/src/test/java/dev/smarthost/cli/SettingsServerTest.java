@@ -70,7 +70,23 @@ class SettingsServerTest {
     smtp.close();
   }
 
+  /** As the page does: a PUT carries the ETag of the settings it replaces. */
   HttpResponse<String> call(String method, String path, String body, String token)
+      throws Exception {
+    if (method.equals("PUT")) {
+      return call(method, path, body, token, version());
+    }
+    return call(method, path, body, token, null);
+  }
+
+  String version() throws Exception {
+    return call("GET", "/api/settings", null, null, null)
+        .headers()
+        .firstValue("ETag")
+        .orElseThrow();
+  }
+
+  HttpResponse<String> call(String method, String path, String body, String token, String ifMatch)
       throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + page.port() + path))
@@ -82,6 +98,9 @@ class SettingsServerTest {
                     : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       b.header(SettingsServer.TOKEN_HEADER, token);
+    }
+    if (ifMatch != null) {
+      b.header("If-Match", ifMatch);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -215,6 +234,173 @@ class SettingsServerTest {
     assertThat(relay.statusCode()).isEqualTo(422); // nothing relays on 127.0.0.1:25 here
     assertThat(json(relay).get("failure").get("kind").asText())
         .isIn("CONNECTION_REFUSED", "CONNECT_TIMEOUT");
+  }
+
+  /** Security review, item 10: saves are ordered by version, never "last validation wins". */
+  @Test
+  void savesNeedTheCurrentVersionAndTheFirstToFinishWins() throws Exception {
+    HttpResponse<String> none = call("PUT", "/api/settings", form(PASSWORD), TOKEN, null);
+    assertThat(none.statusCode()).isEqualTo(428);
+    assertThat(json(none).get("field").asText()).isEqualTo("version");
+    assertThat(call("PUT", "/api/settings", form(PASSWORD), TOKEN, "\"other\"").statusCode())
+        .isEqualTo(409);
+    assertThat(env).doesNotExist();
+
+    String base = version();
+    try (SmarthostServer slow =
+        SmarthostServer.builder()
+            .encryption(Encryption.STARTTLS)
+            .requireAuth("app", PASSWORD)
+            .start()) {
+      slow.fault(Fault.slowGreeting(Duration.ofMillis(1500)));
+      // Its CA is not trusted, so the check fails after the slow greeting; force saves anyway.
+      String slowForm =
+          form(PASSWORD)
+              .replace("\"port\":" + smtp.port(), "\"port\":" + slow.port())
+              .replace("}", ",\"force\":true}");
+      var first =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return call("PUT", "/api/settings", slowForm, TOKEN, base);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      Thread.sleep(300); // the slow save is validating
+      HttpResponse<String> second = call("PUT", "/api/settings", form(PASSWORD), TOKEN, base);
+      assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+      HttpResponse<String> late = first.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(late.statusCode()).as(late.body()).isEqualTo(409);
+      assertThat(EnvFileSmarthostResolver.of(env).resolve()).contains(smtp.settings());
+      assertThat(second.headers().firstValue("ETag")).contains(version()).isNotEqualTo(base);
+    }
+    assertThat(call("PUT", "/api/settings", form(PASSWORD), TOKEN, "*").statusCode())
+        .isEqualTo(200);
+  }
+
+  /** Security review, item 3: the stored password never goes to a server the form changed. */
+  @Test
+  void theStoredPasswordGoesOnlyToTheServerItWasSavedFor() throws Exception {
+    assertThat(call("PUT", "/api/settings", form(PASSWORD), TOKEN).statusCode()).isEqualTo(200);
+    try (SmarthostServer attacker = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
+      String[] forms = {
+        "{\"host\":\"127.0.0.1\",\"port\":"
+            + attacker.port()
+            + ",\"encryption\":\"none\",\"username\":\"app\"}",
+        form(null).replace("\"port\":" + smtp.port(), "\"port\":" + attacker.port()),
+        form(null).replace("\"encryption\":\"starttls\"", "\"encryption\":\"tls\""),
+        form(null).replace("\"username\":\"app\"", "\"username\":\"admin\"")
+      };
+      for (String f : forms) {
+        HttpResponse<String> r = call("PUT", "/api/settings", f, TOKEN);
+        assertThat(r.statusCode()).as(f).isEqualTo(422);
+        assertThat(json(r).get("field").asText()).isEqualTo("credentials");
+        assertThat(json(r).get("hint").asText()).contains("enter it again");
+      }
+      assertThat(attacker.connectionCount()).isZero();
+    }
+    assertThat(EnvFileSmarthostResolver.of(env).resolve()).contains(smtp.settings());
+    // Unchanged host, port, encryption and user: the stored password is kept.
+    assertThat(call("PUT", "/api/settings", form(null), TOKEN).statusCode()).isEqualTo(200);
+  }
+
+  /** Security review, item 3: credentials over encryption=none are allowed, never silently. */
+  @Test
+  void credentialsWithoutEncryptionCarryAWarning() throws Exception {
+    try (SmarthostServer relay =
+        SmarthostServer.builder()
+            .encryption(Encryption.NONE)
+            .requireAuth("app", PASSWORD)
+            .start()) {
+      String f =
+          form(PASSWORD)
+              .replace("\"port\":" + smtp.port(), "\"port\":" + relay.port())
+              .replace("\"encryption\":\"starttls\"", "\"encryption\":\"none\"");
+      HttpResponse<String> r = call("PUT", "/api/settings", f, TOKEN);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(json(r).get("warnings").get(0).asText()).contains("clear text");
+    }
+    assertThat(json(call("PUT", "/api/settings", form(PASSWORD), TOKEN)).get("warnings")).isEmpty();
+  }
+
+  /** Security review, item 4: DNS rebinding gets nothing; the Host header is never echoed. */
+  @Test
+  void onlyTheListenAddressIsAcceptedAsHost() throws Exception {
+    String evil = rawRequest("GET /api/settings HTTP/1.1\r\nHost: evil.example:" + page.port());
+    assertThat(evil).startsWith("HTTP/1.1 421").doesNotContain("evil.example");
+    assertThat(rawRequest("GET /api/settings HTTP/1.1\r\nHost: 127.0.0.1"))
+        .startsWith("HTTP/1.1 421");
+    assertThat(rawRequest("GET /api/settings HTTP/1.1")).startsWith("HTTP/1.1 4");
+    for (String host : new String[] {"127.0.0.1", "localhost", "LOCALHOST"}) {
+      assertThat(rawRequest("GET /api/settings HTTP/1.1\r\nHost: " + host + ":" + page.port()))
+          .as(host)
+          .startsWith("HTTP/1.1 200");
+    }
+  }
+
+  /** Security review, item 2: 40 stalled clients neither block the page nor stay connected. */
+  @Test
+  @Timeout(90)
+  void stalledClientsNeitherBlockThePageNorStay() throws Exception {
+    java.util.List<java.net.Socket> stalled = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 40; i++) {
+        java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), page.port());
+        String start =
+            i % 2 == 0
+                ? "GET /api/settings HTTP/1.1\r\nHost: 127.0.0.1:" + page.port() + "\r\n"
+                : "PUT /api/settings HTTP/1.1\r\nHost: 127.0.0.1:"
+                    + page.port()
+                    + "\r\nIf-Match: *\r\n"
+                    + SettingsServer.TOKEN_HEADER
+                    + ": "
+                    + TOKEN
+                    + "\r\nContent-Length: 1000\r\n\r\n{\"host\":";
+        s.getOutputStream().write(start.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        stalled.add(s);
+      }
+      long t0 = System.nanoTime();
+      HttpResponse<String> r = call("GET", "/api/settings", null, null);
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+
+      // Each stalled connection is closed by the server once its request took too long.
+      long limit = SettingsServer.MAX_REQUEST_TIME.plusSeconds(10).toMillis();
+      for (java.net.Socket s : stalled) {
+        s.setSoTimeout((int) limit);
+        long waited = System.nanoTime();
+        int read;
+        try {
+          read = s.getInputStream().read();
+          while (read >= 0) {
+            read = s.getInputStream().read(); // a 4xx answer is fine too, then the close
+          }
+        } catch (java.net.SocketException e) {
+          read = -1; // reset by the server: closed as well
+        }
+        assertThat(read).isEqualTo(-1);
+        limit = Math.max(1000, limit - (System.nanoTime() - waited) / 1_000_000);
+      }
+    } finally {
+      for (java.net.Socket s : stalled) {
+        s.close();
+      }
+    }
+    assertThat(call("GET", "/api/settings", null, null).statusCode()).isEqualTo(200);
+  }
+
+  private String rawRequest(String head) throws Exception {
+    try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), page.port())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream()
+          .write(
+              (head + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
   }
 
   static MimeMessage message(String subject) throws Exception {

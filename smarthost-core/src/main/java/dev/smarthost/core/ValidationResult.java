@@ -129,6 +129,26 @@ public final class ValidationResult {
   }
 
   /**
+   * Returns what the administrator should know even when the check passed: today, that credentials
+   * go to the server in clear text because the encryption is {@link dev.smarthost.Encryption#NONE}
+   * (allowed for internal relays, never silent).
+   *
+   * @return the warnings, empty when there is nothing to warn about
+   */
+  public List<String> warnings() {
+    if (settings.encryption() == dev.smarthost.Encryption.NONE && settings.username().isPresent()) {
+      return List.of(CLEAR_TEXT_CREDENTIALS);
+    }
+    return List.of();
+  }
+
+  /** The warning for credentials without encryption. */
+  static final String CLEAR_TEXT_CREDENTIALS =
+      "the username and password are sent in clear text (encryption is none): anyone on the"
+          + " network path can read them; use STARTTLS or TLS unless this is a trusted internal"
+          + " relay";
+
+  /**
    * Returns whether a test message was sent and accepted.
    *
    * @return true if the check included a {@link TestMessage} and the server accepted it

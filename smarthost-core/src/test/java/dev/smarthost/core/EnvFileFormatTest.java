@@ -166,7 +166,18 @@ class EnvFileFormatTest {
             "required when SMTP_PASSWORD is set"),
         Arguments.of(
             "line without =", BASE + "SMTP_PASSWORD_fragment\n", 3, null, "expected KEY=value"),
-        Arguments.of("bad key", BASE + "SMTP HOST=x\n", 3, null, "'SMTP HOST' is not a valid key"));
+        Arguments.of(
+            "bad key",
+            BASE + "SMTP HOST=x\n",
+            3,
+            null,
+            "the text before '=' is not a valid key (letters, digits and _ only)"),
+        Arguments.of(
+            "password wrapped onto the next line",
+            BASE + "SMTP_USERNAME=u\nSMTP_PASSWORD=first-half\nwrapped-P@ss=second\n",
+            5,
+            null,
+            "the text before '=' is not a valid key (letters, digits and _ only)"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -187,6 +198,9 @@ class EnvFileFormatTest {
                 assertThat(e.getMessage()).startsWith(file + ", " + key + ": ");
               }
               assertThat(e.key()).isEqualTo(Optional.ofNullable(key));
+              assertThat(e.getMessage())
+                  .doesNotContain("wrapped-P@ss")
+                  .doesNotContain("first-half");
               assertThat(e.problem()).isEqualTo(problem);
               assertThat(e.getMessage()).doesNotContain("hunter2");
             });

@@ -77,8 +77,12 @@ public final class EnvSettings {
       }
       String key = line.substring(0, eq);
       if (!isKey(key)) {
+        // Never echo it either: a password wrapped onto this line can contain '='.
         throw SmarthostConfigurationException.forLine(
-            source, number, null, "'" + printable(key) + "' is not a valid key");
+            source,
+            number,
+            null,
+            "the text before '=' is not a valid key (letters, digits and _ only)");
       }
       values.put(key, new Value(line.substring(eq + 1), number));
     }
