@@ -7,6 +7,7 @@ import dev.smarthost.core.internal.Classification;
 import dev.smarthost.core.internal.ConnectionTrace;
 import dev.smarthost.core.internal.FailureClassifier;
 import dev.smarthost.core.internal.Hints;
+import dev.smarthost.core.internal.HostLookups;
 import dev.smarthost.core.internal.SmarthostTransport;
 import dev.smarthost.core.internal.TlsProbe;
 import jakarta.mail.Address;
@@ -14,7 +15,6 @@ import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
-import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +24,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,10 +57,12 @@ public final class SmtpConnectionValidator {
 
   private final SmtpOptions options;
   private final Duration deadline;
+  private final HostLookups lookups;
 
-  private SmtpConnectionValidator(SmtpOptions options, Duration deadline) {
+  private SmtpConnectionValidator(SmtpOptions options, Duration deadline, HostLookups lookups) {
     this.options = Objects.requireNonNull(options, "options");
     this.deadline = deadline;
+    this.lookups = lookups;
   }
 
   /**
@@ -69,7 +72,7 @@ public final class SmtpConnectionValidator {
    * @return the validator
    */
   public static SmtpConnectionValidator create(SmtpOptions options) {
-    return new SmtpConnectionValidator(options, DEFAULT_DEADLINE);
+    return new SmtpConnectionValidator(options, DEFAULT_DEADLINE, HostLookups.SYSTEM);
   }
 
   /**
@@ -88,7 +91,12 @@ public final class SmtpConnectionValidator {
       throw new IllegalArgumentException(
           "deadline: must be at most " + MAX_DEADLINE + ", but was " + deadline);
     }
-    return new SmtpConnectionValidator(options, deadline);
+    return new SmtpConnectionValidator(options, deadline, lookups);
+  }
+
+  /** A copy that resolves host names with these lookups (tests: a resolver that hangs). */
+  SmtpConnectionValidator withHostLookups(HostLookups lookups) {
+    return new SmtpConnectionValidator(options, deadline, Objects.requireNonNull(lookups));
   }
 
   /**
@@ -124,7 +132,7 @@ public final class SmtpConnectionValidator {
   private ValidationResult run(SmarthostSettings settings, @Nullable TestMessage message) {
     Objects.requireNonNull(settings, "settings");
     long start = System.nanoTime();
-    Attempt attempt = new Attempt(settings, message, bounded(options));
+    Attempt attempt = new Attempt(settings, message, bounded(options), lookups, deadline);
     Future<?> future = WORKERS.submit(attempt::run);
     Classification deadlineFailure = null;
     try {
@@ -171,15 +179,30 @@ public final class SmtpConnectionValidator {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
+  /**
+   * At most {@value #MAX_WORKERS} checks run at once (more wait their turn, within their own
+   * deadline); every worker ends by the deadline plus a second, because its socket is aborted and
+   * its host name lookup is only waited for until the deadline.
+   */
   private static ExecutorService workers() {
     AtomicInteger count = new AtomicInteger();
-    return Executors.newCachedThreadPool(
-        r -> {
-          Thread t = new Thread(r, "smarthost-validator-" + count.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            MAX_WORKERS,
+            MAX_WORKERS,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "smarthost-validator-" + count.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
+
+  private static final int MAX_WORKERS = 32;
 
   @Override
   public String toString() {
@@ -198,21 +221,36 @@ public final class SmtpConnectionValidator {
     private volatile long sendNanos;
     private volatile boolean sent;
 
-    Attempt(SmarthostSettings settings, @Nullable TestMessage message, SmtpOptions options) {
+    private final HostLookups lookups;
+    private final Duration deadline;
+
+    Attempt(
+        SmarthostSettings settings,
+        @Nullable TestMessage message,
+        SmtpOptions options,
+        HostLookups lookups,
+        Duration deadline) {
       this.settings = settings;
       this.message = message;
       this.options = options;
+      this.lookups = lookups;
+      this.deadline = deadline;
     }
 
     void run() {
       long start = System.nanoTime();
       try {
-        InetAddress.getAllByName(settings.host());
+        lookups.lookup(settings.host(), deadline);
+        resolveNanos = System.nanoTime() - start;
       } catch (UnknownHostException e) {
+        resolveNanos = System.nanoTime() - start;
         failure = FailureClassifier.classify(e, null);
         return;
-      } finally {
-        resolveNanos = System.nanoTime() - start;
+      } catch (TimeoutException e) {
+        return; // the caller's deadline has passed as well; it reports UNKNOWN_HOST
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
       Session session = new SmarthostSessionFactory(options).session(settings);
       SmarthostTransport t;
@@ -279,9 +317,9 @@ public final class SmtpConnectionValidator {
     }
 
     void abort() {
-      ConnectionTrace trace = trace();
-      if (trace != null) {
-        trace.abort();
+      SmarthostTransport t = transport;
+      if (t != null) {
+        t.abort();
       }
     }
 

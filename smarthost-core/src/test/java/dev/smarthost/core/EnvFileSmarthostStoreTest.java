@@ -48,6 +48,66 @@ class EnvFileSmarthostStoreTest {
     assertThat(EnvFileSmarthostResolver.of(file).resolve()).contains(s);
   }
 
+  /** Security review, item 9: the link stays a link, group and mode stay, never wider than 0640. */
+  @Test
+  void aSymlinkIsWrittenThroughKeepingGroupAndMode() throws Exception {
+    Path real = Files.createDirectories(dir.resolve("etc"));
+    Path target = real.resolve("smarthost.env");
+    Files.writeString(target, "SMTP_ENABLED=\n");
+    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-rw-r--"));
+    var group = otherGroupOrOwn(target);
+    Files.getFileAttributeView(target, java.nio.file.attribute.PosixFileAttributeView.class)
+        .setGroup(group);
+    Path link = Files.createSymbolicLink(dir.resolve("app.env"), Path.of("etc/smarthost.env"));
+
+    SmarthostSettings s = SmarthostSettings.builder().host("h").credentials("u", "p").build();
+    EnvFileSmarthostStore.of(link).save(s);
+
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(EnvFileSmarthostResolver.of(link).resolve()).contains(s);
+    assertThat(EnvFileSmarthostResolver.of(target).resolve()).contains(s);
+    var attributes =
+        Files.readAttributes(target, java.nio.file.attribute.PosixFileAttributes.class);
+    assertThat(PosixFilePermissions.toString(attributes.permissions())).isEqualTo("rw-r-----");
+    assertThat(attributes.group()).isEqualTo(group);
+    try (Stream<Path> files = Files.list(real)) {
+      assertThat(files).containsExactly(target);
+    }
+  }
+
+  @Test
+  void aDirectoryOthersMayWriteToIsRefusedAndTheFileKept() throws Exception {
+    Path shared = Files.createDirectories(dir.resolve("shared"));
+    Path file = shared.resolve("smarthost.env");
+    Files.writeString(file, "SMTP_ENABLED=\n");
+    for (String mode : new String[] {"rwxrwx---", "rwxr-xrwx"}) {
+      Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString(mode));
+      assertThatThrownBy(
+              () ->
+                  EnvFileSmarthostStore.of(file)
+                      .save(SmarthostSettings.builder().host("h").build()))
+          .isInstanceOf(dev.smarthost.SmarthostConfigurationException.class)
+          .hasMessageContaining("is writable by its group or others")
+          .hasMessageContaining("chmod go-w");
+      assertThat(Files.readString(file)).isEqualTo("SMTP_ENABLED=\n");
+    }
+  }
+
+  /** A group other than the file's own when this user may set one (root), else its own. */
+  private static java.nio.file.attribute.GroupPrincipal otherGroupOrOwn(Path file)
+      throws Exception {
+    var own = Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class).group();
+    try {
+      var daemon =
+          file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("daemon");
+      Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class)
+          .setGroup(daemon);
+      return daemon;
+    } catch (java.io.IOException e) {
+      return own;
+    }
+  }
+
   @Test
   void theFileIsReadableByItsOwnerOnly() throws Exception {
     Path file = dir.resolve("smarthost.env");

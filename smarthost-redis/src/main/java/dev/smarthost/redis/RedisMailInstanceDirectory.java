@@ -44,6 +44,7 @@ public final class RedisMailInstanceDirectory implements MailInstanceDirectory, 
   private static final Logger LOG = LoggerFactory.getLogger(RedisMailInstanceDirectory.class);
 
   private final RedisEndpoint endpoint;
+  private final Map<String, String> malformed = new java.util.concurrent.ConcurrentHashMap<>();
   private final String pattern;
   private final Duration refreshInterval;
   private final Outage outage;
@@ -182,12 +183,10 @@ public final class RedisMailInstanceDirectory implements MailInstanceDirectory, 
         for (String key : page.getResult()) {
           Map<String, String> fields = jedis.hgetAll(key);
           if (!fields.isEmpty()) {
-            result.add(
-                MailInstanceFields.fromFields(
-                    id(key),
-                    fields,
-                    (field, problem) ->
-                        SmarthostConfigurationException.forKey("redis " + key, field, problem)));
+            MailInstance instance = parseOrKeep(key, fields);
+            if (instance != null) {
+              result.add(instance);
+            }
           }
         }
         cursor = page.getCursor();
@@ -195,6 +194,37 @@ public final class RedisMailInstanceDirectory implements MailInstanceDirectory, 
     }
     result.sort(Comparator.comparing(MailInstance::id));
     return List.copyOf(result);
+  }
+
+  /**
+   * One record; a malformed one never hides the others: its last good version is kept (or it is
+   * left out if it never was good), and the problem is logged once per key and problem.
+   */
+  private @Nullable MailInstance parseOrKeep(String key, Map<String, String> fields) {
+    try {
+      MailInstance instance =
+          MailInstanceFields.fromFields(
+              id(key),
+              fields,
+              (field, problem) ->
+                  SmarthostConfigurationException.forKey("redis " + key, field, problem));
+      malformed.remove(key);
+      return instance;
+    } catch (SmarthostConfigurationException | IllegalArgumentException | IllegalStateException e) {
+      if (!String.valueOf(e.getMessage())
+          .equals(malformed.put(key, String.valueOf(e.getMessage())))) {
+        LOG.warn("ignoring a malformed Mail instance record: {}", e.getMessage());
+      }
+      List<MailInstance> previous = cached;
+      if (previous != null) {
+        for (MailInstance m : previous) {
+          if (m.id().equals(id(key))) {
+            return m;
+          }
+        }
+      }
+      return null;
+    }
   }
 
   /** {@code module/mail1/srv/tcp/submission} → {@code mail1}. */

@@ -7,6 +7,7 @@ import dev.smarthost.Encryption;
 import dev.smarthost.SmarthostChange;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.core.MailInstance;
 import dev.smarthost.core.MailInstanceSmarthostResolver;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -272,6 +273,42 @@ class RedisSmarthostResolverTest {
         SmarthostChange moved = changes.poll(2, TimeUnit.SECONDS);
         assertThat(moved).isNotNull();
         assertThat(moved.current().map(SmarthostSettings::host)).contains("10.5.4.9");
+      }
+    }
+  }
+
+  /** Security review, item 11: one malformed record never hides the other instances. */
+  @Test
+  void aMalformedMailInstanceRecordHidesNoOtherAndKeepsItsLastGoodValue() throws Exception {
+    String pattern = "tenant2/*/srv/tcp/submission";
+    try (Jedis jedis = redis.client()) {
+      jedis.hset("tenant2/good1/srv/tcp/submission", Map.of("host", "10.6.0.1", "port", "10587"));
+      jedis.hset("tenant2/good2/srv/tcp/submission", Map.of("host", "10.6.0.2", "port", "10587"));
+      jedis.hset("tenant2/bad1/srv/tcp/submission", Map.of("host", "10.6.0.3", "port", "x"));
+    }
+    try (RedisMailInstanceDirectory directory =
+        RedisMailInstanceDirectory.builder(redis.uri())
+            .pattern(pattern)
+            .refreshInterval(Duration.ofMillis(10))
+            .build()) {
+      assertThat(directory.instances())
+          .extracting(MailInstance::id)
+          .containsExactly("good1", "good2");
+      try (Jedis jedis = redis.client()) {
+        jedis.hset("tenant2/good2/srv/tcp/submission", "port", "not-a-port");
+      }
+      Thread.sleep(50); // past the refresh interval: the next call scans again
+      assertThat(directory.instances())
+          .extracting(MailInstance::id, MailInstance::submissionPort)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("good1", 10587),
+              org.assertj.core.groups.Tuple.tuple("good2", 10587));
+    } finally {
+      try (Jedis jedis = redis.client()) {
+        jedis.del(
+            "tenant2/good1/srv/tcp/submission",
+            "tenant2/good2/srv/tcp/submission",
+            "tenant2/bad1/srv/tcp/submission");
       }
     }
   }

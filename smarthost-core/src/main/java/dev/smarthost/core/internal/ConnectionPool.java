@@ -149,11 +149,18 @@ public final class ConnectionPool implements AutoCloseable {
     try {
       c.messages++;
       c.lastUsedNanos = System.nanoTime();
-      if (reusable && !closed && c.messages < maxMessages) {
+      boolean kept = false;
+      if (reusable && c.messages < maxMessages) {
+        // closed is read under the same lock close() sets it under: a connection can never be
+        // added after close() emptied the idle list.
         synchronized (idle) {
-          idle.addFirst(c);
+          if (!closed) {
+            idle.addFirst(c);
+            kept = true;
+          }
         }
-      } else {
+      }
+      if (!kept) {
         quietlyClose(c);
       }
     } finally {
@@ -190,9 +197,9 @@ public final class ConnectionPool implements AutoCloseable {
   /** Closes idle connections; aborts busy ones so that their senders fail instead of hanging. */
   @Override
   public void close() {
-    closed = true;
     List<Connection> toClose;
     synchronized (idle) {
+      closed = true;
       toClose = List.copyOf(idle);
       idle.clear();
     }
