@@ -39,6 +39,10 @@ class OptionParserFuzzTest {
             "--json",
             "--trust-store",
             "--trust-store-password",
+            "--trust-store-password-file",
+            "--trust-store-password-env",
+            "--redis-password-file",
+            "--redis-password-env",
             "--bogus",
             "-x");
     Arbitrary<String> values =
