@@ -7,24 +7,15 @@ import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A message could not be delivered to the smarthost: what failed ({@link #kind()}), the server's
- * reply if it gave one, the recipients it refused, and how many attempts were made. The message
- * names the server and never a credential.
+ * A message could not be delivered to the smarthost: the classified {@link #failure()} (what
+ * failed, the server's reply if it gave one, the hint), the recipients it refused, and how many
+ * attempts were made. The message names the server and never a credential.
  */
 public final class SmarthostSendException extends SmarthostException {
   private static final long serialVersionUID = 1L;
 
-  /** What failed. */
-  private final FailureKind kind;
-
-  /** The server's reply code, or 0. */
-  private final int replyCode;
-
-  /** The server's reply, or null. */
-  private final @Nullable String reply;
-
-  /** What the administrator can do. */
-  private final String hint;
+  /** Why it failed. */
+  private final SmtpFailure failure;
 
   /** The recipients the server refused. */
   private final List<String> rejectedRecipients;
@@ -33,11 +24,8 @@ public final class SmarthostSendException extends SmarthostException {
   private final int attempts;
 
   private SmarthostSendException(Builder b, @Nullable Throwable cause) {
-    super(message(b), cause);
-    this.kind = b.kind;
-    this.replyCode = b.replyCode;
-    this.reply = b.reply;
-    this.hint = b.hint;
+    super(message(b, b.failure()), cause);
+    this.failure = b.failure();
     this.rejectedRecipients = List.copyOf(b.rejectedRecipients);
     this.attempts = b.attempts;
   }
@@ -50,43 +38,63 @@ public final class SmarthostSendException extends SmarthostException {
    * @return a builder
    */
   public static Builder builder(FailureKind kind, String authority) {
-    return new Builder(kind, authority);
+    return new Builder(SmtpFailure.builder(kind).build(), authority);
   }
 
   /**
-   * Returns what failed.
+   * Starts describing a failure that is already classified.
+   *
+   * @param failure what failed, with reply, hint and detail
+   * @param authority the server, as {@code host:port}
+   * @return a builder
+   */
+  public static Builder builder(SmtpFailure failure, String authority) {
+    return new Builder(Objects.requireNonNull(failure, "failure"), authority);
+  }
+
+  /**
+   * Returns the classified failure: kind, reply code, enhanced status, reply, hint and detail.
+   *
+   * @return the failure
+   */
+  public SmtpFailure failure() {
+    return failure;
+  }
+
+  /**
+   * Returns what failed; a shortcut for {@code failure().kind()}.
    *
    * @return the kind
    */
   public FailureKind kind() {
-    return kind;
+    return failure.kind();
   }
 
   /**
-   * Returns the server's SMTP reply code.
+   * Returns the server's SMTP reply code; a shortcut for {@code failure().replyCode()}.
    *
    * @return for example 554, or empty if the failure was not a reply
    */
   public OptionalInt replyCode() {
-    return replyCode > 0 ? OptionalInt.of(replyCode) : OptionalInt.empty();
+    return failure.replyCode();
   }
 
   /**
-   * Returns the server's reply.
+   * Returns the server's reply; a shortcut for {@code failure().reply()}.
    *
    * @return for example {@code 554 5.7.1 Relay access denied}, or empty
    */
   public Optional<String> reply() {
-    return Optional.ofNullable(reply);
+    return failure.reply();
   }
 
   /**
-   * Returns one sentence an administrator can act on.
+   * Returns one sentence an administrator can act on; a shortcut for {@code failure().hint()}.
    *
    * @return the hint
    */
   public String hint() {
-    return hint;
+    return failure.hint();
   }
 
   /**
@@ -107,31 +115,32 @@ public final class SmarthostSendException extends SmarthostException {
     return attempts;
   }
 
-  private static String message(Builder b) {
+  private static String message(Builder b, SmtpFailure f) {
     return "sending through "
         + b.authority
         + " failed"
         + (b.attempts > 1 ? " after " + b.attempts + " attempts" : "")
         + ": "
-        + b.kind
-        + (b.reply != null ? " (" + b.reply + ")" : "")
+        + f.kind()
+        + f.reply().map(r -> " (" + r + ")").orElse("")
         + (b.rejectedRecipients.isEmpty() ? "" : ", rejected " + b.rejectedRecipients)
-        + (b.hint.isEmpty() ? "" : ". " + b.hint);
+        + (f.hint().isEmpty() ? "" : ". " + f.hint());
   }
 
   /** Describes a {@link SmarthostSendException}. */
   public static final class Builder {
-    private final FailureKind kind;
+    private final SmtpFailure.Builder failure;
     private final String authority;
-    private int replyCode;
-    private @Nullable String reply;
-    private String hint = "";
     private List<String> rejectedRecipients = List.of();
     private int attempts = 1;
 
-    private Builder(FailureKind kind, String authority) {
-      this.kind = Objects.requireNonNull(kind, "kind");
+    private Builder(SmtpFailure failure, String authority) {
+      this.failure = failure.toBuilder();
       this.authority = Objects.requireNonNull(authority, "authority");
+    }
+
+    private SmtpFailure failure() {
+      return failure.build();
     }
 
     /**
@@ -142,8 +151,7 @@ public final class SmarthostSendException extends SmarthostException {
      * @return this builder (for chaining)
      */
     public Builder reply(int code, @Nullable String reply) {
-      this.replyCode = code;
-      this.reply = reply;
+      failure.reply(code, reply);
       return this;
     }
 
@@ -154,7 +162,7 @@ public final class SmarthostSendException extends SmarthostException {
      * @return this builder (for chaining)
      */
     public Builder hint(String hint) {
-      this.hint = Objects.requireNonNull(hint, "hint");
+      failure.hint(hint);
       return this;
     }
 

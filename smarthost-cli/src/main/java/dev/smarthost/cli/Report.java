@@ -1,20 +1,23 @@
 package dev.smarthost.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.SmtpFailure;
 import dev.smarthost.core.TlsDetails;
-import dev.smarthost.core.ValidationFailure;
 import dev.smarthost.core.ValidationPhase;
 import dev.smarthost.core.ValidationResult;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 
 /** A validation result as text for people or as one JSON object. Never prints a password. */
 final class Report {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
   private Report() {}
 
   static String text(ValidationResult r) {
@@ -47,7 +50,7 @@ final class Report {
           .append(r.testMessageSent() ? ": test message accepted" : ": connection and login work")
           .append(String.format(Locale.ROOT, " (%.0f ms)%n", r.total().toNanos() / 1e6));
     } else {
-      ValidationFailure f = r.failure().orElseThrow();
+      SmtpFailure f = r.failure().orElseThrow();
       b.append("FAILED: ")
           .append(f.kind())
           .append(f.reply().map(x -> " — " + x).orElse(""))
@@ -71,23 +74,22 @@ final class Report {
     }
   }
 
-  static String json(ValidationResult r) {
-    Map<String, Object> root = new LinkedHashMap<>();
+  /** The result as the one JSON object of {@code check --json} and the settings API. */
+  static ObjectNode json(ValidationResult r) {
+    ObjectNode root = JSON.objectNode();
     root.put("ok", r.ok());
-    root.put("failure", r.failure().map(Report::failure).orElse(null));
-    List<Object> phases = new ArrayList<>();
+    root.set("failure", r.failure().<JsonNode>map(Report::failure).orElse(JSON.nullNode()));
+    ArrayNode phases = root.putArray("phases");
     r.phases()
         .forEach(
-            (phase, d) -> {
-              Map<String, Object> p = new LinkedHashMap<>();
-              p.put("phase", phase.name());
-              p.put("millis", Math.round(d.toNanos() / 1e4) / 100.0);
-              phases.add(p);
-            });
-    root.put("phases", phases);
-    root.put("tls", r.tls().map(Report::tls).orElse(null));
+            (phase, d) ->
+                phases
+                    .addObject()
+                    .put("phase", phase.name())
+                    .put("millis", Math.round(d.toNanos() / 1e4) / 100.0));
+    root.set("tls", r.tls().<JsonNode>map(Report::tls).orElse(JSON.nullNode()));
     SmarthostSettings s = r.settings();
-    Map<String, Object> server = new LinkedHashMap<>();
+    ObjectNode server = root.putObject("server");
     server.put("host", s.host());
     server.put("port", s.port());
     server.put("encryption", s.encryption().configValue());
@@ -95,33 +97,42 @@ final class Report {
     server.put("username", s.username().orElse(null));
     server.put("passwordSet", s.password().isPresent());
     server.put("greeting", r.greeting().orElse(null));
-    server.put("ehloExtensions", r.ehloExtensions());
-    server.put("authMechanisms", r.authMechanisms());
-    root.put("server", server);
+    strings(server.putArray("ehloExtensions"), r.ehloExtensions());
+    strings(server.putArray("authMechanisms"), r.authMechanisms());
     root.put("testMessageSent", r.testMessageSent());
-    root.put("warnings", r.warnings());
+    strings(root.putArray("warnings"), r.warnings());
     root.put("totalMillis", r.total().toMillis());
-    return Json.write(root);
+    return root;
   }
 
-  private static Map<String, @Nullable Object> failure(ValidationFailure f) {
-    Map<String, @Nullable Object> m = new LinkedHashMap<>();
+  /** The failure as JSON: {@code kind, code, enhancedStatus, reply, hint, detail}. */
+  static ObjectNode failure(SmtpFailure f) {
+    ObjectNode m = JSON.objectNode();
     m.put("kind", f.kind().name());
-    m.put("code", f.replyCode().isPresent() ? f.replyCode().getAsInt() : null);
+    if (f.replyCode().isPresent()) {
+      m.put("code", f.replyCode().getAsInt());
+    } else {
+      m.putNull("code");
+    }
+    m.put("enhancedStatus", f.enhancedStatus().orElse(null));
     m.put("reply", f.reply().orElse(null));
     m.put("hint", f.hint());
     m.put("detail", f.detail());
     return m;
   }
 
-  private static Map<String, @Nullable Object> tls(TlsDetails t) {
-    Map<String, @Nullable Object> m = new LinkedHashMap<>();
+  private static ObjectNode tls(TlsDetails t) {
+    ObjectNode m = JSON.objectNode();
     m.put("protocol", t.protocol());
     m.put("cipherSuite", t.cipherSuite());
     m.put("peerSubject", t.peerSubject().orElse(null));
     m.put("peerIssuer", t.peerIssuer().orElse(null));
-    m.put("peerAlternativeNames", t.peerAlternativeNames());
+    strings(m.putArray("peerAlternativeNames"), t.peerAlternativeNames());
     m.put("peerNotAfter", t.peerNotAfter().map(Object::toString).orElse(null));
     return m;
+  }
+
+  private static void strings(ArrayNode array, List<String> values) {
+    values.forEach(array::add);
   }
 }

@@ -6,8 +6,8 @@ import dev.smarthost.SmarthostDisabledException;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSendException;
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.SmtpFailure;
 import dev.smarthost.core.SendResult.RejectedRecipient;
-import dev.smarthost.core.internal.Classification;
 import dev.smarthost.core.internal.ConnectionPool;
 import dev.smarthost.core.internal.FailureClassifier;
 import dev.smarthost.core.internal.Hints;
@@ -112,7 +112,7 @@ final class Deliveries {
         if (deadline.expired()) {
           throw timedOut(settings, attempt, deadline, e);
         }
-        Classification k =
+        SmtpFailure k =
             FailureClassifier.classify(
                 e,
                 e instanceof ConnectionPool.ConnectFailedException
@@ -143,7 +143,7 @@ final class Deliveries {
           return sent(
               message, settings, addresses(s.getValidSentAddresses()), rejected(e), attempt, start);
         }
-        Classification k = FailureClassifier.classify(e, c.transport.trace());
+        SmtpFailure k = FailureClassifier.classify(e, c.transport.trace());
         pool.release(c, reusable(c, k));
         if (retry(k, attempt)) {
           continue;
@@ -158,20 +158,18 @@ final class Deliveries {
   /** The send took longer than the send timeout: the connection was aborted, nothing retried. */
   private SmarthostSendException timedOut(
       SmarthostSettings settings, int attempts, SendDeadline deadline, @Nullable Exception cause) {
-    Classification k =
-        new Classification(
-            FailureKind.READ_TIMEOUT,
-            -1,
-            null,
-            "the send took longer than the send timeout of " + deadline.timeout());
-    SmarthostSendException e =
-        SmarthostSendException.builder(k.kind, settings.authority())
+    SmtpFailure k =
+        SmtpFailure.builder(FailureKind.READ_TIMEOUT)
             .hint(
                 "the server answered too slowly to finish within the send timeout of "
                     + deadline.timeout()
                     + "; check the server's load, or raise sendTimeout")
+            .detail("the send took longer than the send timeout of " + deadline.timeout())
+            .build();
+    SmarthostSendException e =
+        SmarthostSendException.builder(k, settings.authority())
             .attempts(Math.max(1, attempts))
-            .build(cause == null ? new java.util.concurrent.TimeoutException(k.detail) : cause);
+            .build(cause == null ? new java.util.concurrent.TimeoutException(k.detail()) : cause);
     listener(() -> listener.failed(e));
     return e;
   }
@@ -204,11 +202,11 @@ final class Deliveries {
     return s;
   }
 
-  private boolean retry(Classification k, int attempt) {
-    if (!k.kind.isTemporary() || attempt >= maxAttempts || closed.getAsBoolean()) {
+  private boolean retry(SmtpFailure k, int attempt) {
+    if (!k.kind().isTemporary() || attempt >= maxAttempts || closed.getAsBoolean()) {
       return false;
     }
-    listener(() -> listener.retried(k.kind, attempt));
+    listener(() -> listener.retried(k.kind(), attempt));
     try {
       Thread.sleep(retryBackoff.toMillis() * attempt);
       return true;
@@ -219,10 +217,10 @@ final class Deliveries {
   }
 
   /** After a failed transaction: keep the connection only if it still answers RSET. */
-  private static boolean reusable(ConnectionPool.Connection c, Classification k) {
-    if (k.kind == FailureKind.PROTOCOL_ERROR
-        || k.kind == FailureKind.READ_TIMEOUT
-        || k.replyCode == 421
+  private static boolean reusable(ConnectionPool.Connection c, SmtpFailure k) {
+    if (k.kind() == FailureKind.PROTOCOL_ERROR
+        || k.kind() == FailureKind.READ_TIMEOUT
+        || k.replyCode().orElse(0) == 421
         || !c.transport.isConnectedWithoutNoop()) {
       return false;
     }
@@ -252,12 +250,17 @@ final class Deliveries {
       if (next instanceof SMTPAddressFailedException) {
         SMTPAddressFailedException a = (SMTPAddressFailedException) next;
         int code = a.getReturnCode();
+        String reply = a.getMessage() == null ? null : a.getMessage().strip();
         result.add(
             new RejectedRecipient(
                 a.getAddress().getAddress(),
-                code / 100 == 4 ? FailureKind.SERVER_UNAVAILABLE : FailureKind.RECIPIENT_REJECTED,
-                code,
-                a.getMessage() == null ? null : a.getMessage().strip()));
+                SmtpFailure.builder(
+                        code / 100 == 4
+                            ? FailureKind.SERVER_UNAVAILABLE
+                            : FailureKind.RECIPIENT_REJECTED)
+                    .reply(code >= 200 && code <= 599 ? code : 0, reply)
+                    .detail("RCPT TO:<" + a.getAddress().getAddress() + "> -> " + reply)
+                    .build()));
       }
       next =
           next instanceof MessagingException
@@ -293,15 +296,19 @@ final class Deliveries {
   }
 
   private SmarthostSendException fail(
-      Classification k,
+      SmtpFailure k,
       SmarthostSettings settings,
       int attempts,
       Exception cause,
       List<String> rejected) {
     SmarthostSendException e =
-        SmarthostSendException.builder(k.kind, settings.authority())
-            .reply(k.replyCode, k.reply)
-            .hint(Hints.hint(k.kind, settings, sessions.options().connectTimeout(), "sending"))
+        SmarthostSendException.builder(
+                k.toBuilder()
+                    .hint(
+                        Hints.hint(
+                            k.kind(), settings, sessions.options().connectTimeout(), "sending"))
+                    .build(),
+                settings.authority())
             .rejectedRecipients(rejected)
             .attempts(attempts)
             .build(cause);

@@ -1,6 +1,7 @@
 package dev.smarthost.core;
 
 import dev.smarthost.FailureKind;
+import dev.smarthost.SmtpFailure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -113,15 +114,11 @@ public final class SendResult {
   /** A recipient the smarthost refused, with its reply. */
   public static final class RejectedRecipient {
     private final String address;
-    private final FailureKind kind;
-    private final int replyCode;
-    private final @Nullable String reply;
+    private final SmtpFailure failure;
 
-    RejectedRecipient(String address, FailureKind kind, int replyCode, @Nullable String reply) {
+    RejectedRecipient(String address, SmtpFailure failure) {
       this.address = Objects.requireNonNull(address);
-      this.kind = kind;
-      this.replyCode = replyCode;
-      this.reply = reply;
+      this.failure = Objects.requireNonNull(failure);
     }
 
     /**
@@ -134,36 +131,45 @@ public final class SendResult {
     }
 
     /**
-     * Returns the classified reason: {@link FailureKind#RECIPIENT_REJECTED} for a permanent
-     * refusal, {@link FailureKind#SERVER_UNAVAILABLE} for a temporary one.
+     * Returns why it was refused: {@link FailureKind#RECIPIENT_REJECTED} for a permanent refusal,
+     * {@link FailureKind#SERVER_UNAVAILABLE} for a temporary one, with the server's reply.
+     *
+     * @return the failure
+     */
+    public SmtpFailure failure() {
+      return failure;
+    }
+
+    /**
+     * Returns the classified reason; a shortcut for {@code failure().kind()}.
      *
      * @return the kind
      */
     public FailureKind kind() {
-      return kind;
+      return failure.kind();
     }
 
     /**
-     * Returns the server's reply code.
+     * Returns the server's reply code; a shortcut for {@code failure().replyCode()}.
      *
      * @return for example 550, or empty
      */
     public OptionalInt replyCode() {
-      return replyCode > 0 ? OptionalInt.of(replyCode) : OptionalInt.empty();
+      return failure.replyCode();
     }
 
     /**
-     * Returns the server's reply.
+     * Returns the server's reply; a shortcut for {@code failure().reply()}.
      *
      * @return the reply, or empty
      */
     public Optional<String> reply() {
-      return Optional.ofNullable(reply);
+      return failure.reply();
     }
 
     @Override
     public String toString() {
-      return address + " (" + (reply != null ? reply : kind.name()) + ")";
+      return address + " (" + failure.reply().orElse(failure.kind().name()) + ")";
     }
   }
 }

@@ -3,7 +3,7 @@ package dev.smarthost.core;
 import dev.smarthost.Encryption;
 import dev.smarthost.FailureKind;
 import dev.smarthost.SmarthostSettings;
-import dev.smarthost.core.internal.Classification;
+import dev.smarthost.SmtpFailure;
 import dev.smarthost.core.internal.ConnectionTrace;
 import dev.smarthost.core.internal.FailureClassifier;
 import dev.smarthost.core.internal.Hints;
@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * Checks settings the way the settings page does after saving: connect, greeting, TLS, EHLO, AUTH,
  * and optionally one real {@link TestMessage}, because connect and login can pass while relaying
  * fails. It uses the same transport as sending ({@link SmarthostSessionFactory}, Angus underneath)
- * and classifies what went wrong into one {@link ValidationFailure} with a hint.
+ * and classifies what went wrong into one {@link dev.smarthost.SmtpFailure} with a hint.
  *
  * <p>Never throws for network or server problems, and returns within its {@linkplain #deadline()
  * deadline} (default 30 s) whatever the server does. Thread-safe.
@@ -134,7 +134,7 @@ public final class SmtpConnectionValidator {
     long start = System.nanoTime();
     Attempt attempt = new Attempt(settings, message, bounded(options), lookups, deadline);
     Future<?> future = WORKERS.submit(attempt::run);
-    Classification deadlineFailure = null;
+    SmtpFailure deadlineFailure = null;
     try {
       future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -147,16 +147,16 @@ public final class SmtpConnectionValidator {
     } catch (ExecutionException e) {
       deadlineFailure = FailureClassifier.classify(e.getCause(), attempt.trace());
     }
-    Classification failure = deadlineFailure != null ? deadlineFailure : attempt.failure;
+    SmtpFailure failure = deadlineFailure != null ? deadlineFailure : attempt.failure;
     if (failure != null
-        && failure.kind == FailureKind.NO_GREETING
+        && failure.kind() == FailureKind.NO_GREETING
         && settings.encryption() != Encryption.TLS) {
       Duration left = deadline.minusNanos(System.nanoTime() - start);
       if (!left.isNegative()
           && !left.isZero()
           && TlsProbe.speaksTls(
               settings.host(), settings.port(), min(left, options.connectTimeout()))) {
-        failure = failure.withKind(FailureKind.SERVER_EXPECTS_TLS);
+        failure = FailureClassifier.withKind(failure, FailureKind.SERVER_EXPECTS_TLS);
       }
     }
     return attempt.result(failure, Duration.ofNanos(System.nanoTime() - start), options);
@@ -215,7 +215,7 @@ public final class SmtpConnectionValidator {
     private final @Nullable TestMessage message;
     private final SmtpOptions options;
     private volatile @Nullable SmarthostTransport transport;
-    private volatile @Nullable Classification failure;
+    private volatile @Nullable SmtpFailure failure;
     private volatile long resolveNanos;
     private volatile long sendStartNanos;
     private volatile long sendNanos;
@@ -247,9 +247,14 @@ public final class SmtpConnectionValidator {
         failure = FailureClassifier.classify(e, null);
         return;
       } catch (TimeoutException e) {
-        return; // the caller's deadline has passed as well; it reports UNKNOWN_HOST
+        failure =
+            FailureClassifier.of(
+                FailureKind.UNKNOWN_HOST,
+                "looking up " + settings.host() + " took longer than the deadline of " + deadline);
+        return;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        failure = FailureClassifier.of(FailureKind.UNKNOWN_HOST, "interrupted while looking up");
         return;
       }
       Session session = new SmarthostSessionFactory(options).session(settings);
@@ -285,11 +290,20 @@ public final class SmtpConnectionValidator {
       if (code == 530) {
         String reply = t.getLastServerResponse().strip();
         failure =
-            new Classification(
-                FailureKind.AUTHENTICATION_REQUIRED, code, reply, "MAIL FROM:<> -> " + reply);
+            SmtpFailure.builder(FailureKind.AUTHENTICATION_REQUIRED)
+                .reply(code, reply)
+                .detail("MAIL FROM:<> -> " + reply)
+                .build();
         return;
       }
-      t.simpleCommand("RSET");
+      // Angus answers -1 instead of throwing when the server has hung up (EOF); a reset throws.
+      // Either way the server is gone, whichever the race between the two gives.
+      if (code < 0 || t.simpleCommand("RSET") < 0) {
+        failure =
+            FailureClassifier.of(
+                FailureKind.PROTOCOL_ERROR,
+                "MAIL FROM:<> -> the server closed the connection [EOF]");
+      }
     }
 
     private void send(Session session, SmarthostTransport t, TestMessage m)
@@ -323,7 +337,7 @@ public final class SmtpConnectionValidator {
       }
     }
 
-    Classification deadlineExceeded(Duration after) {
+    SmtpFailure deadlineExceeded(Duration after) {
       ConnectionTrace trace = trace();
       String detail = "total deadline of " + after.toMillis() + " ms exceeded";
       FailureKind kind;
@@ -334,11 +348,10 @@ public final class SmtpConnectionValidator {
       } else {
         kind = FailureKind.READ_TIMEOUT;
       }
-      return new Classification(kind, 0, null, detail);
+      return FailureClassifier.of(kind, detail);
     }
 
-    ValidationResult result(
-        @Nullable Classification failure, Duration total, SmtpOptions original) {
+    ValidationResult result(@Nullable SmtpFailure failure, Duration total, SmtpOptions original) {
       ConnectionTrace trace = trace();
       Map<ValidationPhase, Duration> phases = new EnumMap<>(ValidationPhase.class);
       if (resolveNanos > 0) {
@@ -360,13 +373,14 @@ public final class SmtpConnectionValidator {
       if (sendNanos > 0) {
         phases.put(ValidationPhase.SEND, Duration.ofNanos(sendNanos));
       }
-      ValidationFailure vf = null;
+      SmtpFailure vf = null;
       if (failure != null) {
-        String hint =
-            Hints.hint(failure.kind, settings, original.connectTimeout(), phaseName(trace));
         vf =
-            new ValidationFailure(
-                failure.kind, failure.replyCode, failure.reply, hint, failure.detail);
+            failure.toBuilder()
+                .hint(
+                    Hints.hint(
+                        failure.kind(), settings, original.connectTimeout(), phaseName(trace)))
+                .build();
       }
       return new ValidationResult(settings, vf, phases, total, greeting, extensions, tls, sent);
     }

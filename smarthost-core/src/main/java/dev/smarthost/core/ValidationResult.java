@@ -1,6 +1,7 @@
 package dev.smarthost.core;
 
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.SmtpFailure;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -11,12 +12,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of one {@link SmtpConnectionValidator} check: passed or one classified {@link
- * ValidationFailure}, how long each phase took, and what the server showed of itself. Contains no
+ * SmtpFailure}, how long each phase took, and what the server showed of itself. Contains no
  * credentials.
  */
 public final class ValidationResult {
   private final SmarthostSettings settings;
-  private final @Nullable ValidationFailure failure;
+  private final @Nullable SmtpFailure failure;
   private final Map<ValidationPhase, Duration> phases;
   private final Duration total;
   private final @Nullable String greeting;
@@ -27,7 +28,7 @@ public final class ValidationResult {
 
   ValidationResult(
       SmarthostSettings settings,
-      @Nullable ValidationFailure failure,
+      @Nullable SmtpFailure failure,
       Map<ValidationPhase, Duration> phases,
       Duration total,
       @Nullable String greeting,
@@ -61,7 +62,7 @@ public final class ValidationResult {
    *
    * @return the failure, or empty if it passed
    */
-  public Optional<ValidationFailure> failure() {
+  public Optional<SmtpFailure> failure() {
     return Optional.ofNullable(failure);
   }
 

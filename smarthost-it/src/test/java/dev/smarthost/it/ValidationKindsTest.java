@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.smarthost.Encryption;
 import dev.smarthost.FailureKind;
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.SmtpFailure;
 import dev.smarthost.core.SmtpConnectionValidator;
 import dev.smarthost.core.SmtpOptions;
 import dev.smarthost.core.TestMessage;
-import dev.smarthost.core.ValidationFailure;
 import dev.smarthost.core.ValidationPhase;
 import dev.smarthost.core.ValidationResult;
 import dev.smarthost.testkit.Fault;
@@ -53,9 +53,9 @@ class ValidationKindsTest {
     return server;
   }
 
-  private static ValidationFailure failure(ValidationResult r, FailureKind kind) {
+  private static SmtpFailure failure(ValidationResult r, FailureKind kind) {
     assertThat(r.ok()).as("%s", r).isFalse();
-    ValidationFailure f = r.failure().orElseThrow();
+    SmtpFailure f = r.failure().orElseThrow();
     assertThat(f.kind()).as("%s / %s", f, f.detail()).isEqualTo(kind);
     assertThat(f.hint()).isNotBlank().doesNotContain(PASSWORD);
     assertThat(f.detail()).doesNotContain(PASSWORD);
@@ -144,7 +144,7 @@ class ValidationKindsTest {
             .port(port)
             .encryption(Encryption.NONE)
             .build();
-    ValidationFailure f =
+    SmtpFailure f =
         failure(
             SmtpConnectionValidator.create(SmtpOptions.defaults()).validate(s),
             FailureKind.CONNECTION_REFUSED);
@@ -194,7 +194,7 @@ class ValidationKindsTest {
 
   @Test
   void serverExpectsTls() {
-    ValidationFailure f;
+    SmtpFailure f;
     try (SmarthostServer server = server(Encryption.TLS, false)) {
       f =
           failure(
@@ -280,7 +280,7 @@ class ValidationKindsTest {
   @Test
   void authenticationFailed() {
     try (SmarthostServer server = server(Encryption.TLS, true)) {
-      ValidationFailure f =
+      SmtpFailure f =
           failure(
               validator(server)
                   .validate(server.settings().toBuilder().credentials("app", "wrong").build()),
@@ -320,7 +320,7 @@ class ValidationKindsTest {
         server(
             Encryption.STARTTLS, true, Fault.reject(Step.RCPT, 554, "5.7.1 Relay access denied"))) {
       assertThat(validator(server).validate(server.settings()).ok()).isTrue();
-      ValidationFailure f =
+      SmtpFailure f =
           failure(
               validator(server).validate(server.settings(), MESSAGE),
               FailureKind.RECIPIENT_REJECTED);
@@ -339,7 +339,7 @@ class ValidationKindsTest {
   void serverUnavailable() {
     try (SmarthostServer server =
         server(Encryption.NONE, false, Fault.reject(Step.CONNECT, 421, "4.3.2 Try again later"))) {
-      ValidationFailure f =
+      SmtpFailure f =
           failure(validator(server).validate(server.settings()), FailureKind.SERVER_UNAVAILABLE);
       assertThat(f.replyCode()).hasValue(421);
     }
@@ -361,7 +361,7 @@ class ValidationKindsTest {
 
   private static void assertSendFails(Fault fault, FailureKind kind, int code) {
     try (SmarthostServer server = server(Encryption.STARTTLS, true, fault)) {
-      ValidationFailure f = failure(validator(server).validate(server.settings(), MESSAGE), kind);
+      SmtpFailure f = failure(validator(server).validate(server.settings(), MESSAGE), kind);
       assertThat(f.replyCode()).hasValue(code);
       assertThat(server.receivedMessages()).isEmpty();
     }

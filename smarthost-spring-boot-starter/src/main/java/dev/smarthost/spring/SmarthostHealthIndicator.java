@@ -3,8 +3,8 @@ package dev.smarthost.spring;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.SmtpFailure;
 import dev.smarthost.core.SmtpConnectionValidator;
-import dev.smarthost.core.ValidationFailure;
 import dev.smarthost.core.ValidationResult;
 import java.time.Duration;
 import java.util.Optional;
@@ -75,7 +75,7 @@ public final class SmarthostHealthIndicator implements HealthIndicator {
     return b.build();
   }
 
-  private static void failure(Health.Builder b, ValidationFailure f) {
+  private static void failure(Health.Builder b, SmtpFailure f) {
     b.withDetail("kind", f.kind().name()).withDetail("hint", f.hint());
     f.replyCode().ifPresent(code -> b.withDetail("code", code));
     f.reply().ifPresent(reply -> b.withDetail("reply", reply));

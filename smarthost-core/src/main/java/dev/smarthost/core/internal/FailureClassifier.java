@@ -1,6 +1,7 @@
 package dev.smarthost.core.internal;
 
 import dev.smarthost.FailureKind;
+import dev.smarthost.SmtpFailure;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import java.io.IOException;
@@ -38,20 +39,20 @@ public final class FailureClassifier {
    * @param error what Angus threw
    * @param trace how far the connection got, if known
    */
-  public static Classification classify(Throwable error, @Nullable ConnectionTrace trace) {
+  public static SmtpFailure classify(Throwable error, @Nullable ConnectionTrace trace) {
     List<Throwable> chain = chain(error);
     String detail = detail(chain);
 
     for (Throwable t : chain) {
       if (t instanceof AuthNotOfferedException) {
-        return new Classification(FailureKind.AUTH_NOT_OFFERED, 0, null, detail);
+        return failure(FailureKind.AUTH_NOT_OFFERED, 0, null, detail);
       }
     }
     if (has(chain, UnknownHostException.class)) {
-      return new Classification(FailureKind.UNKNOWN_HOST, 0, null, detail);
+      return failure(FailureKind.UNKNOWN_HOST, 0, null, detail);
     }
     if (has(chain, ConnectException.class) || has(chain, NoRouteToHostException.class)) {
-      return new Classification(
+      return failure(
           message(chain).contains("timed out")
               ? FailureKind.CONNECT_TIMEOUT
               : FailureKind.CONNECTION_REFUSED,
@@ -59,7 +60,7 @@ public final class FailureClassifier {
           null,
           detail);
     }
-    Classification tls = tls(chain, detail);
+    SmtpFailure tls = tls(chain, detail);
     if (tls != null) {
       return tls;
     }
@@ -68,7 +69,7 @@ public final class FailureClassifier {
         List.of(
             SMTPSenderFailedException.class, SMTPAddressFailedException.class, Throwable.class)) {
       for (Throwable t : chain) {
-        Classification reply = type.isInstance(t) ? reply(t, detail) : null;
+        SmtpFailure reply = type.isInstance(t) ? reply(t, detail) : null;
         if (reply != null) {
           return reply;
         }
@@ -78,17 +79,17 @@ public final class FailureClassifier {
     if (timeout != null) {
       if (String.valueOf(timeout.getMessage()).toLowerCase(Locale.ROOT).contains("connect")
           || (trace != null && !trace.connected())) {
-        return new Classification(FailureKind.CONNECT_TIMEOUT, 0, null, detail);
+        return failure(FailureKind.CONNECT_TIMEOUT, 0, null, detail);
       }
       if (trace != null && !trace.greeted()) {
-        return new Classification(FailureKind.NO_GREETING, 0, null, detail);
+        return failure(FailureKind.NO_GREETING, 0, null, detail);
       }
-      return new Classification(FailureKind.READ_TIMEOUT, 0, null, detail);
+      return failure(FailureKind.READ_TIMEOUT, 0, null, detail);
     }
     // Angus' write timeout (mail.smtp.writetimeout): the server stopped reading what we send.
     for (Throwable t : chain) {
       if (t instanceof IOException && "Write timed out".equals(t.getMessage())) {
-        return new Classification(FailureKind.READ_TIMEOUT, 0, null, detail);
+        return failure(FailureKind.READ_TIMEOUT, 0, null, detail);
       }
     }
     String text = message(chain);
@@ -98,60 +99,60 @@ public final class FailureClassifier {
       String reply = trimmed(t.getMessage());
       int code = code(reply);
       if (t instanceof MessagingException && code >= 400 && code < 500) {
-        return new Classification(FailureKind.SERVER_UNAVAILABLE, code, reply, detail);
+        return failure(FailureKind.SERVER_UNAVAILABLE, code, reply, detail);
       }
     }
     if (trace != null
         && trace.tlsStarted()
         && !trace.greeted()
         && has(chain, java.net.SocketException.class)) {
-      return new Classification(FailureKind.TLS_HANDSHAKE_FAILED, 0, null, detail);
+      return failure(FailureKind.TLS_HANDSHAKE_FAILED, 0, null, detail);
     }
     if (text.contains("STARTTLS is required but host does not support STARTTLS")) {
-      return new Classification(FailureKind.STARTTLS_NOT_OFFERED, 0, null, detail);
+      return failure(FailureKind.STARTTLS_NOT_OFFERED, 0, null, detail);
     }
     if (text.contains("No authentication mechanisms supported by both server and client")) {
-      return new Classification(FailureKind.AUTH_NOT_OFFERED, 0, null, detail);
+      return failure(FailureKind.AUTH_NOT_OFFERED, 0, null, detail);
     }
-    return new Classification(FailureKind.PROTOCOL_ERROR, 0, null, detail);
+    return failure(FailureKind.PROTOCOL_ERROR, 0, null, detail);
   }
 
-  private static @Nullable Classification tls(List<Throwable> chain, String detail) {
+  private static @Nullable SmtpFailure tls(List<Throwable> chain, String detail) {
     if (has(chain, CertificateExpiredException.class)
         || has(chain, CertificateNotYetValidException.class)) {
-      return new Classification(FailureKind.CERTIFICATE_EXPIRED, 0, null, detail);
+      return failure(FailureKind.CERTIFICATE_EXPIRED, 0, null, detail);
     }
     String text = message(chain);
     if (text.contains("No subject alternative") || text.contains("No name matching")) {
-      return new Classification(FailureKind.CERTIFICATE_NAME_MISMATCH, 0, null, detail);
+      return failure(FailureKind.CERTIFICATE_NAME_MISMATCH, 0, null, detail);
     }
     if (has(chain, CertPathBuilderException.class)
         || text.contains("unable to find valid certification path")
         || text.contains("PKIX path")) {
-      return new Classification(FailureKind.CERTIFICATE_UNTRUSTED, 0, null, detail);
+      return failure(FailureKind.CERTIFICATE_UNTRUSTED, 0, null, detail);
     }
     if (text.contains("Unsupported or unrecognized SSL message")) {
-      return new Classification(FailureKind.SERVER_DOES_NOT_SPEAK_TLS, 0, null, detail);
+      return failure(FailureKind.SERVER_DOES_NOT_SPEAK_TLS, 0, null, detail);
     }
     if (has(chain, SSLHandshakeException.class)
         || (has(chain, SSLException.class) && !has(chain, SocketTimeoutException.class))) {
-      return new Classification(FailureKind.TLS_HANDSHAKE_FAILED, 0, null, detail);
+      return failure(FailureKind.TLS_HANDSHAKE_FAILED, 0, null, detail);
     }
     return null;
   }
 
   /** A failure that is an SMTP reply: classify by where it came and its code. */
-  private static @Nullable Classification reply(Throwable t, String detail) {
+  private static @Nullable SmtpFailure reply(Throwable t, String detail) {
     if (t instanceof AuthenticationFailedException) {
       if (t.getCause() instanceof SocketTimeoutException) {
-        return new Classification(FailureKind.READ_TIMEOUT, 0, null, detail); // a slow AUTH reply
+        return failure(FailureKind.READ_TIMEOUT, 0, null, detail); // a slow AUTH reply
       }
       String reply = trimmed(t.getMessage());
       int code = code(reply);
       if (code == 0) {
         return null; // not a reply: look further down the chain
       }
-      return new Classification(
+      return failure(
           temporary(code) ? FailureKind.SERVER_UNAVAILABLE : FailureKind.AUTHENTICATION_FAILED,
           code,
           reply,
@@ -178,7 +179,7 @@ public final class FailureClassifier {
       int at = message.indexOf("response: ");
       String reply = at >= 0 ? trimmed(message.substring(at + 10)) : null;
       int code = code(reply);
-      return new Classification(
+      return failure(
           code >= 400 ? FailureKind.SERVER_UNAVAILABLE : FailureKind.PROTOCOL_ERROR,
           code,
           reply,
@@ -187,18 +188,18 @@ public final class FailureClassifier {
     return null;
   }
 
-  private static Classification byCode(
+  private static SmtpFailure byCode(
       int code, FailureKind permanent, @Nullable String reply, String detail) {
     if (code == 530) {
-      return new Classification(FailureKind.AUTHENTICATION_REQUIRED, code, reply, detail);
+      return failure(FailureKind.AUTHENTICATION_REQUIRED, code, reply, detail);
     }
     if (code == 421 || temporary(code)) {
-      return new Classification(FailureKind.SERVER_UNAVAILABLE, code, reply, detail);
+      return failure(FailureKind.SERVER_UNAVAILABLE, code, reply, detail);
     }
     if (code < 0) {
-      return new Classification(FailureKind.PROTOCOL_ERROR, code, reply, detail);
+      return failure(FailureKind.PROTOCOL_ERROR, code, reply, detail);
     }
-    return new Classification(permanent, code, reply, detail);
+    return failure(permanent, code, reply, detail);
   }
 
   private static boolean temporary(int code) {
@@ -273,5 +274,27 @@ public final class FailureClassifier {
       }
     }
     return b.toString();
+  }
+
+  /** A classified failure without hint (the caller adds one that knows the settings). */
+  static SmtpFailure failure(FailureKind kind, int code, @Nullable String reply, String detail) {
+    return SmtpFailure.builder(kind)
+        .reply(code >= 200 && code <= 599 ? code : 0, reply)
+        .detail(detail)
+        .build();
+  }
+
+  /** The same failure as another kind. */
+  public static SmtpFailure withKind(SmtpFailure f, FailureKind kind) {
+    return SmtpFailure.builder(kind)
+        .reply(f.replyCode().orElse(0), f.reply().orElse(null))
+        .hint(f.hint())
+        .detail(f.detail())
+        .build();
+  }
+
+  /** A failure the caller already knows, without reply. */
+  public static SmtpFailure of(FailureKind kind, String detail) {
+    return failure(kind, 0, null, detail);
   }
 }

@@ -12,17 +12,18 @@ class FailureClassifierTest {
   @Test
   void aTemporaryReplyToStarttlsIsServerUnavailable() {
     // Postfix without a working TLS context answers STARTTLS like this.
-    Classification c =
+    dev.smarthost.SmtpFailure c =
         FailureClassifier.classify(
             new MessagingException("454 4.7.0 TLS not available due to local problem\n"), null);
-    assertThat(c.kind).isEqualTo(FailureKind.SERVER_UNAVAILABLE);
-    assertThat(c.replyCode).isEqualTo(454);
-    assertThat(c.reply).isEqualTo("454 4.7.0 TLS not available due to local problem");
+    assertThat(c.kind()).isEqualTo(FailureKind.SERVER_UNAVAILABLE);
+    assertThat(c.replyCode()).hasValue(454);
+    assertThat(c.reply()).contains("454 4.7.0 TLS not available due to local problem");
+    assertThat(c.enhancedStatus()).contains("4.7.0");
   }
 
   @Test
   void aMessageThatIsNoReplyStaysAProtocolError() {
-    assertThat(FailureClassifier.classify(new MessagingException("[EOF]"), null).kind)
+    assertThat(FailureClassifier.classify(new MessagingException("[EOF]"), null).kind())
         .isEqualTo(FailureKind.PROTOCOL_ERROR);
   }
 }
