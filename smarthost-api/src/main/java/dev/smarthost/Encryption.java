@@ -54,7 +54,7 @@ public enum Encryption {
    *
    * @param value {@code none}, {@code starttls} or {@code tls}
    * @return the matching constant
-   * @throws IllegalArgumentException naming the accepted values if {@code value} is none of them
+   * @throws InvalidSettingException naming the accepted values if {@code value} is none of them
    */
   public static Encryption fromConfigValue(String value) {
     String lower = value.toLowerCase(Locale.ROOT);
@@ -63,7 +63,9 @@ public enum Encryption {
         return e;
       }
     }
-    throw new IllegalArgumentException(
-        "encryption: '" + value + "' is not one of none, starttls, tls");
+    throw new InvalidSettingException(
+        SettingsField.ENCRYPTION,
+        "encryption",
+        "'" + value + "' is not one of none, starttls, tls");
   }
 }

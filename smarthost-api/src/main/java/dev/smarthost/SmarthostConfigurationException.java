@@ -24,13 +24,64 @@ public final class SmarthostConfigurationException extends SmarthostException {
   /** The problem without source, line and key. */
   private final String problem;
 
+  /** The settings field the key holds, or null. */
+  private final @Nullable SettingsField field;
+
   private SmarthostConfigurationException(
-      String source, int line, @Nullable String key, String problem, @Nullable Throwable cause) {
+      String source,
+      int line,
+      @Nullable String key,
+      @Nullable SettingsField field,
+      String problem,
+      @Nullable Throwable cause) {
     super(format(source, line, key, problem), cause);
     this.source = source;
     this.line = line;
     this.key = key;
+    this.field = field;
     this.problem = problem;
+  }
+
+  /**
+   * A problem with the key that holds one settings field, in a source without lines.
+   *
+   * @param source where the settings came from, e.g. {@code environment}
+   * @param key the offending key in the source's spelling, e.g. {@code SMTP_PORT}
+   * @param field the settings field the key holds
+   * @param problem what is wrong, without the value if the key holds a secret
+   * @return the exception
+   */
+  public static SmarthostConfigurationException forField(
+      String source, String key, SettingsField field, String problem) {
+    return new SmarthostConfigurationException(source, 0, key, field, problem, null);
+  }
+
+  /**
+   * A problem with the key that holds one settings field, at one line of a file.
+   *
+   * @param source the file
+   * @param line the 1-based line number
+   * @param key the offending key in the file's spelling, e.g. {@code SMTP_PORT}
+   * @param field the settings field the key holds
+   * @param problem what is wrong, without the value if the key holds a secret
+   * @return the exception
+   * @throws IllegalArgumentException if {@code line} is less than 1
+   */
+  public static SmarthostConfigurationException forField(
+      String source, int line, String key, SettingsField field, String problem) {
+    if (line < 1) {
+      throw new IllegalArgumentException("line: must be at least 1, but was " + line);
+    }
+    return new SmarthostConfigurationException(source, line, key, field, problem, null);
+  }
+
+  /**
+   * Returns the settings field at fault, for a form that shows the problem next to it.
+   *
+   * @return the field, or empty if the problem is not about one field
+   */
+  public Optional<SettingsField> field() {
+    return Optional.ofNullable(field);
   }
 
   /**
@@ -42,7 +93,7 @@ public final class SmarthostConfigurationException extends SmarthostException {
    * @return the exception
    */
   public static SmarthostConfigurationException forKey(String source, String key, String problem) {
-    return new SmarthostConfigurationException(source, 0, key, problem, null);
+    return new SmarthostConfigurationException(source, 0, key, null, problem, null);
   }
 
   /**
@@ -60,7 +111,7 @@ public final class SmarthostConfigurationException extends SmarthostException {
     if (line < 1) {
       throw new IllegalArgumentException("line: must be at least 1, but was " + line);
     }
-    return new SmarthostConfigurationException(source, line, key, problem, null);
+    return new SmarthostConfigurationException(source, line, key, null, problem, null);
   }
 
   /**
@@ -73,7 +124,7 @@ public final class SmarthostConfigurationException extends SmarthostException {
    */
   public static SmarthostConfigurationException forSource(
       String source, String problem, @Nullable Throwable cause) {
-    return new SmarthostConfigurationException(source, 0, null, problem, cause);
+    return new SmarthostConfigurationException(source, 0, null, null, problem, cause);
   }
 
   /**

@@ -52,6 +52,34 @@ public final class SmarthostSettings {
   }
 
   /**
+   * Validates and normalizes a host the way {@link Builder#host} does: lower case, punycode for an
+   * internationalized name, an IPv6 literal without brackets.
+   *
+   * @param host a DNS name, an IPv4 address, or an IPv6 address with or without brackets
+   * @return the normalized host
+   * @throws InvalidSettingException naming {@link SettingsField#HOST} if it is not valid
+   */
+  public static String normalizeHost(String host) {
+    try {
+      return HostNames.normalize(Objects.requireNonNull(host, "host"));
+    } catch (HostNames.InvalidHost e) {
+      throw new InvalidSettingException(SettingsField.HOST, "host", e.problem);
+    }
+  }
+
+  /**
+   * Returns {@code host:port} with an IPv6 literal in brackets, as {@link #authority()} does.
+   *
+   * @param host a host, normalized or not
+   * @param port the port
+   * @return for example {@code [2001:db8::25]:587}
+   * @throws InvalidSettingException naming {@link SettingsField#HOST} if the host is not valid
+   */
+  public static String authority(String host, int port) {
+    return HostNames.bracketed(normalizeHost(host)) + ":" + port;
+  }
+
+  /**
    * Returns a builder holding these settings, to derive changed copies.
    *
    * @return a new builder
@@ -197,7 +225,7 @@ public final class SmarthostSettings {
      *     or is not a valid name or address
      */
     public Builder host(String host) {
-      this.host = HostNames.normalize(Objects.requireNonNull(host, "host"));
+      this.host = normalizeHost(host);
       return this;
     }
 
@@ -210,7 +238,8 @@ public final class SmarthostSettings {
      */
     public Builder port(int port) {
       if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException("port: must be 1–65535, but was " + port);
+        throw new InvalidSettingException(
+            SettingsField.PORT, "port", "must be 1–65535, but was " + port);
       }
       this.port = port;
       return this;
@@ -254,13 +283,16 @@ public final class SmarthostSettings {
         return noCredentials();
       }
       if (username.isEmpty()) {
-        throw new IllegalArgumentException("username: must be set when a password is set");
+        throw new InvalidSettingException(
+            SettingsField.USERNAME, "username", "must be set when a password is set");
       }
       if (password.isEmpty()) {
-        throw new IllegalArgumentException("password: must be set when a username is set");
+        throw new InvalidSettingException(
+            SettingsField.PASSWORD, "password", "must be set when a username is set");
       }
       if (username.chars().anyMatch(Character::isISOControl)) {
-        throw new IllegalArgumentException("username: must not contain control characters");
+        throw new InvalidSettingException(
+            SettingsField.USERNAME, "username", "must not contain control characters");
       }
       this.username = username;
       this.password = password;

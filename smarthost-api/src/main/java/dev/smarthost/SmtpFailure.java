@@ -27,11 +27,22 @@ public final class SmtpFailure implements java.io.Serializable {
   private static final Pattern ENHANCED_STATUS =
       Pattern.compile("^\\d{3}[ -]([245]\\.\\d{1,3}\\.\\d{1,3})(?:\\s|$)");
 
+  /** What failed. */
   private final FailureKind kind;
+
+  /** The server's reply code, or 0. */
   private final int replyCode;
+
+  /** The server's reply, or null. */
   private final @Nullable String reply;
+
+  /** The enhanced status code at the start of the reply, or null. */
   private final @Nullable String enhancedStatus;
+
+  /** What the administrator can do; empty if unknown. */
   private final String hint;
+
+  /** The technical cause; empty if unknown. */
   private final String detail;
 
   private SmtpFailure(Builder b) {

@@ -147,7 +147,20 @@ public final class HostNames {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
-  private static IllegalArgumentException invalid(String problem) {
-    return new IllegalArgumentException("host: " + problem);
+  /** An invalid host; {@link #problem} is the message without the field name. */
+  public static final class InvalidHost extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    /** What is wrong. */
+    public final String problem;
+
+    InvalidHost(String problem) {
+      super("host: " + problem);
+      this.problem = problem;
+    }
+  }
+
+  private static InvalidHost invalid(String problem) {
+    return new InvalidHost(problem);
   }
 }

@@ -1,6 +1,9 @@
 package dev.smarthost.cli;
 
 import dev.smarthost.Encryption;
+import dev.smarthost.InvalidSettingException;
+import dev.smarthost.SettingsCodec;
+import dev.smarthost.SettingsField;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.cli.SmarthostCli.UsageException;
@@ -123,9 +126,10 @@ final class ConnectionOptions {
           .resolve()
           .orElseThrow(
               () ->
-                  SmarthostConfigurationException.forKey(
+                  SmarthostConfigurationException.forField(
                       envFile.toString(),
-                      "SMTP_ENABLED",
+                      SettingsCodec.ENV_FILE.key(SettingsField.ENABLED),
+                      SettingsField.ENABLED,
                       "e-mail is switched off; nothing to check"));
     }
     SmarthostSettings.Builder b = SmarthostSettings.builder();
@@ -160,7 +164,7 @@ final class ConnectionOptions {
     try {
       resolver = b.build();
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--redis: " + e.getMessage().replaceFirst("^uri: ", ""));
+      throw new UsageException("--redis: not a usable Redis URI (" + e.getMessage() + ")");
     }
     try (resolver) {
       return resolver
@@ -264,11 +268,8 @@ final class ConnectionOptions {
   private static void field(String option, Runnable setter) {
     try {
       setter.run();
-    } catch (IllegalArgumentException e) {
-      String message = String.valueOf(e.getMessage());
-      int colon = message.indexOf(": ");
-      throw new UsageException(
-          option + ": " + (colon >= 0 ? message.substring(colon + 2) : message));
+    } catch (InvalidSettingException e) {
+      throw new UsageException(option + ": " + e.problem());
     }
   }
 }

@@ -109,7 +109,7 @@ final class ServeCommand implements Callable<Integer> {
         resolver = r.build();
         instances = d.build();
       } catch (IllegalArgumentException e) {
-        throw new UsageException("--redis: " + e.getMessage().replaceFirst("^uri: ", ""));
+        throw new UsageException("--redis: not a usable Redis URI (" + e.getMessage() + ")");
       }
     }
     SmtpConnectionValidator validator =

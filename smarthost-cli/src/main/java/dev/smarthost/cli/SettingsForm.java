@@ -2,6 +2,8 @@ package dev.smarthost.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smarthost.Encryption;
+import dev.smarthost.InvalidSettingException;
+import dev.smarthost.SettingsField;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSettings;
@@ -45,9 +47,8 @@ final class SettingsForm {
           .orElseThrow();
     }
     SmarthostSettings.Builder b = SmarthostSettings.builder();
-    field("host", () -> b.host(body.path("host").asText("")));
+    field(() -> b.host(body.path("host").asText("")));
     field(
-        "encryption",
         () -> b.encryption(Encryption.fromConfigValue(body.path("encryption").asText("starttls"))));
     if (body.hasNonNull("port") && !body.path("port").asText().isEmpty()) {
       int port;
@@ -56,7 +57,7 @@ final class SettingsForm {
       } catch (NumberFormatException e) {
         throw new InvalidForm("port", "port: not a number");
       }
-      field("port", () -> b.port(port));
+      field(() -> b.port(port));
     }
     b.verifyTls(body.path("verifyTls").asBoolean(true));
     String user = body.path("username").asText("");
@@ -73,7 +74,7 @@ final class SettingsForm {
                               + " port, encryption and user stay the same"));
     }
     String p = password;
-    field("credentials", () -> b.credentials(user, p));
+    field(() -> b.credentials(user, p));
     return b.build();
   }
 
@@ -93,11 +94,16 @@ final class SettingsForm {
     }
   }
 
-  private static void field(String field, Runnable set) {
+  private static void field(Runnable set) {
     try {
       set.run();
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new InvalidForm(field, String.valueOf(e.getMessage()));
+    } catch (InvalidSettingException e) {
+      throw new InvalidForm(formField(e.field()), e.getMessage());
     }
+  }
+
+  /** The page's name of a field: its error element is {@code error-<name>}. */
+  static String formField(SettingsField field) {
+    return field.isCredentials() ? "credentials" : field.name().toLowerCase(java.util.Locale.ROOT);
   }
 }

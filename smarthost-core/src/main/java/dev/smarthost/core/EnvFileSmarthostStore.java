@@ -1,5 +1,6 @@
 package dev.smarthost.core;
 
+import dev.smarthost.SettingsCodec;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostSettings;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -56,36 +58,22 @@ public final class EnvFileSmarthostStore implements SmarthostStore {
 
   @Override
   public void save(SmarthostSettings settings) {
-    String user = settings.username().orElse("");
-    String password = settings.password().orElse("");
-    writable("username", user);
-    writable("password", password);
-    write(
-        "SMTP_ENABLED=1\n"
-            + "SMTP_HOST="
-            + settings.host()
-            + "\n"
-            + "SMTP_PORT="
-            + settings.port()
-            + "\n"
-            + "SMTP_USERNAME="
-            + user
-            + "\n"
-            + "SMTP_PASSWORD="
-            + password
-            + "\n"
-            + "SMTP_ENCRYPTION="
-            + settings.encryption().configValue()
-            + "\n"
-            + "SMTP_TLSVERIFY="
-            + (settings.verifyTls() ? "1" : "")
-            + "\n");
+    writable("username", settings.username().orElse(""));
+    writable("password", settings.password().orElse(""));
+    write(lines(SettingsCodec.ENV_FILE.encode(settings)));
   }
 
   /** Writes {@code SMTP_ENABLED=} and nothing else: no password stays behind. */
   @Override
   public void disable() {
-    write("SMTP_ENABLED=\n");
+    write(lines(SettingsCodec.ENV_FILE.encodeDisabled()));
+  }
+
+  /** The env file's text for these values: {@code KEY=value} lines, verbatim. */
+  static String lines(Map<String, String> values) {
+    StringBuilder text = new StringBuilder();
+    values.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+    return text.toString();
   }
 
   private static void writable(String field, String value) {

@@ -153,7 +153,7 @@ public final class MailInstance {
      * @throws IllegalArgumentException naming {@code host} if it is invalid
      */
     public Builder host(String host) {
-      this.host = SmarthostSettings.builder().host(host).build().host();
+      this.host = SmarthostSettings.normalizeHost(host);
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.smarthost.redis;
 
+import dev.smarthost.SettingsCodec;
 import dev.smarthost.SmarthostChange;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostResolver;
@@ -8,7 +9,6 @@ import dev.smarthost.core.internal.LastGoodSettings;
 import dev.smarthost.core.internal.Subscribers;
 import dev.smarthost.redis.internal.Outage;
 import dev.smarthost.redis.internal.RedisEndpoint;
-import dev.smarthost.redis.internal.SettingsFields;
 import java.net.URI;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -180,7 +180,7 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
     }
     SmarthostChange change;
     try {
-      change = settings.accept(SettingsFields.parse(key, fields));
+      change = settings.accept(SettingsCodec.REDIS.decode("redis " + key, fields));
     } catch (SmarthostConfigurationException e) {
       change = settings.reject(e);
     }

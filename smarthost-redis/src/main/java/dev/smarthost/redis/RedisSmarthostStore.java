@@ -1,5 +1,7 @@
 package dev.smarthost.redis;
 
+import dev.smarthost.SettingsCodec;
+import dev.smarthost.SettingsField;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.SmarthostStore;
@@ -7,7 +9,6 @@ import dev.smarthost.redis.internal.RedisEndpoint;
 import java.net.URI;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -67,21 +68,13 @@ public final class RedisSmarthostStore implements SmarthostStore {
 
   @Override
   public void save(SmarthostSettings settings) {
-    Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("enabled", "1");
-    fields.put("host", settings.host());
-    fields.put("port", Integer.toString(settings.port()));
-    fields.put("encrypt_smtp", settings.encryption().configValue());
-    fields.put("tls_verify", settings.verifyTls() ? "1" : "0");
-    fields.put("username", settings.username().orElse(""));
-    fields.put("password", settings.password().orElse(""));
-    write(fields, true);
+    write(SettingsCodec.REDIS.encode(settings), true);
   }
 
   /** Sets {@code enabled} to {@code 0} and removes the password. */
   @Override
   public void disable() {
-    write(Map.of("enabled", "0"), false);
+    write(SettingsCodec.REDIS.encodeDisabled(), false);
   }
 
   private void write(Map<String, String> fields, boolean replace) {
@@ -90,7 +83,7 @@ public final class RedisSmarthostStore implements SmarthostStore {
       if (replace) {
         tx.del(key);
       } else {
-        tx.hdel(key, "password");
+        tx.hdel(key, SettingsCodec.REDIS.key(SettingsField.PASSWORD));
       }
       tx.hset(key, fields);
       tx.exec();

@@ -2,8 +2,8 @@ package dev.smarthost.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.smarthost.SettingsCodec;
 import dev.smarthost.SmarthostConfigurationException;
-import dev.smarthost.redis.internal.SettingsFields;
 import java.util.HashMap;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
@@ -56,7 +56,8 @@ class FieldParserFuzzTest {
       fields.put("password", MARKER + password);
     }
     try {
-      SettingsFields.parse("cluster/smarthost", fields)
+      SettingsCodec.REDIS
+          .decode("redis cluster/smarthost", fields)
           .ifPresent(s -> assertThat(s.toString()).doesNotContain(MARKER));
     } catch (SmarthostConfigurationException e) {
       assertThat(e.source()).isEqualTo("redis cluster/smarthost");

@@ -123,13 +123,13 @@ class RedisSmarthostResolverTest {
   static Stream<Arguments> badFields() {
     return Stream.of(
         Arguments.of("port", "abc", "'abc' is not a number"),
-        Arguments.of("port", "70000", "must be 1–65535, but was 70000"),
+        Arguments.of("port", "70000", "'70000' is not a port (1–65535)"),
         Arguments.of("encrypt_smtp", "ssl", "'ssl' is not one of none, starttls, tls"),
         Arguments.of("tls_verify", "yes", "'yes' is not 1 or 0"),
         Arguments.of("enabled", "true", "'true' is not 1 or 0"),
         Arguments.of("host", "smtp example", "must not contain spaces, but was 'smtp example'"),
         Arguments.of("host", "", "required when enabled=1"),
-        Arguments.of("password", "hunter2", "required when a password is set"));
+        Arguments.of("password", "hunter2", "required when password is set"));
   }
 
   @ParameterizedTest(name = "{0}={1}")

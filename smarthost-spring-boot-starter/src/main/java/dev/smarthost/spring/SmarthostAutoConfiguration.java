@@ -1,5 +1,7 @@
 package dev.smarthost.spring;
 
+import dev.smarthost.SettingsCodec;
+import dev.smarthost.SettingsField;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.core.EnvFileSmarthostResolver;
 import dev.smarthost.core.EnvironmentSmarthostResolver;
@@ -10,7 +12,6 @@ import dev.smarthost.core.SmtpOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -72,7 +73,8 @@ public class SmarthostAutoConfiguration {
       }
     }
     Map<String, String> keys = new HashMap<>();
-    for (String key : SMTP_KEYS) {
+    for (SettingsField field : SettingsField.values()) {
+      String key = SettingsCodec.ENV_FILE.key(field);
       String value = environment.getProperty(key);
       if (value != null) {
         keys.put(key, value);
@@ -80,16 +82,6 @@ public class SmarthostAutoConfiguration {
     }
     return EnvironmentSmarthostResolver.of(keys);
   }
-
-  private static final List<String> SMTP_KEYS =
-      List.of(
-          "SMTP_ENABLED",
-          "SMTP_HOST",
-          "SMTP_PORT",
-          "SMTP_USERNAME",
-          "SMTP_PASSWORD",
-          "SMTP_ENCRYPTION",
-          "SMTP_TLSVERIFY");
 
   /**
    * Timeouts, trust and EHLO name: the defaults unless the application defines its own.
@@ -195,8 +187,8 @@ public class SmarthostAutoConfiguration {
       Environment env = context.getEnvironment();
       return env.containsProperty("smarthost.env-file")
           || env.containsProperty("smarthost.redis.uri")
-          || env.containsProperty("SMTP_ENABLED")
-          || env.containsProperty("SMTP_HOST");
+          || env.containsProperty(SettingsCodec.ENV_FILE.key(SettingsField.ENABLED))
+          || env.containsProperty(SettingsCodec.ENV_FILE.key(SettingsField.HOST));
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.smarthost.testkit;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.smarthost.Encryption;
+import dev.smarthost.SettingsCodec;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.SmarthostSessionFactory;
 import dev.smarthost.core.SmtpOptions;
@@ -174,23 +175,13 @@ public final class SmarthostServer implements AutoCloseable {
    * @param file the env file to write
    */
   public void writeEnvFile(Path file) {
-    SmarthostSettings s = settings();
-    String content =
-        "SMTP_ENABLED=1\n"
-            + "SMTP_HOST="
-            + s.host()
-            + "\nSMTP_PORT="
-            + s.port()
-            + "\nSMTP_USERNAME="
-            + s.username().orElse("")
-            + "\nSMTP_PASSWORD="
-            + s.password().orElse("")
-            + "\nSMTP_ENCRYPTION="
-            + s.encryption().configValue()
-            + "\nSMTP_TLSVERIFY=1\n";
+    StringBuilder content = new StringBuilder();
+    SettingsCodec.ENV_FILE
+        .encode(settings())
+        .forEach((key, value) -> content.append(key).append('=').append(value).append('\n'));
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
-      Files.write(tmp, content.getBytes(StandardCharsets.UTF_8));
+      Files.write(tmp, content.toString().getBytes(StandardCharsets.UTF_8));
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);

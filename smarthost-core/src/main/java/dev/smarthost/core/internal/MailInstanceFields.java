@@ -1,5 +1,6 @@
 package dev.smarthost.core.internal;
 
+import dev.smarthost.InvalidSettingException;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.core.MailInstance;
 import java.util.Map;
@@ -24,7 +25,7 @@ public final class MailInstanceFields {
     try {
       b = MailInstance.builder(id);
     } catch (IllegalArgumentException e) {
-      throw error.apply("host", "module id " + e.getMessage().substring(4));
+      throw error.apply("host", "the module id is not valid (" + e.getMessage() + ")");
     }
     String host = fields.get("host");
     if (host == null || host.isEmpty()) {
@@ -32,8 +33,8 @@ public final class MailInstanceFields {
     }
     try {
       b.host(host);
-    } catch (IllegalArgumentException e) {
-      throw error.apply("host", e.getMessage().substring("host: ".length()));
+    } catch (InvalidSettingException e) {
+      throw error.apply("host", e.problem());
     }
     String port = fields.get("port");
     if (port != null && !port.isEmpty()) {

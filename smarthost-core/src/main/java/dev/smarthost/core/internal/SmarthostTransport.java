@@ -1,5 +1,6 @@
 package dev.smarthost.core.internal;
 
+import dev.smarthost.SmarthostSettings;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
@@ -55,8 +56,7 @@ public class SmarthostTransport extends SMTPTransport {
         }
         int actualPort =
             port != -1 ? port : Integer.parseInt(session.getProperty("mail.smtp.port"));
-        throw new AuthNotOfferedException(
-            (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + actualPort);
+        throw new AuthNotOfferedException(SmarthostSettings.authority(host, actualPort));
       }
       t.authenticated = true;
     }
