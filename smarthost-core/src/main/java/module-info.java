@@ -12,8 +12,8 @@ module dev.smarthost.core {
   requires static transitive org.jspecify;
 
   exports dev.smarthost.core;
-  // jakarta.mail.Session instantiates the transport reflectively; smarthost-redis shares the
-  // record parsers and the failure classifier.
+  // jakarta.mail.Session instantiates the transport reflectively; smarthost-redis uses
+  // LastGoodSettings, Subscribers, MailInstanceFields (the Mail-instance record) and Checks.
   exports dev.smarthost.core.internal to
       jakarta.mail,
       dev.smarthost.redis;

@@ -4,6 +4,7 @@ import dev.smarthost.SmarthostChange;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.core.internal.Checks;
 import dev.smarthost.core.internal.EnvSettings;
 import dev.smarthost.core.internal.FileSnapshot;
 import dev.smarthost.core.internal.FileSnapshot.Stamp;
@@ -234,11 +235,7 @@ public final class EnvFileSmarthostResolver implements SmarthostResolver {
      * @return this builder (for chaining)
      */
     public Builder pollInterval(Duration interval) {
-      if (interval.toMillis() < 10) {
-        throw new IllegalArgumentException(
-            "pollInterval: must be at least 10 ms, but was " + interval);
-      }
-      this.pollInterval = interval;
+      this.pollInterval = Checks.atLeast("pollInterval", interval, Duration.ofMillis(10));
       return this;
     }
 

@@ -4,6 +4,7 @@ import dev.smarthost.SmarthostBusyException;
 import dev.smarthost.SmarthostDisabledException;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSendException;
+import dev.smarthost.core.internal.Checks;
 import dev.smarthost.core.internal.ConnectionPool;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
@@ -56,7 +57,7 @@ public final class SmarthostMailer implements AutoCloseable {
   public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(60);
 
   private final ConnectionPool pool;
-  private final Deliveries deliveries;
+  private final AttemptLoop attemptLoop;
   private final ThreadPoolExecutor async;
   private final ScheduledExecutorService housekeeping;
   private final int queueCapacity;
@@ -81,8 +82,8 @@ public final class SmarthostMailer implements AutoCloseable {
             });
     this.housekeeping =
         Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "smarthost-mailer-timer"));
-    this.deliveries =
-        new Deliveries(
+    this.attemptLoop =
+        new AttemptLoop(
             b.resolver,
             new SmarthostSessionFactory(b.options),
             pool,
@@ -140,7 +141,7 @@ public final class SmarthostMailer implements AutoCloseable {
    */
   public SendResult send(MimeMessage message) {
     checkOpen();
-    return deliveries.deliver(message);
+    return attemptLoop.deliver(message);
   }
 
   /**
@@ -230,7 +231,7 @@ public final class SmarthostMailer implements AutoCloseable {
     @Override
     public void run() {
       try {
-        future.complete(deliveries.deliver(message));
+        future.complete(attemptLoop.deliver(message));
       } catch (RuntimeException e) {
         future.completeExceptionally(e);
       }
@@ -276,7 +277,7 @@ public final class SmarthostMailer implements AutoCloseable {
      * @return this builder (for chaining)
      */
     public Builder maxConnections(int max) {
-      this.maxConnections = atLeast("maxConnections", max, 1);
+      this.maxConnections = Checks.atLeast("maxConnections", max, 1);
       return this;
     }
 
@@ -287,7 +288,7 @@ public final class SmarthostMailer implements AutoCloseable {
      * @return this builder (for chaining)
      */
     public Builder maxMessagesPerConnection(int max) {
-      this.maxMessagesPerConnection = atLeast("maxMessagesPerConnection", max, 1);
+      this.maxMessagesPerConnection = Checks.atLeast("maxMessagesPerConnection", max, 1);
       return this;
     }
 
@@ -298,7 +299,7 @@ public final class SmarthostMailer implements AutoCloseable {
      * @return this builder (for chaining)
      */
     public Builder maxConnectionAge(Duration age) {
-      this.maxConnectionAge = positive("maxConnectionAge", age);
+      this.maxConnectionAge = Checks.positive("maxConnectionAge", age);
       return this;
     }
 
@@ -309,7 +310,7 @@ public final class SmarthostMailer implements AutoCloseable {
      * @return this builder (for chaining)
      */
     public Builder idleTimeout(Duration idle) {
-      this.idleTimeout = positive("idleTimeout", idle);
+      this.idleTimeout = Checks.positive("idleTimeout", idle);
       return this;
     }
 
@@ -320,7 +321,7 @@ public final class SmarthostMailer implements AutoCloseable {
      * @return this builder (for chaining)
      */
     public Builder maxAttempts(int attempts) {
-      this.maxAttempts = atLeast("maxAttempts", attempts, 1);
+      this.maxAttempts = Checks.atLeast("maxAttempts", attempts, 1);
       return this;
     }
 
@@ -346,7 +347,7 @@ public final class SmarthostMailer implements AutoCloseable {
      * @return this builder (for chaining)
      */
     public Builder queueCapacity(int capacity) {
-      this.queueCapacity = atLeast("queueCapacity", capacity, 1);
+      this.queueCapacity = Checks.atLeast("queueCapacity", capacity, 1);
       return this;
     }
 
@@ -357,7 +358,7 @@ public final class SmarthostMailer implements AutoCloseable {
      * @return this builder (for chaining)
      */
     public Builder acquireTimeout(Duration wait) {
-      this.acquireTimeout = positive("acquireTimeout", wait);
+      this.acquireTimeout = Checks.positive("acquireTimeout", wait);
       return this;
     }
 
@@ -373,7 +374,7 @@ public final class SmarthostMailer implements AutoCloseable {
      * @return this builder (for chaining)
      */
     public Builder sendTimeout(Duration timeout) {
-      this.sendTimeout = positive("sendTimeout", timeout);
+      this.sendTimeout = Checks.positive("sendTimeout", timeout);
       return this;
     }
 
@@ -384,7 +385,7 @@ public final class SmarthostMailer implements AutoCloseable {
      * @return this builder (for chaining)
      */
     public Builder closeTimeout(Duration wait) {
-      this.closeTimeout = positive("closeTimeout", wait);
+      this.closeTimeout = Checks.positive("closeTimeout", wait);
       return this;
     }
 
@@ -406,21 +407,6 @@ public final class SmarthostMailer implements AutoCloseable {
      */
     public SmarthostMailer build() {
       return new SmarthostMailer(this);
-    }
-
-    private static int atLeast(String name, int value, int min) {
-      if (value < min) {
-        throw new IllegalArgumentException(
-            name + ": must be at least " + min + ", but was " + value);
-      }
-      return value;
-    }
-
-    private static Duration positive(String name, Duration d) {
-      if (d.toMillis() < 1) {
-        throw new IllegalArgumentException(name + ": must be at least 1 ms, but was " + d);
-      }
-      return d;
     }
   }
 }

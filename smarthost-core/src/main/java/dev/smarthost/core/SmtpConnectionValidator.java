@@ -4,9 +4,10 @@ import dev.smarthost.Encryption;
 import dev.smarthost.FailureKind;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.SmtpFailure;
+import dev.smarthost.core.internal.Checks;
 import dev.smarthost.core.internal.ConnectionTrace;
 import dev.smarthost.core.internal.FailureClassifier;
-import dev.smarthost.core.internal.Hints;
+import dev.smarthost.core.internal.FailureHints;
 import dev.smarthost.core.internal.HostLookups;
 import dev.smarthost.core.internal.SmarthostTransport;
 import dev.smarthost.core.internal.TlsProbe;
@@ -84,9 +85,7 @@ public final class SmtpConnectionValidator {
    *     #MAX_DEADLINE}
    */
   public SmtpConnectionValidator withDeadline(Duration deadline) {
-    if (deadline.compareTo(Duration.ofMillis(1)) < 0) {
-      throw new IllegalArgumentException("deadline: must be at least 1 ms, but was " + deadline);
-    }
+    Checks.positive("deadline", deadline);
     if (deadline.compareTo(MAX_DEADLINE) > 0) {
       throw new IllegalArgumentException(
           "deadline: must be at most " + MAX_DEADLINE + ", but was " + deadline);
@@ -378,7 +377,7 @@ public final class SmtpConnectionValidator {
         vf =
             failure.toBuilder()
                 .hint(
-                    Hints.hint(
+                    FailureHints.hint(
                         failure.kind(), settings, original.connectTimeout(), phaseName(trace)))
                 .build();
       }

@@ -1,5 +1,6 @@
 package dev.smarthost.core;
 
+import dev.smarthost.core.internal.Checks;
 import dev.smarthost.core.internal.TlsSocketFactories;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -245,7 +246,7 @@ public final class SmtpOptions {
      * @throws IllegalArgumentException if the timeout is zero, negative or too large
      */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = checkTimeout("connectTimeout", timeout);
+      this.connectTimeout = Checks.socketTimeout("connectTimeout", timeout);
       return this;
     }
 
@@ -257,7 +258,7 @@ public final class SmtpOptions {
      * @throws IllegalArgumentException if the timeout is zero, negative or too large
      */
     public Builder readTimeout(Duration timeout) {
-      this.readTimeout = checkTimeout("readTimeout", timeout);
+      this.readTimeout = Checks.socketTimeout("readTimeout", timeout);
       return this;
     }
 
@@ -269,7 +270,7 @@ public final class SmtpOptions {
      * @throws IllegalArgumentException if the timeout is zero, negative or too large
      */
     public Builder writeTimeout(Duration timeout) {
-      this.writeTimeout = checkTimeout("writeTimeout", timeout);
+      this.writeTimeout = Checks.socketTimeout("writeTimeout", timeout);
       return this;
     }
 
@@ -354,17 +355,6 @@ public final class SmtpOptions {
         throw new IllegalStateException("trustStore and sslContext: set one, not both");
       }
       return new SmtpOptions(this);
-    }
-
-    private static Duration checkTimeout(String name, Duration timeout) {
-      Objects.requireNonNull(timeout, name);
-      if (timeout.isNegative()
-          || timeout.toMillis() < 1
-          || timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
-        throw new IllegalArgumentException(
-            name + ": must be at least 1 ms and finite, but was " + timeout);
-      }
-      return timeout;
     }
   }
 

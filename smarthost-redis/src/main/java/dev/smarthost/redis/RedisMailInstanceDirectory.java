@@ -3,8 +3,9 @@ package dev.smarthost.redis;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.core.MailInstance;
 import dev.smarthost.core.MailInstanceDirectory;
+import dev.smarthost.core.internal.Checks;
 import dev.smarthost.core.internal.MailInstanceFields;
-import dev.smarthost.redis.internal.Outage;
+import dev.smarthost.redis.internal.OutageLog;
 import dev.smarthost.redis.internal.RedisEndpoint;
 import java.net.URI;
 import java.security.KeyStore;
@@ -47,7 +48,7 @@ public final class RedisMailInstanceDirectory implements MailInstanceDirectory, 
   private final Map<String, String> malformed = new java.util.concurrent.ConcurrentHashMap<>();
   private final String pattern;
   private final Duration refreshInterval;
-  private final Outage outage;
+  private final OutageLog outage;
   private final List<Consumer<List<MailInstance>>> listeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService poller;
   private @Nullable ScheduledFuture<?> polling;
@@ -58,7 +59,7 @@ public final class RedisMailInstanceDirectory implements MailInstanceDirectory, 
     this.endpoint = new RedisEndpoint(b.uri, b.timeout, b.timeout, b.trustStore);
     this.pattern = b.pattern;
     this.refreshInterval = b.refreshInterval;
-    this.outage = new Outage(LOG, endpoint.toString());
+    this.outage = new OutageLog(LOG, endpoint.toString());
     this.poller =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -264,11 +265,7 @@ public final class RedisMailInstanceDirectory implements MailInstanceDirectory, 
      * @return this builder (for chaining)
      */
     public Builder refreshInterval(Duration interval) {
-      if (interval.toMillis() < 10) {
-        throw new IllegalArgumentException(
-            "refreshInterval: must be at least 10 ms, but was " + interval);
-      }
-      this.refreshInterval = interval;
+      this.refreshInterval = Checks.atLeast("refreshInterval", interval, Duration.ofMillis(10));
       return this;
     }
 
@@ -279,10 +276,7 @@ public final class RedisMailInstanceDirectory implements MailInstanceDirectory, 
      * @return this builder (for chaining)
      */
     public Builder timeout(Duration timeout) {
-      if (timeout.toMillis() < 1) {
-        throw new IllegalArgumentException("timeout: must be at least 1 ms, but was " + timeout);
-      }
-      this.timeout = timeout;
+      this.timeout = Checks.positive("timeout", timeout);
       return this;
     }
 

@@ -5,9 +5,10 @@ import dev.smarthost.SmarthostChange;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.core.internal.Checks;
 import dev.smarthost.core.internal.LastGoodSettings;
 import dev.smarthost.core.internal.Subscribers;
-import dev.smarthost.redis.internal.Outage;
+import dev.smarthost.redis.internal.OutageLog;
 import dev.smarthost.redis.internal.RedisEndpoint;
 import java.net.URI;
 import java.security.KeyStore;
@@ -60,7 +61,7 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
   private final Duration reconnectDelay;
   private final Duration pingInterval;
   private final Subscribers subscribers = new Subscribers();
-  private final Outage outage;
+  private final OutageLog outage;
   private final Thread subscriber;
   private final ScheduledExecutorService pinger;
   private final JedisPubSub pubSub = new Events();
@@ -76,7 +77,7 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
     this.channel = b.channel;
     this.reconnectDelay = b.reconnectDelay;
     this.pingInterval = b.pingInterval;
-    this.outage = new Outage(LOG, endpoint.toString());
+    this.outage = new OutageLog(LOG, endpoint.toString());
     this.pinger =
         Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "smarthost-redis-ping"));
     this.subscriber = daemon(this::subscribeLoop, "smarthost-redis-subscriber");
@@ -291,7 +292,7 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
      * @return this builder (for chaining)
      */
     public Builder timeout(Duration timeout) {
-      this.timeout = positive("timeout", timeout);
+      this.timeout = Checks.positive("timeout", timeout);
       return this;
     }
 
@@ -302,7 +303,7 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
      * @return this builder (for chaining)
      */
     public Builder reconnectDelay(Duration delay) {
-      this.reconnectDelay = positive("reconnectDelay", delay);
+      this.reconnectDelay = Checks.positive("reconnectDelay", delay);
       return this;
     }
 
@@ -314,7 +315,7 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
      * @return this builder (for chaining)
      */
     public Builder pingInterval(Duration interval) {
-      this.pingInterval = positive("pingInterval", interval);
+      this.pingInterval = Checks.positive("pingInterval", interval);
       return this;
     }
 
@@ -339,13 +340,6 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
      */
     public RedisSmarthostResolver build() {
       return new RedisSmarthostResolver(this);
-    }
-
-    private static Duration positive(String name, Duration d) {
-      if (d.toMillis() < 1) {
-        throw new IllegalArgumentException(name + ": must be at least 1 ms, but was " + d);
-      }
-      return d;
     }
   }
 }

@@ -1,8 +1,8 @@
 package dev.smarthost.testkit;
 
-import static dev.smarthost.testkit.ClientConnection.argument;
-import static dev.smarthost.testkit.ClientConnection.text;
-import static dev.smarthost.testkit.ClientConnection.verb;
+import static dev.smarthost.testkit.InboundConnection.argument;
+import static dev.smarthost.testkit.InboundConnection.text;
+import static dev.smarthost.testkit.InboundConnection.verb;
 
 import dev.smarthost.Encryption;
 import java.io.IOException;
@@ -21,7 +21,7 @@ final class FrontSession implements Runnable {
   private final SmtpFront front;
   private final ActiveFaults faults;
   private final Socket plain;
-  private final ClientConnection client;
+  private final InboundConnection client;
   private @Nullable RelayedTransaction relay;
   private @Nullable String heloName;
   private @Nullable String authenticatedUser;
@@ -30,7 +30,7 @@ final class FrontSession implements Runnable {
     this.front = front;
     this.plain = socket;
     this.faults = faults;
-    this.client = new ClientConnection(socket);
+    this.client = new InboundConnection(socket);
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.smarthost.testkit;
 
-import static dev.smarthost.testkit.ClientConnection.address;
+import static dev.smarthost.testkit.InboundConnection.address;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,12 +20,12 @@ final class RelayedTransaction implements AutoCloseable {
 
   private final SmtpFront front;
   private final ActiveFaults faults;
-  private final ClientConnection client;
+  private final InboundConnection client;
   private final Backend backend;
   private @Nullable String sender;
   private final List<String> recipients = new ArrayList<>();
 
-  RelayedTransaction(SmtpFront front, ActiveFaults faults, ClientConnection client)
+  RelayedTransaction(SmtpFront front, ActiveFaults faults, InboundConnection client)
       throws IOException {
     this.front = front;
     this.faults = faults;

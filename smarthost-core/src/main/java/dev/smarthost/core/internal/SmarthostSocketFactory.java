@@ -12,7 +12,7 @@ import javax.net.ssl.SSLSocketFactory;
  * socket and layers TLS on it through {@link #createSocket(Socket, String, int, boolean)}, for
  * STARTTLS and implicit TLS alike, so this one place sees every TLS connection: it disables Nagle
  * (otherwise each STARTTLS connect stalls ~70 ms on delayed ACKs), restricts the protocols and
- * hands the socket to the transport through {@link ConnectionCapture}.
+ * hands the socket to the transport through {@link SocketCapture}.
  */
 final class SmarthostSocketFactory extends SSLSocketFactory {
   private final SSLSocketFactory delegate;
@@ -28,7 +28,7 @@ final class SmarthostSocketFactory extends SSLSocketFactory {
       throws IOException {
     plain.setTcpNoDelay(true);
     SSLSocket tls = configure(delegate.createSocket(plain, host, port, autoClose));
-    ConnectionCapture.tlsStarted(plain, tls);
+    SocketCapture.tlsStarted(plain, tls);
     return tls;
   }
 

@@ -19,7 +19,7 @@ public class SmarthostTransport extends SMTPTransport {
   private static final int AUTH_SUCCEEDED = 235;
 
   private volatile ConnectionTrace trace = new ConnectionTrace();
-  private volatile @Nullable ConnectionCapture capture;
+  private volatile @Nullable SocketCapture capture;
   private volatile boolean aborted;
 
   public SmarthostTransport(Session session, URLName urlname) {
@@ -32,7 +32,7 @@ public class SmarthostTransport extends SMTPTransport {
       throws MessagingException {
     ConnectionTrace t = new ConnectionTrace();
     trace = t;
-    capture = ConnectionCapture.start();
+    capture = SocketCapture.start();
     boolean connected;
     try {
       connected = super.protocolConnect(host, port, user, password);
@@ -68,7 +68,7 @@ public class SmarthostTransport extends SMTPTransport {
 
   /** Copies what the socket factories recorded so far into the trace. */
   private void absorbCapture() {
-    ConnectionCapture c = capture;
+    SocketCapture c = capture;
     if (c == null) {
       return;
     }
@@ -157,7 +157,7 @@ public class SmarthostTransport extends SMTPTransport {
    */
   public void abort() {
     aborted = true;
-    ConnectionCapture c = capture;
+    SocketCapture c = capture;
     if (c != null) {
       closeQuietly(c.plain);
     }

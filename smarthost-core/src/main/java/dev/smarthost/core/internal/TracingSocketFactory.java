@@ -71,7 +71,7 @@ public final class TracingSocketFactory extends SocketFactory {
     public void connect(SocketAddress endpoint, int timeout) throws IOException {
       super.connect(endpoint, timeout);
       setTcpNoDelay(true);
-      ConnectionCapture.connected(this);
+      SocketCapture.connected(this);
     }
   }
 }

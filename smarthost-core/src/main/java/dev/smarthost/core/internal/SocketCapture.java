@@ -10,24 +10,24 @@ import org.jspecify.annotations.Nullable;
  * and handshakes on the connecting thread, so a thread-local slot links the two without touching
  * Angus' private fields.
  */
-final class ConnectionCapture {
-  private static final ThreadLocal<ConnectionCapture> CURRENT = new ThreadLocal<>();
+final class SocketCapture {
+  private static final ThreadLocal<SocketCapture> CURRENT = new ThreadLocal<>();
 
   volatile @Nullable Socket plain;
   volatile @Nullable SSLSocket tls;
   volatile long connectedNanos;
   volatile long tlsStartNanos;
 
-  private ConnectionCapture() {}
+  private SocketCapture() {}
 
-  static ConnectionCapture start() {
-    ConnectionCapture capture = new ConnectionCapture();
+  static SocketCapture start() {
+    SocketCapture capture = new SocketCapture();
     CURRENT.set(capture);
     return capture;
   }
 
   static void connected(Socket plain) {
-    ConnectionCapture capture = CURRENT.get();
+    SocketCapture capture = CURRENT.get();
     if (capture != null && capture.connectedNanos == 0) {
       capture.plain = plain;
       capture.connectedNanos = System.nanoTime();
@@ -35,7 +35,7 @@ final class ConnectionCapture {
   }
 
   static void tlsStarted(Socket plain, SSLSocket tls) {
-    ConnectionCapture capture = CURRENT.get();
+    SocketCapture capture = CURRENT.get();
     if (capture != null) {
       connected(plain);
       capture.tls = tls;

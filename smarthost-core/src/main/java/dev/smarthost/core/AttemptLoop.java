@@ -10,7 +10,7 @@ import dev.smarthost.SmtpFailure;
 import dev.smarthost.core.SendResult.RejectedRecipient;
 import dev.smarthost.core.internal.ConnectionPool;
 import dev.smarthost.core.internal.FailureClassifier;
-import dev.smarthost.core.internal.Hints;
+import dev.smarthost.core.internal.FailureHints;
 import dev.smarthost.core.internal.SendDeadline;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * send, classify a failure with the validator's classifier, retry temporary ones on another
  * connection, report the rest.
  */
-final class Deliveries {
+final class AttemptLoop {
   private static final Logger LOG = LoggerFactory.getLogger(SmarthostMailer.class);
   private static final int OK = 250;
 
@@ -62,7 +62,7 @@ final class Deliveries {
     }
   }
 
-  Deliveries(
+  AttemptLoop(
       SmarthostResolver resolver,
       SmarthostSessionFactory sessions,
       ConnectionPool pool,
@@ -305,7 +305,7 @@ final class Deliveries {
         SmarthostSendException.builder(
                 k.toBuilder()
                     .hint(
-                        Hints.hint(
+                        FailureHints.hint(
                             k.kind(), settings, sessions.options().connectTimeout(), "sending"))
                     .build(),
                 settings.authority())

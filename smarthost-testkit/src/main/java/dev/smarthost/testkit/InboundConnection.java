@@ -16,13 +16,13 @@ import org.jspecify.annotations.Nullable;
  * The client's side of one front session: reads command lines, writes replies, upgrades to TLS, and
  * acts out step faults. Also the small parsers for command lines.
  */
-final class ClientConnection {
+final class InboundConnection {
   private final Socket plain;
   private LineReader in;
   private OutputStream out;
   private @Nullable String tlsProtocol;
 
-  ClientConnection(Socket plain) throws IOException {
+  InboundConnection(Socket plain) throws IOException {
     this.plain = plain;
     this.in = new LineReader(new BufferedInputStream(plain.getInputStream()));
     this.out = new BufferedOutputStream(plain.getOutputStream());

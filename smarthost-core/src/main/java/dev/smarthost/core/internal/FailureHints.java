@@ -6,8 +6,8 @@ import dev.smarthost.SmarthostSettings;
 import java.time.Duration;
 
 /** One sentence per failure kind that an administrator can act on. Never mentions credentials. */
-public final class Hints {
-  private Hints() {}
+public final class FailureHints {
+  private FailureHints() {}
 
   public static String hint(
       FailureKind kind, SmarthostSettings settings, Duration connectTimeout, String phase) {

@@ -4,12 +4,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 
 /** Logs an outage once when it starts and once when it ends, not once per retry. */
-public final class Outage {
+public final class OutageLog {
   private final Logger log;
   private final String what;
   private final AtomicBoolean down = new AtomicBoolean();
 
-  public Outage(Logger log, String what) {
+  public OutageLog(Logger log, String what) {
     this.log = log;
     this.what = what;
   }
