@@ -1,7 +1,6 @@
 package dev.smarthost.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -52,7 +51,6 @@ final class SettingsServer implements AutoCloseable {
 
   private static final int MAX_BODY = 16 * 1024;
   private static final int WORKERS = 64;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   static {
     // The JDK's server reads these once, when its first server in the JVM starts; without them a
@@ -75,7 +73,7 @@ final class SettingsServer implements AutoCloseable {
   private final @Nullable MailInstanceDirectory instances;
   private final byte[] token;
   private final SettingsVersion versions = new SettingsVersion();
-  private final Object saveLock = new Object();
+  private final VersionedStore saves;
   private final Set<String> hostNames;
 
   SettingsServer(
@@ -103,6 +101,7 @@ final class SettingsServer implements AutoCloseable {
     this.validator = validator;
     this.instances = instances;
     this.token = token.getBytes(StandardCharsets.UTF_8);
+    this.saves = new VersionedStore(store, () -> currentSettings().path("version").asText());
     this.http = HttpServer.create(listen, 64);
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
@@ -142,13 +141,16 @@ final class SettingsServer implements AutoCloseable {
       exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
       if (!HostHeader.accepted(exchange.getRequestHeaders().getFirst("Host"), hostNames)) {
         // Never echo the Host header: it is the attacker's text.
-        send(exchange, 421, error("host", "this server answers only to the address it listens on"));
+        JsonExchange.send(
+            exchange,
+            421,
+            JsonExchange.error("host", "this server answers only to the address it listens on"));
         return;
       }
       switch (path) {
         case "/":
           if (!method.equals("GET")) {
-            send(exchange, 405, error("method", "use GET"));
+            JsonExchange.send(exchange, 405, JsonExchange.error("method", "use GET"));
           } else {
             page(exchange);
           }
@@ -157,45 +159,46 @@ final class SettingsServer implements AutoCloseable {
           if (method.equals("GET")) {
             ObjectNode current = currentSettings();
             exchange.getResponseHeaders().set("ETag", current.path("version").asText());
-            send(exchange, 200, current);
+            JsonExchange.send(exchange, 200, current);
           } else if (method.equals("PUT")) {
             if (authorized(exchange)) {
               saveSettings(exchange);
             }
           } else {
-            send(exchange, 405, error("method", "use GET or PUT"));
+            JsonExchange.send(exchange, 405, JsonExchange.error("method", "use GET or PUT"));
           }
           break;
         case "/api/test-message":
           if (!method.equals("POST")) {
-            send(exchange, 405, error("method", "use POST"));
+            JsonExchange.send(exchange, 405, JsonExchange.error("method", "use POST"));
           } else if (authorized(exchange)) {
             testMessage(exchange);
           }
           break;
         case "/api/mail-instances":
           if (!method.equals("GET")) {
-            send(exchange, 405, error("method", "use GET"));
+            JsonExchange.send(exchange, 405, JsonExchange.error("method", "use GET"));
           } else {
-            send(exchange, 200, mailInstances());
+            JsonExchange.send(exchange, 200, mailInstances());
           }
           break;
         default:
-          send(exchange, 404, error("path", "no such page"));
+          JsonExchange.send(exchange, 404, JsonExchange.error("path", "no such page"));
       }
     } catch (RuntimeException e) {
       // Never echo the request: it may hold a password.
-      send(exchange, 500, error("server", e.getClass().getSimpleName()));
+      JsonExchange.send(exchange, 500, JsonExchange.error("server", e.getClass().getSimpleName()));
     }
   }
 
   private boolean authorized(HttpExchange exchange) throws IOException {
     String given = exchange.getRequestHeaders().getFirst(TOKEN_HEADER);
     if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
-      send(
+      JsonExchange.send(
           exchange,
           401,
-          error("token", "send the token printed at start in the " + TOKEN_HEADER + " header"));
+          JsonExchange.error(
+              "token", "send the token printed at start in the " + TOKEN_HEADER + " header"));
       return false;
     }
     return true;
@@ -219,7 +222,7 @@ final class SettingsServer implements AutoCloseable {
   }
 
   private ObjectNode currentSettings() {
-    ObjectNode node = JSON.createObjectNode();
+    ObjectNode node = JsonExchange.object();
     Optional<SmarthostSettings> settings;
     try {
       settings = resolver.resolve();
@@ -246,17 +249,18 @@ final class SettingsServer implements AutoCloseable {
   private void saveSettings(HttpExchange exchange) throws IOException {
     String ifMatch = exchange.getRequestHeaders().getFirst("If-Match");
     if (ifMatch == null) {
-      send(
+      JsonExchange.send(
           exchange,
           428,
-          error("version", "send the ETag of GET /api/settings in If-Match (or * to overwrite)"));
+          JsonExchange.error(
+              "version", "send the ETag of GET /api/settings in If-Match (or * to overwrite)"));
       return;
     }
     if (!versionMatches(ifMatch)) {
-      send(exchange, 409, stale());
+      JsonExchange.send(exchange, 409, stale());
       return;
     }
-    JsonNode body = body(exchange);
+    JsonNode body = JsonExchange.body(exchange, MAX_BODY);
     if (body == null) {
       return;
     }
@@ -264,19 +268,22 @@ final class SettingsServer implements AutoCloseable {
     try {
       settings = SettingsForm.parse(body, resolver, instances);
     } catch (SettingsForm.InvalidForm e) {
-      send(exchange, e.field.equals("credentials") ? 422 : 400, error(e.field, e.getMessage()));
+      JsonExchange.send(
+          exchange,
+          e.field.equals("credentials") ? 422 : 400,
+          JsonExchange.error(e.field, e.getMessage()));
       return;
     } catch (SmarthostConfigurationException e) {
-      send(exchange, 422, error("mailInstance", e.problem()));
+      JsonExchange.send(exchange, 422, JsonExchange.error("mailInstance", e.problem()));
       return;
     }
     SmarthostSettingsService.Outcome outcome;
     try {
       outcome =
-          new SmarthostSettingsService(validator, new OrderedStore(ifMatch))
+          new SmarthostSettingsService(validator, saves.basedOn(ifMatch))
               .apply(settings, body.path("force").asBoolean(false));
-    } catch (StaleWrite e) {
-      send(exchange, 409, stale());
+    } catch (VersionedStore.StaleWrite e) {
+      JsonExchange.send(exchange, 409, stale());
       return;
     }
     ObjectNode result = report(outcome.validation());
@@ -287,63 +294,20 @@ final class SettingsServer implements AutoCloseable {
       result.put("version", version);
       exchange.getResponseHeaders().set("ETag", version);
     }
-    send(exchange, outcome.saved() ? 200 : 422, result);
+    JsonExchange.send(exchange, outcome.saved() ? 200 : 422, result);
   }
 
   private boolean versionMatches(String ifMatch) {
-    return ifMatch.strip().equals("*")
-        || ifMatch.strip().equals(currentSettings().path("version").asText());
+    return VersionedStore.matches(ifMatch, currentSettings().path("version").asText());
   }
 
   private static ObjectNode stale() {
-    return error(
+    return JsonExchange.error(
         "version", "the settings were changed since this page loaded them; reload, then save");
   }
 
-  /** Thrown by {@link OrderedStore} when another save came first. */
-  private static final class StaleWrite extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    StaleWrite() {
-      super("stale write", null, false, false);
-    }
-  }
-
-  /**
-   * The store, saving only while the settings are still the version the form was based on: the
-   * check is repeated under a lock right before the write, after the (slow) validation, so of two
-   * saves based on the same version the first to finish wins and the other gets 409.
-   */
-  private final class OrderedStore implements SmarthostStore {
-    private final String ifMatch;
-
-    OrderedStore(String ifMatch) {
-      this.ifMatch = ifMatch;
-    }
-
-    @Override
-    public void save(SmarthostSettings settings) {
-      synchronized (saveLock) {
-        if (!versionMatches(ifMatch)) {
-          throw new StaleWrite();
-        }
-        store.save(settings);
-      }
-    }
-
-    @Override
-    public void disable() {
-      synchronized (saveLock) {
-        if (!versionMatches(ifMatch)) {
-          throw new StaleWrite();
-        }
-        store.disable();
-      }
-    }
-  }
-
   private void testMessage(HttpExchange exchange) throws IOException {
-    JsonNode body = body(exchange);
+    JsonNode body = JsonExchange.body(exchange, MAX_BODY);
     if (body == null) {
       return;
     }
@@ -353,11 +317,14 @@ final class SettingsServer implements AutoCloseable {
       message = TestMessage.of(body.path("from").asText(""), body.path("to").asText(""));
       settings = resolver.resolve();
     } catch (IllegalArgumentException e) {
-      send(exchange, 400, error("testMessage", e.getMessage()));
+      JsonExchange.send(exchange, 400, JsonExchange.error("testMessage", e.getMessage()));
       return;
     }
     if (settings.isEmpty()) {
-      send(exchange, 409, error("enabled", "e-mail is switched off; save settings first"));
+      JsonExchange.send(
+          exchange,
+          409,
+          JsonExchange.error("enabled", "e-mail is switched off; save settings first"));
       return;
     }
     ValidationResult result = validator.validate(settings.get(), message);
@@ -366,11 +333,11 @@ final class SettingsServer implements AutoCloseable {
         .failure()
         .flatMap(f -> SmarthostSettingsService.fieldOf(f.kind()))
         .ifPresent(f -> report.put("field", f.name().toLowerCase(Locale.ROOT)));
-    send(exchange, result.ok() ? 200 : 422, report);
+    JsonExchange.send(exchange, result.ok() ? 200 : 422, report);
   }
 
   private JsonNode mailInstances() {
-    var list = JSON.createArrayNode();
+    var list = JsonExchange.object().arrayNode();
     if (instances != null) {
       try {
         for (MailInstance m : instances.instances()) {
@@ -389,39 +356,5 @@ final class SettingsServer implements AutoCloseable {
 
   private static ObjectNode report(ValidationResult r) {
     return Report.json(r);
-  }
-
-  private @Nullable JsonNode body(HttpExchange exchange) throws IOException {
-    byte[] bytes = exchange.getRequestBody().readNBytes(MAX_BODY + 1);
-    if (bytes.length > MAX_BODY) {
-      send(exchange, 413, error("body", "requests are limited to " + MAX_BODY + " bytes"));
-      return null;
-    }
-    try {
-      JsonNode node = JSON.readTree(bytes);
-      if (node == null || !node.isObject()) {
-        throw new IOException("not an object");
-      }
-      return node;
-    } catch (IOException e) {
-      send(exchange, 400, error("body", "expected a JSON object"));
-      return null;
-    }
-  }
-
-  private static ObjectNode error(String field, @Nullable String hint) {
-    ObjectNode node = JSON.createObjectNode();
-    node.put("field", field);
-    node.put("hint", hint);
-    return node;
-  }
-
-  private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
   }
 }
