@@ -6,6 +6,7 @@ import dev.smarthost.SmarthostSettings;
 import dev.smarthost.SmtpFailure;
 import dev.smarthost.core.internal.Checks;
 import dev.smarthost.core.internal.ConnectionTrace;
+import dev.smarthost.core.internal.DaemonPools;
 import dev.smarthost.core.internal.FailureClassifier;
 import dev.smarthost.core.internal.FailureHints;
 import dev.smarthost.core.internal.HostLookups;
@@ -26,11 +27,8 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -184,21 +182,7 @@ public final class SmtpConnectionValidator {
    * its host name lookup is only waited for until the deadline.
    */
   private static ExecutorService workers() {
-    AtomicInteger count = new AtomicInteger();
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            MAX_WORKERS,
-            MAX_WORKERS,
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "smarthost-validator-" + count.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
+    return DaemonPools.bounded("smarthost-validator", MAX_WORKERS);
   }
 
   private static final int MAX_WORKERS = 32;

@@ -6,11 +6,9 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Host name lookups with a deadline. The JDK's lookup cannot be interrupted and may hang for as
@@ -35,20 +33,7 @@ public final class HostLookups {
 
   public HostLookups(Resolver resolver, int maxThreads) {
     this.resolver = resolver;
-    AtomicInteger count = new AtomicInteger();
-    this.threads =
-        new ThreadPoolExecutor(
-            maxThreads,
-            maxThreads,
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "smarthost-dns-" + count.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    threads.allowCoreThreadTimeOut(true);
+    this.threads = DaemonPools.bounded("smarthost-dns", maxThreads);
   }
 
   /**
