@@ -6,6 +6,7 @@ import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSendException;
 import dev.smarthost.core.internal.Checks;
 import dev.smarthost.core.internal.ConnectionPool;
+import dev.smarthost.core.internal.WriteTimeouts;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
 import java.util.List;
@@ -81,7 +82,7 @@ public final class SmarthostMailer implements AutoCloseable {
               }
             });
     this.housekeeping =
-        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "smarthost-mailer-timer"));
+        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "smarthost-mailer-idle"));
     this.attemptLoop =
         new AttemptLoop(
             b.resolver,
@@ -92,7 +93,7 @@ public final class SmarthostMailer implements AutoCloseable {
             b.retryBackoff,
             b.acquireTimeout,
             b.sendTimeout,
-            housekeeping,
+            WriteTimeouts.executor(),
             () -> closed);
     this.queueCapacity = b.queueCapacity;
     this.closeTimeout = b.closeTimeout;

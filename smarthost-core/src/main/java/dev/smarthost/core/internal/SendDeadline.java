@@ -10,23 +10,25 @@ import org.jspecify.annotations.Nullable;
  * The total time one send may take, whatever the server does (a reply trickled one byte at a time
  * defeats every per-read timeout). Once it has passed, the transport in use is aborted, and again
  * every 100 ms until the send ends, so that a connect that was still opening its socket is caught
- * too.
+ * too. Runs on the shared {@link WriteTimeouts} ticker, whose schedule and cancel cost a set insert
+ * and remove: one deadline per message costs next to nothing.
  */
 public final class SendDeadline implements AutoCloseable {
   private static final long REABORT_MILLIS = 100;
 
+  private final ScheduledExecutorService scheduler;
   private final Duration timeout;
   private final long deadlineNanos;
-  private final ScheduledFuture<?> timer;
+  private volatile ScheduledFuture<?> timer;
   private volatile @Nullable SmarthostTransport current;
   private volatile boolean expired;
+  private volatile boolean closed;
 
   private SendDeadline(ScheduledExecutorService scheduler, Duration timeout) {
+    this.scheduler = scheduler;
     this.timeout = timeout;
     this.deadlineNanos = System.nanoTime() + timeout.toNanos();
-    this.timer =
-        scheduler.scheduleAtFixedRate(
-            this::expire, timeout.toNanos(), REABORT_MILLIS * 1_000_000, TimeUnit.NANOSECONDS);
+    this.timer = scheduler.schedule(this::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** Starts the clock. */
@@ -43,11 +45,15 @@ public final class SendDeadline implements AutoCloseable {
   }
 
   private void expire() {
+    if (closed) {
+      return;
+    }
     expired = true;
     SmarthostTransport t = current;
     if (t != null) {
       t.abort();
     }
+    timer = scheduler.schedule(this::expire, REABORT_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /** Whether the deadline has passed. */
@@ -67,6 +73,8 @@ public final class SendDeadline implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
+    current = null;
     timer.cancel(false);
   }
 }
