@@ -78,17 +78,6 @@ final class SettingsServer implements AutoCloseable {
 
   SettingsServer(
       InetSocketAddress listen,
-      String token,
-      SmarthostResolver resolver,
-      SmarthostStore store,
-      SmtpConnectionValidator validator,
-      @Nullable MailInstanceDirectory instances)
-      throws IOException {
-    this(listen, List.of(), token, resolver, store, validator, instances);
-  }
-
-  SettingsServer(
-      InetSocketAddress listen,
       List<String> extraHostNames,
       String token,
       SmarthostResolver resolver,

@@ -56,6 +56,7 @@ class SettingsPageBrowserTest {
         SettingsServer page =
             new SettingsServer(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                java.util.List.of(),
                 "browser-token-0123456789",
                 EnvFileSmarthostResolver.builder(env).optional(true).build(),
                 EnvFileSmarthostStore.of(env),

@@ -57,6 +57,7 @@ class SettingsServerTest {
     page =
         new SettingsServer(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            java.util.List.of(),
             TOKEN,
             EnvFileSmarthostResolver.builder(env).optional(true).build(),
             EnvFileSmarthostStore.of(env),
