@@ -31,7 +31,9 @@ class ServersAreClosedTest {
         .execute()
         .testEvents()
         .assertStatistics(stats -> stats.started(20).succeeded(20));
-    assertThat(PORTS).hasSize(20).doesNotHaveDuplicates();
+    // A port may come back for a later test once its server is closed; what counts is that none
+    // is still listening afterwards.
+    assertThat(PORTS).hasSize(20);
     assertThat(PORTS).allSatisfy(port -> assertThat(listening(port)).as("port %d", port).isFalse());
   }
 
