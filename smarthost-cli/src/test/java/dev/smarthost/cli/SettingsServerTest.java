@@ -253,7 +253,7 @@ class SettingsServerTest {
             .encryption(Encryption.STARTTLS)
             .requireAuth("app", PASSWORD)
             .start()) {
-      slow.fault(Fault.slowGreeting(Duration.ofMillis(1500)));
+      slow.fault(Fault.slowGreeting(Duration.ofMillis(3000)));
       // Its CA is not trusted, so the check fails after the slow greeting; force saves anyway.
       String slowForm =
           form(PASSWORD)
