@@ -12,9 +12,6 @@ import dev.smarthost.core.SmtpConnectionValidator;
 import dev.smarthost.core.SmtpOptions;
 import dev.smarthost.core.TestMessage;
 import dev.smarthost.redis.RedisSmarthostResolver;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -179,32 +176,7 @@ final class ConnectionOptions {
   }
 
   private @Nullable String password() {
-    if (passwordFile != null && passwordEnv != null) {
-      throw new UsageException("--password-file and --password-env: use one");
-    }
-    if (passwordFile != null) {
-      try {
-        String content = new String(Files.readAllBytes(passwordFile), StandardCharsets.UTF_8);
-        int end = content.indexOf('\n');
-        String line = end < 0 ? content : content.substring(0, end);
-        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-      } catch (IOException e) {
-        throw new UsageException(
-            "--password-file: cannot read "
-                + passwordFile
-                + " ("
-                + e.getClass().getSimpleName()
-                + ")");
-      }
-    }
-    if (passwordEnv != null) {
-      String value = System.getenv(passwordEnv);
-      if (value == null) {
-        throw new UsageException("--password-env: " + passwordEnv + " is not set");
-      }
-      return value;
-    }
-    return null;
+    return SecretOption.read("--password", passwordFile, passwordEnv);
   }
 
   SmtpOptions smtpOptions() {

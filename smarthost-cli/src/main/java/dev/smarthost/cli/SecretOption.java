@@ -33,7 +33,7 @@ final class SecretOption {
     if (variable != null) {
       String value = System.getenv(variable);
       if (value == null) {
-        throw new UsageException(name + "-env: the variable " + variable + " is not set");
+        throw new UsageException(name + "-env: " + variable + " is not set");
       }
       return value;
     }
