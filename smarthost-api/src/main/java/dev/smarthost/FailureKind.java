@@ -27,6 +27,11 @@ public enum FailureKind {
   CERTIFICATE_NAME_MISMATCH(false),
   /** STARTTLS was required, but the server does not offer it. */
   STARTTLS_NOT_OFFERED(false),
+  /**
+   * The server requires TLS before it goes on ({@code 530 5.7.0 Must issue a STARTTLS command
+   * first}), but the encryption is none.
+   */
+  ENCRYPTION_REQUIRED(false),
   /** Credentials are configured, but the server offers no AUTH (or no usable mechanism). */
   AUTH_NOT_OFFERED(false),
   /** The server rejected the user name or password. */

@@ -45,6 +45,9 @@ public final class SmtpFailure implements java.io.Serializable {
   /** The technical cause; empty if unknown. */
   private final String detail;
 
+  /** The provider whose reply this is, or null. */
+  private final @Nullable String provider;
+
   private SmtpFailure(Builder b) {
     this.kind = b.kind;
     this.replyCode = b.replyCode;
@@ -52,6 +55,7 @@ public final class SmtpFailure implements java.io.Serializable {
     this.enhancedStatus = b.reply == null ? null : enhancedStatus(b.reply);
     this.hint = b.hint;
     this.detail = b.detail;
+    this.provider = b.provider;
   }
 
   /**
@@ -75,6 +79,7 @@ public final class SmtpFailure implements java.io.Serializable {
     b.reply = reply;
     b.hint = hint;
     b.detail = detail;
+    b.provider = provider;
     return b;
   }
 
@@ -132,6 +137,16 @@ public final class SmtpFailure implements java.io.Serializable {
     return detail;
   }
 
+  /**
+   * Returns the smarthost provider that the reply identifies, when it is one whose replies the
+   * library knows (the hint then is that provider's fix).
+   *
+   * @return for example {@code Microsoft 365}, {@code Google}, {@code Amazon SES}, or empty
+   */
+  public Optional<String> provider() {
+    return Optional.ofNullable(provider);
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     if (this == o) {
@@ -145,17 +160,21 @@ public final class SmtpFailure implements java.io.Serializable {
         && replyCode == that.replyCode
         && Objects.equals(reply, that.reply)
         && hint.equals(that.hint)
-        && detail.equals(that.detail);
+        && detail.equals(that.detail)
+        && Objects.equals(provider, that.provider);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, replyCode, reply, hint, detail);
+    return Objects.hash(kind, replyCode, reply, hint, detail, provider);
   }
 
   @Override
   public String toString() {
-    return kind + (reply != null ? " (" + reply + ")" : "") + (hint.isEmpty() ? "" : ": " + hint);
+    return kind
+        + (provider != null ? " [" + provider + "]" : "")
+        + (reply != null ? " (" + reply + ")" : "")
+        + (hint.isEmpty() ? "" : ": " + hint);
   }
 
   private static @Nullable String enhancedStatus(String reply) {
@@ -170,6 +189,7 @@ public final class SmtpFailure implements java.io.Serializable {
     private @Nullable String reply;
     private String hint = "";
     private String detail = "";
+    private @Nullable String provider;
 
     private Builder(FailureKind kind) {
       this.kind = Objects.requireNonNull(kind, "kind");
@@ -211,6 +231,17 @@ public final class SmtpFailure implements java.io.Serializable {
      */
     public Builder detail(String detail) {
       this.detail = Objects.requireNonNull(detail, "detail");
+      return this;
+    }
+
+    /**
+     * Names the provider whose reply this is.
+     *
+     * @param provider for example {@code Microsoft 365}, or null for none
+     * @return this builder (for chaining)
+     */
+    public Builder provider(@Nullable String provider) {
+      this.provider = provider;
       return this;
     }
 

@@ -4,6 +4,7 @@ import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.SmtpConnectionValidator;
 import dev.smarthost.core.TestMessage;
 import dev.smarthost.core.ValidationResult;
+import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -34,15 +35,25 @@ class CheckCommand implements Callable<Integer> {
     Optional<TestMessage> message = options.testMessage(testMessageRequired());
     SmtpConnectionValidator validator =
         SmtpConnectionValidator.create(options.smtpOptions()).withDeadline(options.deadline());
+    PrintWriter out = spec.commandLine().getOut();
+    if (!options.json) {
+      // progress on a slow server: each step as it completes; --json stays one object
+      out.print(Report.header(settings));
+      out.flush();
+      validator =
+          validator.withProgress(
+              p -> {
+                out.print(Report.phase(p));
+                out.flush();
+              });
+    }
+    SmtpConnectionValidator v = validator;
     ValidationResult result =
-        message
-            .map(m -> validator.validate(settings, m))
-            .orElseGet(() -> validator.validate(settings));
-    java.io.PrintWriter out = spec.commandLine().getOut();
+        message.map(m -> v.validate(settings, m)).orElseGet(() -> v.validate(settings));
     if (options.json) {
       out.println(Report.json(result));
     } else {
-      out.print(Report.text(result));
+      out.print(Report.footer(result));
     }
     out.flush();
     return result.ok() ? SmarthostCli.OK : SmarthostCli.FAILED;

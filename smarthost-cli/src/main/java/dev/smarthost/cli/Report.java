@@ -6,13 +6,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.SmtpFailure;
+import dev.smarthost.core.PhaseTiming;
 import dev.smarthost.core.TlsDetails;
-import dev.smarthost.core.ValidationPhase;
 import dev.smarthost.core.ValidationResult;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /** A validation result as text for people or as one JSON object. Never prints a password. */
 final class Report {
@@ -21,57 +19,63 @@ final class Report {
   private Report() {}
 
   static String text(ValidationResult r) {
-    SmarthostSettings s = r.settings();
+    StringBuilder b = new StringBuilder(header(r.settings()));
+    r.phases().forEach(p -> b.append(phase(p)));
+    return b.append(footer(r)).toString();
+  }
+
+  /** The first line, printed before the check starts. */
+  static String header(SmarthostSettings s) {
+    return "Checking "
+        + s.authority()
+        + " ("
+        + s.encryption()
+        + (s.encryption().usesTls()
+            ? (s.verifyTls() ? ", certificate verified" : ", certificate NOT verified")
+            : "")
+        + s.username().map(u -> ", user " + u).orElse(", no credentials")
+        + ")\n";
+  }
+
+  /** One line per completed step, printed as it completes. */
+  static String phase(PhaseTiming p) {
+    return String.format(
+        Locale.ROOT,
+        "  %-9s %8.1f ms%n",
+        p.phase().name().toLowerCase(Locale.ROOT),
+        p.duration().toNanos() / 1e6);
+  }
+
+  /** What the server showed, the warnings and the verdict, printed after the check. */
+  static String footer(ValidationResult r) {
     StringBuilder b = new StringBuilder();
-    b.append("Checking ")
-        .append(s.authority())
-        .append(" (")
-        .append(s.encryption())
-        .append(
-            s.encryption().usesTls()
-                ? (s.verifyTls() ? ", certificate verified" : ", certificate NOT verified")
-                : "")
-        .append(s.username().map(u -> ", user " + u).orElse(", no credentials"))
-        .append(")\n");
-    for (Map.Entry<ValidationPhase, Duration> phase : r.phases().entrySet()) {
-      b.append(
-          String.format(
-              Locale.ROOT,
-              "  %-9s %8.1f ms  %s%n",
-              phase.getKey().name().toLowerCase(Locale.ROOT),
-              phase.getValue().toNanos() / 1e6,
-              note(r, phase.getKey())));
+    r.greeting().ifPresent(g -> b.append("Greeting: ").append(g).append('\n'));
+    r.tls().ifPresent(t -> b.append("TLS: ").append(t).append('\n'));
+    if (!r.authMechanisms().isEmpty()) {
+      b.append("AUTH offered: ").append(String.join(" ", r.authMechanisms())).append('\n');
     }
     for (String warning : r.warnings()) {
       b.append("Warning: ").append(warning).append('\n');
     }
     if (r.ok()) {
       b.append("OK")
-          .append(r.testMessageSent() ? ": test message accepted" : ": connection and login work")
+          .append(
+              r.testMessageSent()
+                  ? ": test message accepted"
+                  : ": connection and login work; only a test message (--from and --to) proves"
+                      + " that the server relays")
           .append(String.format(Locale.ROOT, " (%.0f ms)%n", r.total().toNanos() / 1e6));
     } else {
       SmtpFailure f = r.failure().orElseThrow();
       b.append("FAILED: ")
           .append(f.kind())
+          .append(f.provider().map(p -> " [" + p + "]").orElse(""))
           .append(f.reply().map(x -> " — " + x).orElse(""))
           .append('\n');
       b.append("Hint: ").append(f.hint()).append('\n');
       b.append("Detail: ").append(f.detail()).append('\n');
     }
     return b.toString();
-  }
-
-  private static String note(ValidationResult r, ValidationPhase phase) {
-    switch (phase) {
-      case GREETING:
-        return r.greeting().orElse("");
-      case TLS:
-        return r.tls().map(TlsDetails::toString).orElse("");
-      case AUTH:
-        return String.join(" ", r.authMechanisms());
-      default:
-        return "";
-    }
   }
 
   /** The result as the one JSON object of {@code check --json} and the settings API. */
@@ -82,11 +86,11 @@ final class Report {
     ArrayNode phases = root.putArray("phases");
     r.phases()
         .forEach(
-            (phase, d) ->
+            p ->
                 phases
                     .addObject()
-                    .put("phase", phase.name())
-                    .put("millis", Math.round(d.toNanos() / 1e4) / 100.0));
+                    .put("phase", p.phase().name())
+                    .put("millis", Math.round(p.duration().toNanos() / 1e4) / 100.0));
     root.set("tls", r.tls().<JsonNode>map(Report::tls).orElse(JSON.nullNode()));
     SmarthostSettings s = r.settings();
     ObjectNode server = root.putObject("server");
@@ -105,7 +109,7 @@ final class Report {
     return root;
   }
 
-  /** The failure as JSON: {@code kind, code, enhancedStatus, reply, hint, detail}. */
+  /** The failure as JSON: {@code kind, code, enhancedStatus, reply, provider, hint, detail}. */
   static ObjectNode failure(SmtpFailure f) {
     ObjectNode m = JSON.objectNode();
     m.put("kind", f.kind().name());
@@ -116,6 +120,7 @@ final class Report {
     }
     m.put("enhancedStatus", f.enhancedStatus().orElse(null));
     m.put("reply", f.reply().orElse(null));
+    m.put("provider", f.provider().orElse(null));
     m.put("hint", f.hint());
     m.put("detail", f.detail());
     return m;

@@ -97,9 +97,58 @@ class CliTest {
       assertThat(r.exit).as(r.err).isZero();
       assertThat(r.out)
           .contains("Checking localhost:" + server.port())
-          .contains("  tls ")
-          .contains("OK:");
+          .contains("  starttls ")
+          .contains("OK: connection and login work; only a test message (--from and --to) proves")
+          .contains("AUTH offered: PLAIN LOGIN");
+      // the phases in the order of the conversation
+      assertThat(r.out.indexOf("  greeting ")).isLessThan(r.out.indexOf("  starttls "));
+      assertThat(r.out.indexOf("  starttls ")).isLessThan(r.out.lastIndexOf("  ehlo "));
     }
+  }
+
+  @Test
+  void eachPhaseIsPrintedWhenItCompletesNotAtTheEnd() throws Exception {
+    try (SmarthostServer server = SmarthostServer.builder().requireAuth("app", PASSWORD).start()) {
+      server.fault(Fault.stall(Fault.Step.AUTH)); // AUTH hangs until the 5 s deadline
+      List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<Long> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
+      OutputStream lineClock =
+          new OutputStream() {
+            private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+            @Override
+            public void write(int b) {
+              if (b == '\n') {
+                lines.add(line.toString(StandardCharsets.UTF_8));
+                arrivals.add(System.nanoTime());
+                line.reset();
+              } else {
+                line.write(b);
+              }
+            }
+          };
+      int exit =
+          SmarthostCli.run(
+              args(server, PASSWORD).toArray(new String[0]),
+              new PrintStream(lineClock, true, StandardCharsets.UTF_8),
+              new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+      assertThat(exit).isEqualTo(1);
+      int starttls = indexOf(lines, "  starttls ");
+      int failed = indexOf(lines, "FAILED: READ_TIMEOUT");
+      assertThat(starttls).as("%s", lines).isNotNegative().isLessThan(failed);
+      // printed while AUTH still hung: seconds before the verdict, not with it
+      assertThat(arrivals.get(failed) - arrivals.get(starttls))
+          .isGreaterThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(2));
+    }
+  }
+
+  private static int indexOf(List<String> lines, String start) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).startsWith(start)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   @Test

@@ -254,13 +254,13 @@ final class AttemptLoop {
         result.add(
             new RejectedRecipient(
                 a.getAddress().getAddress(),
-                SmtpFailure.builder(
-                        code / 100 == 4
-                            ? FailureKind.SERVER_UNAVAILABLE
-                            : FailureKind.RECIPIENT_REJECTED)
-                    .reply(code >= 200 && code <= 599 ? code : 0, reply)
-                    .detail("RCPT TO:<" + a.getAddress().getAddress() + "> -> " + reply)
-                    .build()));
+                FailureClassifier.failure(
+                    code / 100 == 4
+                        ? FailureKind.SERVER_UNAVAILABLE
+                        : FailureKind.RECIPIENT_REJECTED,
+                    code,
+                    reply,
+                    "RCPT TO:<" + a.getAddress().getAddress() + "> -> " + reply)));
       }
       next =
           next instanceof MessagingException
@@ -303,11 +303,7 @@ final class AttemptLoop {
       List<String> rejected) {
     SmarthostSendException e =
         SmarthostSendException.builder(
-                k.toBuilder()
-                    .hint(
-                        FailureHints.hint(
-                            k.kind(), settings, sessions.options().connectTimeout(), "sending"))
-                    .build(),
+                FailureHints.withHint(k, settings, sessions.options().connectTimeout(), "sending"),
                 settings.authority())
             .rejectedRecipients(rejected)
             .attempts(attempts)

@@ -88,6 +88,7 @@ public final class SmarthostSettingsService {
       case SERVER_DOES_NOT_SPEAK_TLS:
       case TLS_HANDSHAKE_FAILED:
       case STARTTLS_NOT_OFFERED:
+      case ENCRYPTION_REQUIRED:
         return Optional.of(Field.ENCRYPTION);
       case CERTIFICATE_UNTRUSTED:
       case CERTIFICATE_EXPIRED:

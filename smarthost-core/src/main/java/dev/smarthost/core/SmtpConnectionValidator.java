@@ -20,13 +20,14 @@ import jakarta.mail.internet.MimeMessage;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
@@ -54,14 +55,32 @@ public final class SmtpConnectionValidator {
 
   private static final ExecutorService WORKERS = workers();
 
+  /**
+   * How long a client that speaks clear text first waits for a greeting before it tries a TLS
+   * handshake on a second connection: an implicit-TLS port never greets a clear-text client.
+   */
+  static final Duration GREETING_PROBE_AFTER = Duration.ofMillis(2500);
+
+  /** The longest the TLS handshake of that second connection may take. */
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+
+  private static final Object DONE = new Object();
+  private static final Object PROBED = new Object();
+
   private final SmtpOptions options;
   private final Duration deadline;
   private final HostLookups lookups;
+  private final @Nullable PhaseListener progress;
 
-  private SmtpConnectionValidator(SmtpOptions options, Duration deadline, HostLookups lookups) {
+  private SmtpConnectionValidator(
+      SmtpOptions options,
+      Duration deadline,
+      HostLookups lookups,
+      @Nullable PhaseListener progress) {
     this.options = Objects.requireNonNull(options, "options");
     this.deadline = deadline;
     this.lookups = lookups;
+    this.progress = progress;
   }
 
   /**
@@ -71,7 +90,7 @@ public final class SmtpConnectionValidator {
    * @return the validator
    */
   public static SmtpConnectionValidator create(SmtpOptions options) {
-    return new SmtpConnectionValidator(options, DEFAULT_DEADLINE, HostLookups.SYSTEM);
+    return new SmtpConnectionValidator(options, DEFAULT_DEADLINE, HostLookups.SYSTEM, null);
   }
 
   /**
@@ -88,12 +107,36 @@ public final class SmtpConnectionValidator {
       throw new IllegalArgumentException(
           "deadline: must be at most " + MAX_DEADLINE + ", but was " + deadline);
     }
-    return new SmtpConnectionValidator(options, deadline, lookups);
+    return new SmtpConnectionValidator(options, deadline, lookups, progress);
+  }
+
+  /**
+   * Returns a copy that reports each step of a check to {@code listener} as soon as it completes
+   * (progress on a slow server). The listener runs on the thread that called {@code validate}, in
+   * the order of the conversation, and never after {@code validate} returned; what it hears is
+   * exactly {@link ValidationResult#phases()}.
+   *
+   * @param listener called once per completed step
+   * @return the new validator
+   */
+  public SmtpConnectionValidator withProgress(PhaseListener listener) {
+    return new SmtpConnectionValidator(
+        options, deadline, lookups, Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Returns the options this validator connects with.
+   *
+   * @return the options
+   */
+  public SmtpOptions options() {
+    return options;
   }
 
   /** A copy that resolves host names with these lookups (tests: a resolver that hangs). */
   SmtpConnectionValidator withHostLookups(HostLookups lookups) {
-    return new SmtpConnectionValidator(options, deadline, Objects.requireNonNull(lookups));
+    return new SmtpConnectionValidator(
+        options, deadline, Objects.requireNonNull(lookups), progress);
   }
 
   /**
@@ -129,34 +172,99 @@ public final class SmtpConnectionValidator {
   private ValidationResult run(SmarthostSettings settings, @Nullable TestMessage message) {
     Objects.requireNonNull(settings, "settings");
     long start = System.nanoTime();
+    long end = start + deadline.toNanos();
     Attempt attempt = new Attempt(settings, message, bounded(options), lookups, deadline);
-    Future<?> future = WORKERS.submit(attempt::run);
-    SmtpFailure deadlineFailure = null;
+    WORKERS.execute(attempt::runAndSignal);
+    List<PhaseTiming> phases = new ArrayList<>();
+    SmtpFailure failure = null;
+    boolean done = false;
+    Future<Boolean> probe = null;
     try {
-      future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      attempt.abort();
-      deadlineFailure = attempt.deadlineExceeded(deadline);
+      while (!done && failure == null) {
+        long now = System.nanoTime();
+        if (now - end >= 0) {
+          break;
+        }
+        long wait = end - now;
+        if (probe == null && earlyProbe(settings)) {
+          wait = Math.min(wait, Math.max(start + GREETING_PROBE_AFTER.toNanos() - now, POLL));
+        }
+        Object event = attempt.events.poll(wait, TimeUnit.NANOSECONDS);
+        if (event instanceof PhaseTiming) {
+          phases.add((PhaseTiming) event);
+          report((PhaseTiming) event);
+        } else if (event == DONE) {
+          done = true;
+        } else if (event == PROBED) {
+          if (speaksTls(probe)) {
+            attempt.abort();
+            failure = attempt.expectsTls(Duration.ofNanos(System.nanoTime() - start));
+          }
+        } else if (probe == null
+            && earlyProbe(settings)
+            && System.nanoTime() - start >= GREETING_PROBE_AFTER.toNanos()
+            && attempt.waitsForGreeting()) {
+          Duration timeout = min(min(PROBE_TIMEOUT, options.connectTimeout()), remaining(end));
+          probe = WORKERS.submit(() -> attempt.probeTls(timeout, PROBED));
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       attempt.abort();
-      deadlineFailure = attempt.deadlineExceeded(Duration.ofNanos(System.nanoTime() - start));
-    } catch (ExecutionException e) {
-      deadlineFailure = FailureClassifier.classify(e.getCause(), attempt.trace());
+      failure = attempt.deadlineExceeded(Duration.ofNanos(System.nanoTime() - start));
     }
-    SmtpFailure failure = deadlineFailure != null ? deadlineFailure : attempt.failure;
+    if (failure == null) {
+      if (done) {
+        failure = attempt.failure;
+      } else {
+        attempt.abort();
+        failure = attempt.deadlineExceeded(deadline);
+      }
+    }
     if (failure != null
+        && probe == null
         && failure.kind() == FailureKind.NO_GREETING
         && settings.encryption() != Encryption.TLS) {
-      Duration left = deadline.minusNanos(System.nanoTime() - start);
-      if (!left.isNegative()
-          && !left.isZero()
-          && TlsProbe.speaksTls(
-              settings.host(), settings.port(), min(left, options.connectTimeout()))) {
+      Duration left = remaining(end);
+      if (!left.isZero()
+          && TlsProbe.speaksTls(settings.host(), settings.port(), min(left, PROBE_TIMEOUT))) {
         failure = FailureClassifier.withKind(failure, FailureKind.SERVER_EXPECTS_TLS);
       }
     }
-    return attempt.result(failure, Duration.ofNanos(System.nanoTime() - start), options);
+    return attempt.result(failure, phases, Duration.ofNanos(System.nanoTime() - start), options);
+  }
+
+  private static final long POLL = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /**
+   * Whether to try TLS on a second connection while a clear-text client still waits for the
+   * greeting. Never on port 25: there a greeting may be delayed on purpose (Postfix' postscreen),
+   * and a client that talks first may be blocked as a spammer.
+   */
+  private static boolean earlyProbe(SmarthostSettings settings) {
+    return settings.encryption() != Encryption.TLS && settings.port() != 25;
+  }
+
+  private static boolean speaksTls(@Nullable Future<Boolean> probe) {
+    try {
+      return probe != null && probe.isDone() && Boolean.TRUE.equals(probe.get());
+    } catch (ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void report(PhaseTiming timing) {
+    PhaseListener listener = progress;
+    if (listener != null) {
+      listener.completed(timing);
+    }
+  }
+
+  private static Duration remaining(long endNanos) {
+    return Duration.ofNanos(Math.max(0, endNanos - System.nanoTime()));
   }
 
   /**
@@ -201,8 +309,8 @@ public final class SmtpConnectionValidator {
     private volatile @Nullable SmtpFailure failure;
     private volatile long resolveNanos;
     private volatile long sendStartNanos;
-    private volatile long sendNanos;
     private volatile boolean sent;
+    final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
 
     private final HostLookups lookups;
     private final Duration deadline;
@@ -220,11 +328,37 @@ public final class SmtpConnectionValidator {
       this.deadline = deadline;
     }
 
-    void run() {
+    void runAndSignal() {
+      try {
+        run();
+      } catch (RuntimeException | Error e) {
+        failure = FailureClassifier.classify(e, trace());
+      } finally {
+        events.add(DONE);
+      }
+    }
+
+    /** On a second connection: whether the port completes a TLS handshake; then signals. */
+    boolean probeTls(Duration timeout, Object signal) {
+      try {
+        return TlsProbe.speaksTls(settings.host(), settings.port(), timeout);
+      } finally {
+        events.add(signal);
+      }
+    }
+
+    /** Connected, and no greeting yet. */
+    boolean waitsForGreeting() {
+      ConnectionTrace t = trace();
+      return t != null && t.connected() && !t.greeted();
+    }
+
+    private void run() {
       long start = System.nanoTime();
       try {
         lookups.lookup(settings.host(), deadline);
         resolveNanos = System.nanoTime() - start;
+        events.add(PhaseTiming.of(ValidationPhase.RESOLVE, Duration.ofNanos(resolveNanos)));
       } catch (UnknownHostException e) {
         resolveNanos = System.nanoTime() - start;
         failure = FailureClassifier.classify(e, null);
@@ -248,6 +382,7 @@ public final class SmtpConnectionValidator {
         failure = FailureClassifier.classify(e, null);
         return;
       }
+      t.reportPhases(events::add);
       transport = t;
       try {
         t.connect();
@@ -269,14 +404,14 @@ public final class SmtpConnectionValidator {
 
     /** Without a test message, MAIL FROM:&lt;&gt; tells whether the server demands AUTH (530). */
     private void probeMailFrom(SmarthostTransport t) throws MessagingException {
+      long start = System.nanoTime();
       int code = t.simpleCommand("MAIL FROM:<>");
+      events.add(PhaseTiming.of(ValidationPhase.MAIL, Duration.ofNanos(System.nanoTime() - start)));
       if (code == 530) {
         String reply = t.getLastServerResponse().strip();
         failure =
-            SmtpFailure.builder(FailureKind.AUTHENTICATION_REQUIRED)
-                .reply(code, reply)
-                .detail("MAIL FROM:<> -> " + reply)
-                .build();
+            FailureClassifier.failure(
+                FailureKind.AUTHENTICATION_REQUIRED, code, reply, "MAIL FROM:<> -> " + reply);
         return;
       }
       // Angus answers -1 instead of throwing when the server has hung up (EOF); a reset throws.
@@ -304,7 +439,6 @@ public final class SmtpConnectionValidator {
               + ".\n",
           "UTF-8");
       t.sendMessage(mail, new Address[] {m.to()});
-      sendNanos = System.nanoTime() - sendStartNanos;
       sent = true;
     }
 
@@ -318,6 +452,14 @@ public final class SmtpConnectionValidator {
       if (t != null) {
         t.abort();
       }
+    }
+
+    SmtpFailure expectsTls(Duration after) {
+      return FailureClassifier.of(
+          FailureKind.SERVER_EXPECTS_TLS,
+          "no greeting after "
+              + after.toMillis()
+              + " ms, and a TLS handshake on a second connection succeeded");
     }
 
     SmtpFailure deadlineExceeded(Duration after) {
@@ -334,38 +476,27 @@ public final class SmtpConnectionValidator {
       return FailureClassifier.of(kind, detail);
     }
 
-    ValidationResult result(@Nullable SmtpFailure failure, Duration total, SmtpOptions original) {
+    ValidationResult result(
+        @Nullable SmtpFailure failure,
+        List<PhaseTiming> phases,
+        Duration total,
+        SmtpOptions original) {
       ConnectionTrace trace = trace();
-      Map<ValidationPhase, Duration> phases = new EnumMap<>(ValidationPhase.class);
-      if (resolveNanos > 0) {
-        phases.put(ValidationPhase.RESOLVE, Duration.ofNanos(resolveNanos));
-      }
       String greeting = null;
       List<String> extensions = List.of();
       TlsDetails tls = null;
       if (trace != null) {
-        trace.connect().ifPresent(d -> phases.put(ValidationPhase.CONNECT, d));
-        trace.tls().ifPresent(d -> phases.put(ValidationPhase.TLS, d));
-        trace.greetingTime().ifPresent(d -> phases.put(ValidationPhase.GREETING, d));
-        trace.ehlo().ifPresent(d -> phases.put(ValidationPhase.EHLO, d));
-        trace.auth().ifPresent(d -> phases.put(ValidationPhase.AUTH, d));
         greeting = trace.greeting().map(String::strip).orElse(null);
         extensions = trace.ehloExtensions();
         tls = trace.tlsSession().map(TlsDetails::of).orElse(null);
       }
-      if (sendNanos > 0) {
-        phases.put(ValidationPhase.SEND, Duration.ofNanos(sendNanos));
-      }
-      SmtpFailure vf = null;
-      if (failure != null) {
-        vf =
-            failure.toBuilder()
-                .hint(
-                    FailureHints.hint(
-                        failure.kind(), settings, original.connectTimeout(), phaseName(trace)))
-                .build();
-      }
-      return new ValidationResult(settings, vf, phases, total, greeting, extensions, tls, sent);
+      SmtpFailure withHint =
+          failure == null
+              ? null
+              : FailureHints.withHint(
+                  failure, settings, original.connectTimeout(), phaseName(trace));
+      return new ValidationResult(
+          settings, withHint, phases, total, greeting, extensions, tls, sent);
     }
 
     private String phaseName(@Nullable ConnectionTrace trace) {

@@ -1,19 +1,32 @@
 package dev.smarthost.core;
 
-/** The stages of a connection check, in the order they happen. */
+/**
+ * The steps of a connection check. {@link ValidationResult#phases()} lists those that ran in the
+ * order they happened: {@code resolve, connect, [tls,] greeting, ehlo, [starttls, ehlo,] [auth,]
+ * mail, rcpt, data}.
+ */
 public enum ValidationPhase {
   /** Looking up the host name. */
   RESOLVE,
   /** Opening the TCP connection. */
   CONNECT,
-  /** The TLS handshake (implicit TLS before the greeting, STARTTLS after the first EHLO). */
+  /** The implicit-TLS handshake, right after connecting and before the greeting. */
   TLS,
   /** Waiting for the server's 220 greeting. */
   GREETING,
-  /** EHLO (or HELO), both before and after STARTTLS. */
+  /** EHLO (or HELO); listed twice with STARTTLS, before and after it. */
   EHLO,
+  /** The STARTTLS command and the TLS handshake that follows it. */
+  STARTTLS,
   /** Authentication. */
   AUTH,
-  /** Sending the test message: MAIL, RCPT, DATA. */
-  SEND
+  /**
+   * MAIL FROM: of the test message, or without one the {@code MAIL FROM:<>} probe that tells
+   * whether the server demands authentication.
+   */
+  MAIL,
+  /** RCPT TO of the test message, all recipients. */
+  RCPT,
+  /** The test message's content (DATA or BDAT) up to the server's final reply. */
+  DATA
 }

@@ -4,9 +4,7 @@ import dev.smarthost.SmarthostSettings;
 import dev.smarthost.SmtpFailure;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -18,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 public final class ValidationResult {
   private final SmarthostSettings settings;
   private final @Nullable SmtpFailure failure;
-  private final Map<ValidationPhase, Duration> phases;
+  private final List<PhaseTiming> phases;
   private final Duration total;
   private final @Nullable String greeting;
   private final List<String> ehloExtensions;
@@ -29,7 +27,7 @@ public final class ValidationResult {
   ValidationResult(
       SmarthostSettings settings,
       @Nullable SmtpFailure failure,
-      Map<ValidationPhase, Duration> phases,
+      List<PhaseTiming> phases,
       Duration total,
       @Nullable String greeting,
       List<String> ehloExtensions,
@@ -37,9 +35,7 @@ public final class ValidationResult {
       boolean testMessageSent) {
     this.settings = settings;
     this.failure = failure;
-    EnumMap<ValidationPhase, Duration> copy = new EnumMap<>(ValidationPhase.class);
-    copy.putAll(phases);
-    this.phases = Collections.unmodifiableMap(copy);
+    this.phases = List.copyOf(phases);
     this.total = total;
     this.greeting = greeting;
     this.ehloExtensions = List.copyOf(ehloExtensions);
@@ -76,12 +72,25 @@ public final class ValidationResult {
   }
 
   /**
-   * Returns how long each phase that ran took, in phase order.
+   * Returns each step that completed and how long it took, in the order of the conversation: {@code
+   * resolve, connect, [tls,] greeting, ehlo, [starttls, ehlo,] [auth,] mail[, rcpt, data]}. A step
+   * that failed or was cut off by the deadline is not listed.
    *
-   * @return an unmodifiable map, missing the phases that did not run
+   * @return an unmodifiable list
    */
-  public Map<ValidationPhase, Duration> phases() {
+  public List<PhaseTiming> phases() {
     return phases;
+  }
+
+  /**
+   * Returns the phases that completed, without timings, in order.
+   *
+   * @return for example {@code [RESOLVE, CONNECT, GREETING, EHLO, STARTTLS, EHLO, AUTH, MAIL]}
+   */
+  public List<ValidationPhase> phaseNames() {
+    List<ValidationPhase> names = new java.util.ArrayList<>();
+    phases.forEach(p -> names.add(p.phase()));
+    return Collections.unmodifiableList(names);
   }
 
   /**

@@ -84,14 +84,17 @@ class ValidationKindsTest {
       assertThat(r.greeting()).hasValueSatisfying(g -> assertThat(g).startsWith("220 "));
       assertThat(r.authMechanisms()).containsExactly("PLAIN", "LOGIN");
       assertThat(r.ehloExtensions()).contains("8BITMIME").doesNotContain("STARTTLS");
-      assertThat(r.phases().keySet())
+      // in the order of the conversation: STARTTLS after the first EHLO, then EHLO again
+      assertThat(r.phaseNames())
           .containsExactly(
               ValidationPhase.RESOLVE,
               ValidationPhase.CONNECT,
-              ValidationPhase.TLS,
               ValidationPhase.GREETING,
               ValidationPhase.EHLO,
-              ValidationPhase.AUTH);
+              ValidationPhase.STARTTLS,
+              ValidationPhase.EHLO,
+              ValidationPhase.AUTH,
+              ValidationPhase.MAIL);
       assertThat(r.tls())
           .hasValueSatisfying(
               t -> {
@@ -107,7 +110,12 @@ class ValidationKindsTest {
       ValidationResult sent = validator(server).validate(server.settings(), MESSAGE);
       assertThat(sent.ok()).as("%s", sent).isTrue();
       assertThat(sent.testMessageSent()).isTrue();
-      assertThat(sent.phases()).containsKey(ValidationPhase.SEND);
+      assertThat(sent.phaseNames())
+          .endsWith(
+              ValidationPhase.AUTH,
+              ValidationPhase.MAIL,
+              ValidationPhase.RCPT,
+              ValidationPhase.DATA);
       assertThat(server.awaitMessages(1, Duration.ofSeconds(5)).get(0).recipients())
           .containsExactly("admin@example.org");
     }
@@ -118,8 +126,14 @@ class ValidationKindsTest {
     try (SmarthostServer server = server(Encryption.TLS, false)) {
       ValidationResult r = validator(server).validate(server.settings());
       assertThat(r.ok()).as("%s", r).isTrue();
-      assertThat(r.phases())
-          .containsKeys(ValidationPhase.CONNECT, ValidationPhase.TLS, ValidationPhase.GREETING);
+      assertThat(r.phaseNames())
+          .containsExactly(
+              ValidationPhase.RESOLVE,
+              ValidationPhase.CONNECT,
+              ValidationPhase.TLS,
+              ValidationPhase.GREETING,
+              ValidationPhase.EHLO,
+              ValidationPhase.MAIL);
       assertThat(r.tls()).isPresent();
     }
   }
@@ -207,6 +221,55 @@ class ValidationKindsTest {
           validator(server)
               .validate(server.settings().toBuilder().encryption(Encryption.STARTTLS).build()),
           FailureKind.SERVER_EXPECTS_TLS);
+    }
+  }
+
+  @Test
+  void anImplicitTlsPortIsFoundLongBeforeTheDeadlineWithDefaultTimeouts() {
+    try (SmarthostServer server = server(Encryption.TLS, false)) {
+      // default options: 30 s read timeout and deadline; the second connection's handshake tells
+      SmtpConnectionValidator v = SmtpConnectionValidator.create(server.smtpOptions());
+      for (Encryption clearFirst : List.of(Encryption.NONE, Encryption.STARTTLS)) {
+        ValidationResult r =
+            v.validate(server.settings().toBuilder().encryption(clearFirst).build());
+        SmtpFailure f = failure(r, FailureKind.SERVER_EXPECTS_TLS);
+        assertThat(f.detail()).contains("TLS handshake on a second connection succeeded");
+        assertThat(r.total()).isLessThan(Duration.ofSeconds(10));
+        assertThat(r.phaseNames())
+            .containsExactly(ValidationPhase.RESOLVE, ValidationPhase.CONNECT);
+      }
+    }
+  }
+
+  @Test
+  void aSilentClearTextPortStaysNoGreetingAfterTheTlsProbeFails() {
+    try (SmarthostServer server =
+        server(Encryption.NONE, false, Fault.slowGreeting(Duration.ofSeconds(30)))) {
+      ValidationResult r =
+          SmtpConnectionValidator.create(server.smtpOptions())
+              .withDeadline(Duration.ofSeconds(6))
+              .validate(server.settings());
+      failure(r, FailureKind.NO_GREETING);
+      assertThat(r.failure().orElseThrow().detail()).contains("deadline");
+    }
+  }
+
+  @Test
+  void progressHearsEachPhaseOnTheCallingThreadInOrderBeforeValidateReturns() {
+    try (SmarthostServer server = server(Encryption.STARTTLS, true)) {
+      List<ValidationPhase> heard = new ArrayList<>();
+      List<Thread> threads = new ArrayList<>();
+      ValidationResult r =
+          validator(server)
+              .withProgress(
+                  p -> {
+                    heard.add(p.phase());
+                    threads.add(Thread.currentThread());
+                  })
+              .validate(server.settings(), MESSAGE);
+      assertThat(r.ok()).as("%s", r).isTrue();
+      assertThat(heard).isEqualTo(r.phaseNames()).hasSize(10);
+      assertThat(threads).containsOnly(Thread.currentThread());
     }
   }
 

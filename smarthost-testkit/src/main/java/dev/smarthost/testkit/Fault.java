@@ -143,9 +143,12 @@ public final class Fault {
    *
    * @param step where to answer
    * @param code a 4xx or 5xx reply code
-   * @param text the reply text after the code
+   * @param text the reply text after the code; lines separated by {@code \n} make a multi-line
+   *     reply, as Gmail sends: {@code "5.7.9 Application-specific password required.\n5.7.9
+   *     https://support.google.com/mail/?p=InvalidSecondFactor"}
    * @return the fault
-   * @throws IllegalArgumentException if the code is not 400–599 or the text has line breaks
+   * @throws IllegalArgumentException if the code is not 400–599, the text contains {@code \r} or an
+   *     empty line
    */
   public static Fault reject(Step step, int code, String text) {
     Objects.requireNonNull(step, "step");
@@ -219,8 +222,11 @@ public final class Fault {
     if (code < 400 || code > 599) {
       throw new IllegalArgumentException("code: must be a 4xx or 5xx reply, but was " + code);
     }
-    if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0) {
-      throw new IllegalArgumentException("text: must be one line");
+    if (text.indexOf('\r') >= 0) {
+      throw new IllegalArgumentException("text: lines are separated by \\n, without \\r");
+    }
+    if (text.isEmpty() || text.startsWith("\n") || text.endsWith("\n") || text.contains("\n\n")) {
+      throw new IllegalArgumentException("text: must not be empty or have an empty line");
     }
   }
 
@@ -265,12 +271,25 @@ public final class Fault {
   }
 
   /**
-   * Returns the reply line a reject fault sends.
+   * Returns the reply a reject fault sends: one line, or for a text with {@code \n} one line per
+   * text line, each with the code and {@code -} except the last (a multi-line reply), separated by
+   * CRLF.
    *
    * @return for example {@code 554 5.7.1 Relay access denied}, or empty for other faults
    */
   public Optional<String> reply() {
-    return kind == Kind.REJECT ? Optional.of(code + " " + text) : Optional.empty();
+    if (kind != Kind.REJECT || text == null) {
+      return Optional.empty();
+    }
+    String[] lines = text.split("\n");
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < lines.length; i++) {
+      b.append(code).append(i == lines.length - 1 ? ' ' : '-').append(lines[i]);
+      if (i < lines.length - 1) {
+        b.append("\r\n");
+      }
+    }
+    return Optional.of(b.toString());
   }
 
   /** Whether this fault and {@code other} cannot both be active: same kind, step and recipient. */

@@ -1,35 +1,52 @@
 package dev.smarthost.core.internal;
 
+import dev.smarthost.core.PhaseTiming;
+import dev.smarthost.core.ValidationPhase;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLSession;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one connection attempt of a {@link SmarthostTransport} reached and when: the marks from
- * which the validator derives its phase timings, plus greeting, EHLO reply and TLS session. Written
- * by the connecting thread, read after it finished (or by a watchdog, hence volatile).
+ * What one connection attempt of a {@link SmarthostTransport} reached: greeting, EHLO reply, TLS
+ * session, and each completed step as a {@link PhaseTiming} to the validator's sink, in the order
+ * they happen. Written by the connecting thread, read after it finished (or by a watchdog, hence
+ * volatile).
  */
 public final class ConnectionTrace {
   volatile long startNanos;
   volatile long connectedNanos;
   volatile long tlsStartNanos;
-  volatile long tlsEndNanos;
-  volatile long greetingStartNanos;
   volatile long greetingNanos;
-  volatile long ehloNanos;
   volatile long lastEhloEndNanos;
-  volatile long endNanos;
   volatile boolean authenticated;
   volatile @Nullable String greeting;
   volatile @Nullable String ehloReply;
   volatile @Nullable SSLSession tlsSession;
   volatile @Nullable Socket socket;
+  private final @Nullable Consumer<PhaseTiming> phases;
 
-  ConnectionTrace() {
+  ConnectionTrace(@Nullable Consumer<PhaseTiming> phases) {
     this.startNanos = System.nanoTime();
+    this.phases = phases;
+  }
+
+  /** Reports a step that ran from {@code fromNanos} until now; returns now. */
+  long phase(ValidationPhase phase, long fromNanos) {
+    long now = System.nanoTime();
+    phase(phase, fromNanos, now);
+    return now;
+  }
+
+  /** Reports a step that ran from {@code fromNanos} to {@code toNanos}. */
+  void phase(ValidationPhase phase, long fromNanos, long toNanos) {
+    Consumer<PhaseTiming> sink = phases;
+    if (sink != null && fromNanos != 0) {
+      sink.accept(PhaseTiming.of(phase, Duration.ofNanos(Math.max(0, toNanos - fromNanos))));
+    }
   }
 
   public boolean connected() {
@@ -80,29 +97,5 @@ public final class ConnectionTrace {
         // aborting anyway
       }
     }
-  }
-
-  public Optional<Duration> connect() {
-    return between(startNanos, connectedNanos);
-  }
-
-  public Optional<Duration> tls() {
-    return between(tlsStartNanos, tlsEndNanos);
-  }
-
-  public Optional<Duration> greetingTime() {
-    return between(greetingStartNanos, greetingNanos);
-  }
-
-  public Optional<Duration> ehlo() {
-    return ehloNanos == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(ehloNanos));
-  }
-
-  public Optional<Duration> auth() {
-    return authenticated ? between(lastEhloEndNanos, endNanos) : Optional.empty();
-  }
-
-  private static Optional<Duration> between(long from, long to) {
-    return from == 0 || to == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(to - from));
   }
 }

@@ -276,12 +276,18 @@ public final class FailureClassifier {
     return b.toString();
   }
 
-  /** A classified failure without hint (the caller adds one that knows the settings). */
-  static SmtpFailure failure(FailureKind kind, int code, @Nullable String reply, String detail) {
-    return SmtpFailure.builder(kind)
-        .reply(code >= 200 && code <= 599 ? code : 0, reply)
-        .detail(detail)
-        .build();
+  /**
+   * A classified failure; when the reply is one a provider documents ({@link ProviderReplies}), its
+   * kind is corrected and it carries the provider and the provider's fix as hint. Otherwise the
+   * hint is empty: the caller adds one that knows the settings ({@link FailureHints#withHint}).
+   */
+  public static SmtpFailure failure(
+      FailureKind kind, int code, @Nullable String reply, String detail) {
+    return ProviderReplies.annotate(
+        SmtpFailure.builder(kind)
+            .reply(code >= 200 && code <= 599 ? code : 0, reply)
+            .detail(detail)
+            .build());
   }
 
   /** The same failure as another kind. */
@@ -290,6 +296,7 @@ public final class FailureClassifier {
         .reply(f.replyCode().orElse(0), f.reply().orElse(null))
         .hint(f.hint())
         .detail(f.detail())
+        .provider(f.provider().orElse(null))
         .build();
   }
 

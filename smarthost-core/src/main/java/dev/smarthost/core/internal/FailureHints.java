@@ -3,11 +3,24 @@ package dev.smarthost.core.internal;
 import dev.smarthost.Encryption;
 import dev.smarthost.FailureKind;
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.SmtpFailure;
 import java.time.Duration;
 
 /** One sentence per failure kind that an administrator can act on. Never mentions credentials. */
 public final class FailureHints {
   private FailureHints() {}
+
+  /**
+   * The failure with the hint for its kind, unless it already has one (a provider's fix from {@link
+   * ProviderReplies}).
+   */
+  public static SmtpFailure withHint(
+      SmtpFailure failure, SmarthostSettings settings, Duration connectTimeout, String phase) {
+    if (!failure.hint().isEmpty()) {
+      return failure;
+    }
+    return failure.toBuilder().hint(hint(failure.kind(), settings, connectTimeout, phase)).build();
+  }
 
   public static String hint(
       FailureKind kind, SmarthostSettings settings, Duration connectTimeout, String phase) {
@@ -52,6 +65,9 @@ public final class FailureHints {
         return "The server does not offer STARTTLS: choose encryption TLS if port "
             + port
             + " is an SMTPS port, or none only on a trusted network.";
+      case ENCRYPTION_REQUIRED:
+        return "The server requires TLS before it goes on: choose encryption STARTTLS (or TLS on an"
+            + " implicit-TLS port such as 465).";
       case AUTH_NOT_OFFERED:
         return settings.encryption() == Encryption.NONE
             ? "The server offers no authentication on this connection: remove the username and password,"

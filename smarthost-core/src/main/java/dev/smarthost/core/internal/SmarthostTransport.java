@@ -1,10 +1,15 @@
 package dev.smarthost.core.internal;
 
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.core.PhaseTiming;
+import dev.smarthost.core.ValidationPhase;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Optional;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLSession;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +23,9 @@ import org.jspecify.annotations.Nullable;
 public class SmarthostTransport extends SMTPTransport {
   private static final int AUTH_SUCCEEDED = 235;
 
-  private volatile ConnectionTrace trace = new ConnectionTrace();
+  private volatile ConnectionTrace trace = new ConnectionTrace(null);
+  private volatile @Nullable Consumer<PhaseTiming> phases;
+  private long dataStartNanos;
   private volatile @Nullable SocketCapture capture;
   private volatile boolean aborted;
 
@@ -30,7 +37,7 @@ public class SmarthostTransport extends SMTPTransport {
   protected synchronized boolean protocolConnect(
       String host, int port, @Nullable String user, @Nullable String password)
       throws MessagingException {
-    ConnectionTrace t = new ConnectionTrace();
+    ConnectionTrace t = new ConnectionTrace(phases);
     trace = t;
     capture = SocketCapture.start();
     boolean connected;
@@ -59,8 +66,8 @@ public class SmarthostTransport extends SMTPTransport {
         throw new AuthNotOfferedException(SmarthostSettings.authority(host, actualPort));
       }
       t.authenticated = true;
+      t.phase(ValidationPhase.AUTH, t.lastEhloEndNanos);
     }
-    t.endNanos = System.nanoTime();
     return true;
   }
 
@@ -87,16 +94,18 @@ public class SmarthostTransport extends SMTPTransport {
   @Override
   protected int readServerResponse() throws MessagingException {
     ConnectionTrace t = trace;
-    if (t.greetingStartNanos == 0 && capture != null) {
+    if (t.greetingNanos == 0 && capture != null) {
       absorbCapture();
-      t.greetingStartNanos = System.nanoTime();
-      if (t.tlsStartNanos != 0 && t.tlsEndNanos == 0) {
-        t.tlsEndNanos =
-            t.greetingStartNanos; // implicit TLS: the handshake came before the greeting
+      long greetingStart = System.nanoTime();
+      long connected = t.connectedNanos != 0 ? t.connectedNanos : greetingStart;
+      t.phase(ValidationPhase.CONNECT, t.startNanos, connected);
+      if (t.tlsStartNanos != 0) {
+        // implicit TLS: the handshake came right after connecting, before the greeting
+        t.phase(ValidationPhase.TLS, connected, greetingStart);
       }
       int code = super.readServerResponse();
-      t.greetingNanos = System.nanoTime();
       t.greeting = getLastServerResponse();
+      t.greetingNanos = t.phase(ValidationPhase.GREETING, greetingStart);
       return code;
     }
     return super.readServerResponse();
@@ -107,36 +116,78 @@ public class SmarthostTransport extends SMTPTransport {
     ConnectionTrace t = trace;
     absorbCapture();
     long start = System.nanoTime();
-    if (t.tlsStartNanos != 0 && t.tlsEndNanos == 0) {
-      t.tlsEndNanos = start; // STARTTLS: the handshake came before this second EHLO
-      if (lastTls != null) {
-        t.tlsSession = lastTls.getSession();
-      }
+    boolean ok = super.ehlo(domain);
+    if (ok) {
+      t.ehloReply = getLastServerResponse();
     }
-    try {
-      boolean ok = super.ehlo(domain);
-      if (ok) {
-        t.ehloReply = getLastServerResponse();
-      }
-      return ok;
-    } finally {
-      long end = System.nanoTime();
-      t.ehloNanos += end - start;
-      t.lastEhloEndNanos = end;
-    }
+    t.lastEhloEndNanos = t.phase(ValidationPhase.EHLO, start);
+    return ok;
   }
 
   @Override
   protected void helo(String domain) throws MessagingException {
     ConnectionTrace t = trace;
     long start = System.nanoTime();
-    try {
-      super.helo(domain);
-    } finally {
-      long end = System.nanoTime();
-      t.ehloNanos += end - start;
-      t.lastEhloEndNanos = end;
+    super.helo(domain);
+    t.lastEhloEndNanos = t.phase(ValidationPhase.EHLO, start);
+  }
+
+  @Override
+  protected void startTLS() throws MessagingException {
+    ConnectionTrace t = trace;
+    long start = System.nanoTime();
+    super.startTLS();
+    absorbCapture();
+    if (lastTls != null) {
+      t.tlsSession = lastTls.getSession();
     }
+    t.phase(ValidationPhase.STARTTLS, start);
+  }
+
+  @Override
+  protected void mailFrom() throws MessagingException {
+    long start = System.nanoTime();
+    super.mailFrom();
+    trace.phase(ValidationPhase.MAIL, start);
+  }
+
+  @Override
+  protected void rcptTo() throws MessagingException {
+    long start = System.nanoTime();
+    super.rcptTo();
+    trace.phase(ValidationPhase.RCPT, start);
+  }
+
+  @Override
+  protected OutputStream data() throws MessagingException {
+    dataStartNanos = System.nanoTime();
+    return super.data();
+  }
+
+  @Override
+  protected void finishData() throws IOException, MessagingException {
+    super.finishData();
+    trace.phase(ValidationPhase.DATA, dataStartNanos);
+  }
+
+  @Override
+  protected OutputStream bdat() throws MessagingException {
+    dataStartNanos = System.nanoTime();
+    return super.bdat();
+  }
+
+  @Override
+  protected void finishBdat() throws IOException, MessagingException {
+    super.finishBdat();
+    trace.phase(ValidationPhase.DATA, dataStartNanos);
+  }
+
+  /**
+   * Reports each step of the next connections and transactions to {@code sink} as it completes (the
+   * validator's progress); null for none.
+   */
+  public void reportPhases(@Nullable Consumer<PhaseTiming> sink) {
+    this.phases = sink;
   }
 
   /** Whether the socket is still open, without asking the server (no NOOP). */
