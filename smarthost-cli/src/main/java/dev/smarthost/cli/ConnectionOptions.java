@@ -193,6 +193,11 @@ final class ConnectionOptions {
   }
 
   Duration deadline() {
+    return parseTimeout(timeout);
+  }
+
+  /** A {@code --timeout} value: 30s, 500ms, 2m or ISO-8601; at least 1 ms, at most 1 h. */
+  static Duration parseTimeout(String timeout) {
     String t = timeout.trim().toLowerCase(Locale.ROOT);
     try {
       Duration d;

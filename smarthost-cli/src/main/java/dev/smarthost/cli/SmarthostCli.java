@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
     description = "Checks and uses an SMTP smarthost.",
     subcommands = {
       CheckCommand.class,
+      DiscoverCommand.class,
       SendTestCommand.class,
       DemoCommand.class,
       ServeCommand.class

@@ -24,9 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -65,7 +63,8 @@ public final class SmtpConnectionValidator {
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
   private static final Object DONE = new Object();
-  private static final Object PROBED = new Object();
+  private static final Object SPEAKS_TLS = new Object();
+  private static final Object NO_TLS = new Object();
 
   private final SmtpOptions options;
   private final Duration deadline;
@@ -133,6 +132,40 @@ public final class SmtpConnectionValidator {
     return options;
   }
 
+  /**
+   * Finds working settings for a host: tries each port with the encryption it answers to (implicit
+   * TLS, then STARTTLS, then clear text), all ports at once within this validator's one {@linkplain
+   * #deadline() deadline}, and recommends the most secure that works. Certificates are always
+   * verified; a clear-text candidate is checked without credentials.
+   *
+   * @param host the smarthost's host name or address
+   * @param ports the ports to try, e.g. {@code List.of(587, 465, 25, 2525)}; 1–16 of them
+   * @return what each port answered and the recommendation
+   * @throws IllegalArgumentException if the host or a port is invalid
+   */
+  public DiscoveryResult discover(String host, List<Integer> ports) {
+    return new Discovery(this, SmarthostSettings.builder().host(host).build())
+        .run(Discovery.checkPorts(ports));
+  }
+
+  /**
+   * Like {@link #discover(String, List)}, and logs in with these credentials wherever the
+   * connection is encrypted, so that the recommendation is one that authenticates.
+   *
+   * @param host the smarthost's host name or address
+   * @param ports the ports to try; 1–16 of them
+   * @param username the user name for AUTH
+   * @param password the password; never sent in clear text
+   * @return what each port answered and the recommendation
+   * @throws IllegalArgumentException if the host, a port or the credentials are invalid
+   */
+  public DiscoveryResult discover(
+      String host, List<Integer> ports, String username, String password) {
+    return new Discovery(
+            this, SmarthostSettings.builder().host(host).credentials(username, password).build())
+        .run(Discovery.checkPorts(ports));
+  }
+
   /** A copy that resolves host names with these lookups (tests: a resolver that hangs). */
   SmtpConnectionValidator withHostLookups(HostLookups lookups) {
     return new SmtpConnectionValidator(
@@ -178,7 +211,7 @@ public final class SmtpConnectionValidator {
     List<PhaseTiming> phases = new ArrayList<>();
     SmtpFailure failure = null;
     boolean done = false;
-    Future<Boolean> probe = null;
+    boolean probed = false;
     try {
       while (!done && failure == null) {
         long now = System.nanoTime();
@@ -186,7 +219,7 @@ public final class SmtpConnectionValidator {
           break;
         }
         long wait = end - now;
-        if (probe == null && earlyProbe(settings)) {
+        if (!probed && earlyProbe(settings)) {
           wait = Math.min(wait, Math.max(start + GREETING_PROBE_AFTER.toNanos() - now, POLL));
         }
         Object event = attempt.events.poll(wait, TimeUnit.NANOSECONDS);
@@ -195,17 +228,17 @@ public final class SmtpConnectionValidator {
           report((PhaseTiming) event);
         } else if (event == DONE) {
           done = true;
-        } else if (event == PROBED) {
-          if (speaksTls(probe)) {
-            attempt.abort();
-            failure = attempt.expectsTls(Duration.ofNanos(System.nanoTime() - start));
-          }
-        } else if (probe == null
+        } else if (event == SPEAKS_TLS) {
+          attempt.abort();
+          failure = attempt.expectsTls(Duration.ofNanos(System.nanoTime() - start));
+        } else if (event == null
+            && !probed
             && earlyProbe(settings)
             && System.nanoTime() - start >= GREETING_PROBE_AFTER.toNanos()
             && attempt.waitsForGreeting()) {
           Duration timeout = min(min(PROBE_TIMEOUT, options.connectTimeout()), remaining(end));
-          probe = WORKERS.submit(() -> attempt.probeTls(timeout, PROBED));
+          probed = true;
+          WORKERS.execute(() -> attempt.probeTls(timeout));
         }
       }
     } catch (InterruptedException e) {
@@ -222,7 +255,7 @@ public final class SmtpConnectionValidator {
       }
     }
     if (failure != null
-        && probe == null
+        && !probed
         && failure.kind() == FailureKind.NO_GREETING
         && settings.encryption() != Encryption.TLS) {
       Duration left = remaining(end);
@@ -243,17 +276,6 @@ public final class SmtpConnectionValidator {
    */
   private static boolean earlyProbe(SmarthostSettings settings) {
     return settings.encryption() != Encryption.TLS && settings.port() != 25;
-  }
-
-  private static boolean speaksTls(@Nullable Future<Boolean> probe) {
-    try {
-      return probe != null && probe.isDone() && Boolean.TRUE.equals(probe.get());
-    } catch (ExecutionException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   private void report(PhaseTiming timing) {
@@ -338,12 +360,13 @@ public final class SmtpConnectionValidator {
       }
     }
 
-    /** On a second connection: whether the port completes a TLS handshake; then signals. */
-    boolean probeTls(Duration timeout, Object signal) {
+    /** On a second connection: whether the port completes a TLS handshake, as an event. */
+    void probeTls(Duration timeout) {
+      boolean tls = false;
       try {
-        return TlsProbe.speaksTls(settings.host(), settings.port(), timeout);
+        tls = TlsProbe.speaksTls(settings.host(), settings.port(), timeout);
       } finally {
-        events.add(signal);
+        events.add(tls ? SPEAKS_TLS : NO_TLS);
       }
     }
 
