@@ -164,6 +164,16 @@ final class SettingsServer implements AutoCloseable {
             testMessage(exchange);
           }
           break;
+        case "/api/discover":
+          if (!method.equals("POST")) {
+            JsonExchange.send(exchange, 405, JsonExchange.error("method", "use POST"));
+          } else if (authorized(exchange)) {
+            JsonNode body = JsonExchange.body(exchange, MAX_BODY);
+            if (body != null) {
+              new DiscoverEndpoint(validator, resolver).handle(exchange, body);
+            }
+          }
+          break;
         case "/api/mail-instances":
           if (!method.equals("GET")) {
             JsonExchange.send(exchange, 405, JsonExchange.error("method", "use GET"));

@@ -152,6 +152,49 @@ class CliTest {
   }
 
   @Test
+  void discoverRecommendsThePortAndEncryptionThatWork() throws Exception {
+    try (SmarthostServer server =
+        SmarthostServer.builder().encryption(Encryption.TLS).requireAuth("app", PASSWORD).start()) {
+      List<String> common =
+          List.of(
+              "discover",
+              "--host",
+              "localhost",
+              "--ports",
+              Integer.toString(server.port()),
+              "--username",
+              "app",
+              "--password-file",
+              passwordFile(PASSWORD).toString(),
+              "--trust-store",
+              trustStore(server).toString(),
+              "--trust-store-password",
+              "changeit",
+              "--timeout",
+              "20s");
+      Run text = run(common.toArray(new String[0]));
+      assertThat(text.exit).as(text.err).isZero();
+      assertThat(text.out)
+          .contains("Discovering localhost on ports " + server.port())
+          .contains("SERVER_EXPECTS_TLS")
+          .contains("ok, logged in")
+          .contains("Recommended: --port " + server.port() + " --encryption tls with the login");
+      List<String> withJson = new ArrayList<>(common);
+      withJson.add("--json");
+      Run json = run(withJson.toArray(new String[0]));
+      JsonNode root = new ObjectMapper().readTree(json.out);
+      assertThat(root.get("recommended").get("encryption").asText()).isEqualTo("tls");
+      assertThat(root.get("recommended").get("verifyTls").asBoolean()).isTrue();
+      assertThat(root.get("candidates")).hasSize(2);
+      assertThat(root.get("candidates").get(0).get("kind").asText())
+          .isEqualTo("SERVER_EXPECTS_TLS");
+    }
+    Run bad = run("discover", "--host", "localhost", "--ports", "25,70000");
+    assertThat(bad.exit).isEqualTo(2);
+    assertThat(bad.err).contains("--ports: each must be 1–65535, but was 70000");
+  }
+
+  @Test
   void exitOneWithKindAndHintWhenItFails() throws Exception {
     try (SmarthostServer server = SmarthostServer.builder().requireAuth("app", PASSWORD).start()) {
       Run r = run(args(server, "wrong-" + PASSWORD.substring(0, 3)).toArray(new String[0]));

@@ -99,6 +99,58 @@ class SettingsPageBrowserTest {
     }
   }
 
+  @Test
+  void detectFillsInThePortAndEncryptionThatWork() throws Exception {
+    assertThat(Path.of(CHROMIUM))
+        .as("apt-get install chromium chromium-driver (.ci/run does this)")
+        .isExecutable();
+    Path env = dir.resolve("smarthost.env");
+    try (SmarthostServer smtp =
+            SmarthostServer.builder()
+                .encryption(Encryption.STARTTLS)
+                .requireAuth("app", "s3cret-Pässwörd")
+                .start();
+        SettingsServer page =
+            new SettingsServer(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                java.util.List.of(),
+                "browser-token-0123456789",
+                EnvFileSmarthostResolver.builder(env).optional(true).build(),
+                EnvFileSmarthostStore.of(env),
+                SmtpConnectionValidator.create(smtp.smtpOptions())
+                    .withDeadline(Duration.ofSeconds(15)),
+                null)) {
+      WebDriver browser = chromium();
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        browser.get("http://127.0.0.1:" + page.port() + "/#token=browser-token-0123456789");
+        fill(browser, "host", "localhost");
+        fill(browser, "port", Integer.toString(smtp.port()));
+        new Select(browser.findElement(By.id("encryption"))).selectByValue("none"); // a wrong guess
+        fill(browser, "username", "app");
+        fill(browser, "password", "s3cret-Pässwörd");
+        browser.findElement(By.id("detect")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("result"), "Detected"));
+        assertThat(
+                new Select(browser.findElement(By.id("encryption")))
+                    .getFirstSelectedOption()
+                    .getAttribute("value"))
+            .isEqualTo("starttls");
+        assertThat(browser.findElement(By.id("port")).getAttribute("value"))
+            .isEqualTo(Integer.toString(smtp.port()));
+        assertThat(browser.findElement(By.id("result")).getText())
+            .contains(smtp.port() + " starttls")
+            .contains("works");
+        browser.findElement(By.id("save")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("result"), "Saved"));
+        assertThat(EnvFileSmarthostResolver.of(env).resolve()).contains(smtp.settings());
+        assertThat(browser.getPageSource()).doesNotContain("s3cret-Pässwörd");
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
   private static void fill(WebDriver browser, String id, String value) {
     WebElement e = browser.findElement(By.id(id));
     e.clear();

@@ -131,6 +131,52 @@ class SettingsServerTest {
   }
 
   @Test
+  void detectRecommendsWhatWorksAndUsesTheStoredPasswordOnlyForTheStoredLogin() throws Exception {
+    String detect =
+        "{\"host\":\"localhost\",\"ports\":["
+            + smtp.port()
+            + "],\"username\":\"app\",\"password\":";
+    assertThat(call("POST", "/api/discover", detect + "\"" + PASSWORD + "\"}", null).statusCode())
+        .isEqualTo(401);
+    HttpResponse<String> found =
+        call("POST", "/api/discover", detect + "\"" + PASSWORD + "\"}", TOKEN);
+    assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+    JsonNode rec = json(found).get("recommended");
+    assertThat(rec.get("port").asInt()).isEqualTo(smtp.port());
+    assertThat(rec.get("encryption").asText()).isEqualTo("starttls");
+    assertThat(json(found).get("candidates").get(0).get("authenticated").asBoolean()).isTrue();
+    assertThat(found.body()).doesNotContain(PASSWORD);
+
+    // nothing stored yet: an empty password cannot stand for the stored one
+    HttpResponse<String> noPassword = call("POST", "/api/discover", detect + "\"\"}", TOKEN);
+    assertThat(noPassword.statusCode()).isEqualTo(422);
+    assertThat(json(noPassword).get("field").asText()).isEqualTo("credentials");
+    assertThat(call("PUT", "/api/settings", form(PASSWORD), TOKEN).statusCode()).isEqualTo(200);
+    HttpResponse<String> stored = call("POST", "/api/discover", detect + "\"\"}", TOKEN);
+    assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+    assertThat(json(stored).get("candidates").get(0).get("authenticated").asBoolean()).isTrue();
+    assertThat(stored.body()).doesNotContain(PASSWORD);
+    // another user: the stored password is not lent to it
+    assertThat(
+            call("POST", "/api/discover", detect.replace("\"app\"", "\"other\"") + "\"\"}", TOKEN)
+                .statusCode())
+        .isEqualTo(422);
+
+    HttpResponse<String> badPorts =
+        call("POST", "/api/discover", "{\"host\":\"localhost\",\"ports\":[0]}", TOKEN);
+    assertThat(badPorts.statusCode()).isEqualTo(400);
+    assertThat(json(badPorts).get("field").asText()).isEqualTo("port");
+    assertThat(json(badPorts).get("hint").asText())
+        .isEqualTo("ports: each must be 1–65535, but was 0");
+    assertThat(
+            json(call("POST", "/api/discover", "{\"host\":\"a b\",\"ports\":[25]}", TOKEN))
+                .get("field")
+                .asText())
+        .isEqualTo("host");
+    assertThat(call("GET", "/api/discover", null, TOKEN).statusCode()).isEqualTo(405);
+  }
+
+  @Test
   void writesNeedTheTokenAndBoundedJson() throws Exception {
     assertThat(call("PUT", "/api/settings", form(PASSWORD), null).statusCode()).isEqualTo(401);
     assertThat(call("PUT", "/api/settings", form(PASSWORD), "wrong").statusCode()).isEqualTo(401);

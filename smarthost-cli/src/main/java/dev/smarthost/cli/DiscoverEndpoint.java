@@ -1,0 +1,96 @@
+package dev.smarthost.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import dev.smarthost.SmarthostConfigurationException;
+import dev.smarthost.SmarthostResolver;
+import dev.smarthost.SmarthostSettings;
+import dev.smarthost.core.DiscoveryResult;
+import dev.smarthost.core.SmtpConnectionValidator;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code POST /api/discover} of the settings page ("Detect"): body {@code {host, ports?, username?,
+ * password?}}, answer the JSON of {@code smarthost discover --json}. An empty password uses the
+ * stored one while host and user are the stored ones, as saving does; it is never sent back.
+ */
+final class DiscoverEndpoint {
+  private final SmtpConnectionValidator validator;
+  private final SmarthostResolver resolver;
+
+  DiscoverEndpoint(SmtpConnectionValidator validator, SmarthostResolver resolver) {
+    this.validator = validator;
+    this.resolver = resolver;
+  }
+
+  void handle(HttpExchange exchange, JsonNode body) throws IOException {
+    String host = body.path("host").asText("").trim();
+    List<Integer> ports = new ArrayList<>();
+    JsonNode given = body.path("ports");
+    if (given.isMissingNode() || given.isNull()) {
+      ports.addAll(DiscoverCommand.DEFAULT_PORTS);
+    } else if (!given.isArray()) {
+      JsonExchange.send(exchange, 400, JsonExchange.error("port", "ports: must be a list"));
+      return;
+    } else {
+      for (JsonNode p : given) {
+        if (!p.canConvertToInt()) {
+          JsonExchange.send(
+              exchange, 400, JsonExchange.error("port", "ports: each must be 1–65535"));
+          return;
+        }
+        ports.add(p.asInt());
+      }
+    }
+    String username = body.path("username").asText("").trim();
+    String password = body.path("password").asText("");
+    if (!username.isEmpty() && password.isEmpty()) {
+      password = storedPassword(host, username);
+      if (password == null) {
+        JsonExchange.send(
+            exchange,
+            422,
+            JsonExchange.error("credentials", "enter the password to detect with this login"));
+        return;
+      }
+    }
+    DiscoveryResult result;
+    try {
+      result =
+          username.isEmpty()
+              ? validator.discover(host, ports)
+              : validator.discover(host, ports, username, password);
+    } catch (IllegalArgumentException e) {
+      String message = String.valueOf(e.getMessage());
+      JsonExchange.send(
+          exchange,
+          400,
+          JsonExchange.error(
+              message.startsWith("ports")
+                  ? "port"
+                  : message.startsWith("host") ? "host" : "credentials",
+              message));
+      return;
+    }
+    JsonExchange.send(
+        exchange, result.recommended().isPresent() ? 200 : 422, DiscoverCommand.json(result));
+  }
+
+  private @Nullable String storedPassword(String host, String username) {
+    Optional<SmarthostSettings> stored;
+    try {
+      stored = resolver.resolve();
+    } catch (SmarthostConfigurationException e) {
+      return null;
+    }
+    return stored
+        .filter(s -> s.host().equalsIgnoreCase(SmarthostSettings.normalizeHost(host)))
+        .filter(s -> s.username().orElse("").equals(username))
+        .flatMap(SmarthostSettings::password)
+        .orElse(null);
+  }
+}
