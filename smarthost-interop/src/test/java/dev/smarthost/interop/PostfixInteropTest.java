@@ -13,6 +13,7 @@ import dev.smarthost.core.SmarthostSessionFactory;
 import dev.smarthost.core.SmtpConnectionValidator;
 import dev.smarthost.core.SmtpOptions;
 import dev.smarthost.core.TestMessage;
+import dev.smarthost.core.ValidationPhase;
 import dev.smarthost.core.ValidationResult;
 import dev.smarthost.interop.Postfix.Service;
 import jakarta.mail.Message;
@@ -151,6 +152,19 @@ class PostfixInteropTest {
     assertThat(r.ok()).as("%s", r).isTrue();
     assertThat(r.tls()).hasValueSatisfying(t -> assertThat(t.protocol()).startsWith("TLSv1."));
     assertThat(r.authMechanisms()).contains("PLAIN", "LOGIN");
+    // the phases in the order of the conversation with a real Postfix
+    assertThat(r.phaseNames())
+        .containsExactly(
+            ValidationPhase.RESOLVE,
+            ValidationPhase.CONNECT,
+            ValidationPhase.GREETING,
+            ValidationPhase.EHLO,
+            ValidationPhase.STARTTLS,
+            ValidationPhase.EHLO,
+            ValidationPhase.AUTH,
+            ValidationPhase.MAIL,
+            ValidationPhase.RCPT,
+            ValidationPhase.DATA);
     String subject = subject("submission");
     send(s, subject);
     String session = sessionOf(subject);
