@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.smarthost.Encryption;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.core.DiscoveryResult;
 import dev.smarthost.core.EnvFileSmarthostResolver;
 import dev.smarthost.core.MailInstanceDirectory;
 import dev.smarthost.core.MailInstanceSmarthostResolver;
@@ -28,6 +29,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -65,7 +67,7 @@ class ReadmeExamplesTest {
       assertThat(readme).as("README.md shows this example verbatim").contains(dedented);
       count++;
     }
-    assertThat(count).isEqualTo(5);
+    assertThat(count).isEqualTo(6);
   }
 
   @Test
@@ -195,6 +197,39 @@ class ReadmeExamplesTest {
       // README: end
 
       assertThat(result.ok()).as("%s", result).isTrue();
+    }
+  }
+
+  @Test
+  void discoverQuickStart() {
+    try (SmarthostServer server =
+        SmarthostServer.builder()
+            .encryption(Encryption.STARTTLS)
+            .requireAuth("app", "pw")
+            .start()) {
+      SmtpOptions options = server.smtpOptions();
+      String password = "pw";
+      int port = server.port();
+      String host = "localhost"; // the README's "smtp.example.org"; 587… are closed here
+      AtomicReference<SmarthostSettings> seen = new AtomicReference<>();
+
+      // README: discover
+      DiscoveryResult found =
+          SmtpConnectionValidator.create(options)
+              .discover(host, List.of(587, 465, 25, 2525), "app", password);
+      found.recommended().ifPresent(s -> System.out.println(s.port() + " " + s.encryption()));
+      // each port and encryption tried: 587/starttls ok (40 ms), 465/tls ok (35 ms), …
+      found.candidates().forEach(System.out::println);
+      // README: end
+
+      // the same call against the local server, whose port is not one of the usual ones
+      DiscoveryResult local =
+          SmtpConnectionValidator.create(options)
+              .discover("localhost", List.of(port), "app", password);
+      local.recommended().ifPresent(seen::set);
+      assertThat(seen.get()).isNotNull();
+      assertThat(seen.get().encryption()).isEqualTo(Encryption.STARTTLS);
+      assertThat(found.candidates()).isNotEmpty();
     }
   }
 }
