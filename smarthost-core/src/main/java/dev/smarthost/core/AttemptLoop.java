@@ -86,8 +86,12 @@ final class AttemptLoop {
   }
 
   SendResult deliver(MimeMessage message) {
+    return deliver(message, prepare(message));
+  }
+
+  /** Sends to these envelope recipients (an outbox entry's), not the message's headers. */
+  SendResult deliver(MimeMessage message, Address[] recipients) {
     long start = System.nanoTime();
-    Address[] recipients = prepare(message);
     try (SendDeadline deadline = SendDeadline.start(watchdog, sendTimeout)) {
       return deliver(message, recipients, deadline, start);
     }

@@ -41,4 +41,15 @@ public interface MailerListener {
    * @param settings where it goes ({@code toString()} masks the password)
    */
   default void connectionOpened(SmarthostSettings settings) {}
+
+  /**
+   * An outbox entry was given up for these recipients (a permanent failure, or temporary failures
+   * past the maximum age); it is in {@link Outbox#dead()} with the reason.
+   *
+   * @param id the entry
+   * @param recipients the recipients given up on
+   * @param reason why
+   */
+  default void deadLettered(
+      String id, java.util.List<String> recipients, dev.smarthost.SmtpFailure reason) {}
 }

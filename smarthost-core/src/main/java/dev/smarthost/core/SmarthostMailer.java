@@ -7,18 +7,27 @@ import dev.smarthost.SmarthostSendException;
 import dev.smarthost.core.internal.Checks;
 import dev.smarthost.core.internal.ConnectionPool;
 import dev.smarthost.core.internal.WriteTimeouts;
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends through reused, bounded connections that follow the resolver, and never drops a message
@@ -57,12 +66,24 @@ public final class SmarthostMailer implements AutoCloseable {
   /** Default total time one {@link #send} (or one queued message, once it runs) may take. */
   public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(60);
 
+  /** Default delay before an outbox entry's second attempt: 30 s (then doubling). */
+  public static final Duration DEFAULT_OUTBOX_INITIAL_BACKOFF = Duration.ofSeconds(30);
+
+  /** Default longest delay between an outbox entry's attempts: 30 min. */
+  public static final Duration DEFAULT_OUTBOX_MAX_BACKOFF = Duration.ofMinutes(30);
+
+  /** Default time an outbox entry is retried before it is given up: 5 days. */
+  public static final Duration DEFAULT_OUTBOX_MAX_AGE = Duration.ofDays(5);
+
   private final ConnectionPool pool;
   private final AttemptLoop attemptLoop;
   private final ThreadPoolExecutor async;
   private final ScheduledExecutorService housekeeping;
   private final int queueCapacity;
   private final Duration closeTimeout;
+  private final @Nullable Outbox outbox;
+  private final @Nullable OutboxDispatcher dispatcher;
+  private final @Nullable ThreadPoolExecutor outboxWorkers;
   private volatile boolean closed;
 
   private SmarthostMailer(Builder b) {
@@ -108,6 +129,32 @@ public final class SmarthostMailer implements AutoCloseable {
             r -> daemon(r, "smarthost-mailer-" + threads.incrementAndGet()),
             new ThreadPoolExecutor.AbortPolicy());
     async.allowCoreThreadTimeOut(true);
+    this.outbox = b.outbox;
+    if (outbox != null) {
+      AtomicInteger n = new AtomicInteger();
+      this.outboxWorkers =
+          new ThreadPoolExecutor(
+              b.maxConnections,
+              b.maxConnections,
+              30,
+              TimeUnit.SECONDS,
+              new LinkedBlockingQueue<>(),
+              r -> daemon(r, "smarthost-outbox-" + n.incrementAndGet()));
+      outboxWorkers.allowCoreThreadTimeOut(true);
+      this.dispatcher =
+          new OutboxDispatcher(
+              outbox,
+              attemptLoop,
+              outboxWorkers,
+              b.maxConnections,
+              b.outboxInitialBackoff,
+              b.outboxMaxBackoff,
+              b.outboxMaxAge,
+              listener);
+    } else {
+      this.outboxWorkers = null;
+      this.dispatcher = null;
+    }
     long evictEvery = Math.max(100, b.idleTimeout.toMillis() / 2);
     housekeeping.scheduleWithFixedDelay(
         pool::evictIdle, evictEvery, evictEvery, TimeUnit.MILLISECONDS);
@@ -172,6 +219,60 @@ public final class SmarthostMailer implements AutoCloseable {
   }
 
   /**
+   * Stores a message durably in the {@linkplain Builder#outbox(Outbox) outbox} and returns; the
+   * mailer delivers it in the background, retrying temporary failures with backoff up to the
+   * maximum age, across restarts (at least once). Permanent failures end in {@link Outbox#dead()}
+   * with their reason and are reported to {@link MailerListener#deadLettered}.
+   *
+   * @param message a message with recipients; its headers are completed ({@code Message-ID} too)
+   * @return the outbox entry's id
+   * @throws IllegalStateException if the mailer has no outbox or is closed
+   * @throws IllegalArgumentException if the message has no recipients or cannot be written
+   * @throws SmarthostBusyException if the outbox is full
+   * @throws dev.smarthost.SmarthostOutboxException if the outbox cannot store it; nothing was kept
+   */
+  public String enqueue(MimeMessage message) {
+    checkOpen();
+    Outbox o = outbox;
+    if (o == null || dispatcher == null) {
+      throw new IllegalStateException(
+          "no outbox: configure one with SmarthostMailer.builder(resolver).outbox(FileOutbox.open(dir))");
+    }
+    Objects.requireNonNull(message, "message");
+    byte[] bytes;
+    List<String> recipients = new ArrayList<>();
+    try {
+      Address[] all = message.getAllRecipients();
+      if (all == null || all.length == 0) {
+        throw new IllegalArgumentException("message: has no recipients");
+      }
+      for (Address a : all) {
+        recipients.add(
+            a instanceof InternetAddress ? ((InternetAddress) a).getAddress() : a.toString());
+      }
+      // writeTo completes an unsaved message's headers (Message-ID too); a parsed one keeps them
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      // as Angus puts it on the wire: the envelope carries Bcc, the header must not
+      message.writeTo(out, new String[] {"Bcc", "Content-Length"});
+      bytes = out.toByteArray();
+    } catch (MessagingException | IOException e) {
+      throw new IllegalArgumentException("message: cannot be written: " + e.getMessage(), e);
+    }
+    String id = o.add(bytes, recipients);
+    dispatcher.signal();
+    return id;
+  }
+
+  /**
+   * Returns the outbox this mailer delivers, if it has one.
+   *
+   * @return the outbox
+   */
+  public Optional<Outbox> outbox() {
+    return Optional.ofNullable(outbox);
+  }
+
+  /**
    * Returns how many connections are open now.
    *
    * @return idle and busy connections
@@ -191,6 +292,10 @@ public final class SmarthostMailer implements AutoCloseable {
       return;
     }
     closed = true;
+    if (dispatcher != null && outboxWorkers != null) {
+      dispatcher.stop();
+      outboxWorkers.shutdown();
+    }
     async.shutdown();
     try {
       if (!async.awaitTermination(closeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -204,9 +309,19 @@ public final class SmarthostMailer implements AutoCloseable {
         pool.abortBusy();
         async.awaitTermination(5, TimeUnit.SECONDS);
       }
+      if (outboxWorkers != null
+          && !outboxWorkers.awaitTermination(closeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        // entries being delivered stay pending in the outbox: delivered after the next start
+        outboxWorkers.shutdownNow();
+        pool.abortBusy();
+        outboxWorkers.awaitTermination(5, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       async.shutdownNow();
+      if (outboxWorkers != null) {
+        outboxWorkers.shutdownNow();
+      }
       pool.abortBusy();
     } finally {
       housekeeping.shutdownNow();
@@ -253,6 +368,10 @@ public final class SmarthostMailer implements AutoCloseable {
     private Duration acquireTimeout = Duration.ofSeconds(60);
     private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
     private Duration closeTimeout = Duration.ofSeconds(30);
+    private @Nullable Outbox outbox;
+    private Duration outboxInitialBackoff = DEFAULT_OUTBOX_INITIAL_BACKOFF;
+    private Duration outboxMaxBackoff = DEFAULT_OUTBOX_MAX_BACKOFF;
+    private Duration outboxMaxAge = DEFAULT_OUTBOX_MAX_AGE;
     private MailerListener listener = MailerListener.NONE;
 
     private Builder(SmarthostResolver resolver) {
@@ -387,6 +506,46 @@ public final class SmarthostMailer implements AutoCloseable {
      */
     public Builder closeTimeout(Duration wait) {
       this.closeTimeout = Checks.positive("closeTimeout", wait);
+      return this;
+    }
+
+    /**
+     * Delivers this outbox in the background and enables {@link SmarthostMailer#enqueue}. The
+     * application owns the outbox: close it after the mailer.
+     *
+     * @param outbox for example {@link FileOutbox#open(java.nio.file.Path)}
+     * @return this builder (for chaining)
+     */
+    public Builder outbox(Outbox outbox) {
+      this.outbox = Objects.requireNonNull(outbox, "outbox");
+      return this;
+    }
+
+    /**
+     * Sets the outbox's retry delays: the first, doubling up to the maximum (each with jitter:
+     * between half and all of it).
+     *
+     * @param initial the delay after the first failure; default 30 s
+     * @param max the longest delay; default 30 min; at least {@code initial}
+     * @return this builder (for chaining)
+     */
+    public Builder outboxBackoff(Duration initial, Duration max) {
+      Checks.positive("initial", initial);
+      Checks.atLeast("max", max, initial);
+      this.outboxInitialBackoff = initial;
+      this.outboxMaxBackoff = max;
+      return this;
+    }
+
+    /**
+     * Sets how long the outbox retries temporary failures before it gives up on an entry (Postfix'
+     * {@code maximal_queue_lifetime}).
+     *
+     * @param age default 5 days; at least 1 ms
+     * @return this builder (for chaining)
+     */
+    public Builder outboxMaxAge(Duration age) {
+      this.outboxMaxAge = Checks.positive("age", age);
       return this;
     }
 
