@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CheckCommand.class,
       DiscoverCommand.class,
+      OutboxCommand.class,
       SendTestCommand.class,
       DemoCommand.class,
       ServeCommand.class

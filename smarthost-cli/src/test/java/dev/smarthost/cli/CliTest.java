@@ -195,6 +195,55 @@ class CliTest {
   }
 
   @Test
+  void outboxListRetryAndPurgeWhileTheApplicationRuns() throws Exception {
+    Path spool = dir.resolve("spool");
+    try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start();
+        dev.smarthost.core.FileOutbox outbox = dev.smarthost.core.FileOutbox.open(spool);
+        dev.smarthost.core.SmarthostMailer mailer =
+            dev.smarthost.core.SmarthostMailer.builder(
+                    () -> java.util.Optional.of(server.settings()))
+                .outbox(outbox)
+                .build()) {
+      server.fault(Fault.reject(Fault.Step.MAIL, 553, "5.7.1 Sender address rejected").times(2));
+      jakarta.mail.internet.MimeMessage m =
+          new jakarta.mail.internet.MimeMessage(
+              jakarta.mail.Session.getInstance(new java.util.Properties()));
+      m.setFrom("app@example.org");
+      m.setRecipients(jakarta.mail.Message.RecipientType.TO, "admin@example.org");
+      m.setSubject("via the outbox");
+      m.setText("x");
+      String first = mailer.enqueue(m);
+      String second = mailer.enqueue(m);
+      long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (outbox.dead().size() < 2 && System.nanoTime() < end) {
+        Thread.sleep(20);
+      }
+      Run list = run("outbox", "list", "--dir", spool.toString(), "--json");
+      assertThat(list.exit).as(list.err).isZero();
+      JsonNode json = new ObjectMapper().readTree(list.out);
+      assertThat(json.get("pending")).isEmpty();
+      assertThat(json.get("dead")).hasSize(2);
+      assertThat(json.get("dead").get(0).get("lastFailure").get("code").asInt()).isEqualTo(553);
+      Run text = run("outbox", "list", "--dir", spool.toString());
+      assertThat(text.out).contains("Dead: 2").contains(first).contains("SENDER_REJECTED — 553");
+
+      Run retry = run("outbox", "retry", first, "--dir", spool.toString());
+      assertThat(retry.exit).isZero();
+      assertThat(retry.out).contains("Retrying " + first);
+      // the running mailer picks the retried entry up (it rescans within 5 s)
+      assertThat(server.awaitMessages(1, java.time.Duration.ofSeconds(15))).hasSize(1);
+      assertThat(run("outbox", "retry", "no-such-id", "--dir", spool.toString()).exit).isEqualTo(1);
+      Run purge = run("outbox", "purge-dead", "--dir", spool.toString(), "--json");
+      assertThat(new ObjectMapper().readTree(purge.out).get("purged").asInt()).isEqualTo(1);
+      assertThat(outbox.dead()).isEmpty();
+      assertThat(second).isNotEqualTo(first);
+    }
+    Run notAnOutbox = run("outbox", "list", "--dir", dir.toString());
+    assertThat(notAnOutbox.exit).isEqualTo(2);
+    assertThat(notAnOutbox.err).contains("is not an outbox");
+  }
+
+  @Test
   void exitOneWithKindAndHintWhenItFails() throws Exception {
     try (SmarthostServer server = SmarthostServer.builder().requireAuth("app", PASSWORD).start()) {
       Run r = run(args(server, "wrong-" + PASSWORD.substring(0, 3)).toArray(new String[0]));
