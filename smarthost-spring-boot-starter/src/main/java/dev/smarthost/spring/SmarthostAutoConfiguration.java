@@ -5,7 +5,9 @@ import dev.smarthost.SettingsField;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.core.EnvFileSmarthostResolver;
 import dev.smarthost.core.EnvironmentSmarthostResolver;
+import dev.smarthost.core.FileOutbox;
 import dev.smarthost.core.MailerListener;
+import dev.smarthost.core.Outbox;
 import dev.smarthost.core.SmarthostMailer;
 import dev.smarthost.core.SmtpConnectionValidator;
 import dev.smarthost.core.SmtpOptions;
@@ -13,11 +15,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
@@ -95,12 +99,27 @@ public class SmarthostAutoConfiguration {
   }
 
   /**
-   * The mailer: reused connections that follow the resolver.
+   * The durable outbox, when {@code smarthost.outbox.directory} is set.
+   *
+   * @param properties the {@code smarthost.outbox.*} properties
+   * @return the outbox; closed with the context, after the mailer
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean(Outbox.class)
+  @ConditionalOnProperty("smarthost.outbox.directory")
+  public FileOutbox smarthostOutbox(SmarthostProperties properties) {
+    return FileOutbox.open(Objects.requireNonNull(properties.getOutbox().getDirectory()));
+  }
+
+  /**
+   * The mailer: reused connections that follow the resolver; with an {@link Outbox} bean it
+   * delivers it in the background.
    *
    * @param resolver the settings source
    * @param options the options
    * @param properties the {@code smarthost.mailer.*} properties
    * @param listener metrics hooks, if any
+   * @param outbox the outbox, if any
    * @return the mailer; closed with the context
    */
   @Bean(destroyMethod = "close")
@@ -109,15 +128,18 @@ public class SmarthostAutoConfiguration {
       SmarthostResolver resolver,
       SmtpOptions options,
       SmarthostProperties properties,
-      ObjectProvider<MailerListener> listener) {
+      ObjectProvider<MailerListener> listener,
+      ObjectProvider<Outbox> outbox) {
     SmarthostProperties.Mailer m = properties.getMailer();
-    return SmarthostMailer.builder(resolver)
-        .options(options)
-        .maxConnections(m.getMaxConnections())
-        .maxAttempts(m.getMaxAttempts())
-        .queueCapacity(m.getQueueCapacity())
-        .listener(listener.getIfAvailable(() -> MailerListener.NONE))
-        .build();
+    SmarthostMailer.Builder b =
+        SmarthostMailer.builder(resolver)
+            .options(options)
+            .maxConnections(m.getMaxConnections())
+            .maxAttempts(m.getMaxAttempts())
+            .queueCapacity(m.getQueueCapacity())
+            .listener(listener.getIfAvailable(() -> MailerListener.NONE));
+    outbox.ifAvailable(b::outbox);
+    return b.build();
   }
 
   /**
@@ -144,18 +166,27 @@ public class SmarthostAutoConfiguration {
      *
      * @param resolver the settings source
      * @param options the options
-     * @param properties the {@code smarthost.health.*} properties
+     * @param properties the {@code smarthost.health.*} and {@code smarthost.outbox.*} properties
+     * @param outbox the outbox, if any: its state becomes part of the health
      * @return the indicator
      */
     @Bean
     @ConditionalOnMissingBean(name = "smarthostHealthIndicator")
     public SmarthostHealthIndicator smarthostHealthIndicator(
-        SmarthostResolver resolver, SmtpOptions options, SmarthostProperties properties) {
+        SmarthostResolver resolver,
+        SmtpOptions options,
+        SmarthostProperties properties,
+        ObjectProvider<Outbox> outbox) {
       SmarthostProperties.Health h = properties.getHealth();
-      return new SmarthostHealthIndicator(
-          resolver,
-          SmtpConnectionValidator.create(options).withDeadline(h.getDeadline()),
-          h.getCacheFor());
+      SmarthostHealthIndicator indicator =
+          new SmarthostHealthIndicator(
+              resolver,
+              SmtpConnectionValidator.create(options).withDeadline(h.getDeadline()),
+              h.getCacheFor());
+      Outbox o = outbox.getIfAvailable();
+      return o == null
+          ? indicator
+          : indicator.withOutbox(o, properties.getOutbox().getMaxPendingAge());
     }
   }
 
@@ -170,13 +201,17 @@ public class SmarthostAutoConfiguration {
      * Meters for the mailer's events.
      *
      * @param registry the registry
+     * @param outbox the outbox, if any: its gauges are registered too
      * @return the listener
      */
     @Bean
     @ConditionalOnBean(MeterRegistry.class)
     @ConditionalOnMissingBean(MailerListener.class)
-    public MicrometerMailerListener smarthostMicrometerListener(MeterRegistry registry) {
-      return new MicrometerMailerListener(registry);
+    public MicrometerMailerListener smarthostMicrometerListener(
+        MeterRegistry registry, ObjectProvider<Outbox> outbox) {
+      MicrometerMailerListener listener = new MicrometerMailerListener(registry);
+      outbox.ifAvailable(o -> MicrometerMailerListener.bindOutbox(registry, o));
+      return listener;
     }
   }
 

@@ -4,9 +4,11 @@ import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.SmtpFailure;
+import dev.smarthost.core.Outbox;
 import dev.smarthost.core.SmtpConnectionValidator;
 import dev.smarthost.core.ValidationResult;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.Health;
@@ -22,6 +24,8 @@ public final class SmarthostHealthIndicator implements HealthIndicator {
   private final SmarthostResolver resolver;
   private final SmtpConnectionValidator validator;
   private final Duration cacheFor;
+  private final @Nullable Outbox outbox;
+  private final Duration maxPendingAge;
   private @Nullable Health cached;
   private long cachedAtNanos;
 
@@ -34,22 +38,63 @@ public final class SmarthostHealthIndicator implements HealthIndicator {
    */
   public SmarthostHealthIndicator(
       SmarthostResolver resolver, SmtpConnectionValidator validator, Duration cacheFor) {
+    this(resolver, validator, cacheFor, null, Duration.ZERO);
+  }
+
+  private SmarthostHealthIndicator(
+      SmarthostResolver resolver,
+      SmtpConnectionValidator validator,
+      Duration cacheFor,
+      @Nullable Outbox outbox,
+      Duration maxPendingAge) {
     this.resolver = resolver;
     this.validator = validator;
     this.cacheFor = cacheFor;
+    this.outbox = outbox;
+    this.maxPendingAge = maxPendingAge;
+  }
+
+  /**
+   * Returns an indicator that also reports the outbox: {@code outbox.pending}, {@code
+   * outbox.oldestSeconds}, {@code outbox.dead}; DOWN when the oldest pending entry waits longer
+   * than {@code maxPendingAge} (read fresh on every call, never cached).
+   *
+   * @param outbox the outbox
+   * @param maxPendingAge the longest a pending entry may wait while health is UP
+   * @return the new indicator
+   */
+  public SmarthostHealthIndicator withOutbox(Outbox outbox, Duration maxPendingAge) {
+    return new SmarthostHealthIndicator(
+        resolver, validator, cacheFor, java.util.Objects.requireNonNull(outbox), maxPendingAge);
   }
 
   @Override
   public synchronized Health health() {
     long now = System.nanoTime();
     Health c = cached;
-    if (c != null && now - cachedAtNanos < cacheFor.toNanos()) {
-      return c;
+    if (c == null || now - cachedAtNanos >= cacheFor.toNanos()) {
+      c = check();
+      cached = c;
+      cachedAtNanos = System.nanoTime();
     }
-    c = check();
-    cached = c;
-    cachedAtNanos = System.nanoTime();
-    return c;
+    return outbox == null ? c : withOutbox(c, outbox);
+  }
+
+  private Health withOutbox(Health connection, Outbox o) {
+    Duration oldest =
+        o.oldestPending().map(t -> Duration.between(t, Instant.now())).orElse(Duration.ZERO);
+    boolean stuck = oldest.compareTo(maxPendingAge) > 0;
+    Health.Builder b = stuck ? Health.down() : Health.status(connection.getStatus());
+    b.withDetails(connection.getDetails())
+        .withDetail("outbox.pending", o.pendingCount())
+        .withDetail("outbox.oldestSeconds", oldest.toSeconds())
+        .withDetail("outbox.dead", o.dead().size());
+    if (stuck) {
+      b.withDetail(
+          "outbox.hint",
+          "the oldest pending message has waited longer than " + maxPendingAge + "; see kind/hint");
+    }
+    return b.build();
   }
 
   private Health check() {

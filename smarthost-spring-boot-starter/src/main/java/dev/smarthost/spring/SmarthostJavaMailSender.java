@@ -23,7 +23,9 @@ import org.springframework.mail.javamail.MimeMailMessage;
 /**
  * Spring's {@link JavaMailSender} on a {@link SmarthostMailer}: reused connections, the current
  * settings on every send, classified failures. A {@link SmarthostSendException} or {@link
- * SmarthostDisabledException} arrives as the cause of Spring's {@link MailSendException}.
+ * SmarthostDisabledException} arrives as the cause of Spring's {@link MailSendException}. When the
+ * mailer has an outbox ({@code smarthost.outbox.directory}), {@code send} stores each message
+ * durably and returns; delivery failures then end in the outbox's dead entries.
  */
 public final class SmarthostJavaMailSender implements JavaMailSender {
   private final SmarthostMailer mailer;
@@ -57,7 +59,11 @@ public final class SmarthostJavaMailSender implements JavaMailSender {
     Map<Object, Exception> failures = new LinkedHashMap<>();
     for (MimeMessage message : mimeMessages) {
       try {
-        mailer.send(message);
+        if (mailer.outbox().isPresent()) {
+          mailer.enqueue(message); // durable on return; delivered in the background
+        } else {
+          mailer.send(message);
+        }
       } catch (SmarthostException | IllegalArgumentException e) {
         failures.put(message, e);
       }

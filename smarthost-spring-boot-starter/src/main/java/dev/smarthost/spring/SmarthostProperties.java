@@ -24,6 +24,9 @@ public class SmarthostProperties {
   /** The health indicator. */
   private final Health health = new Health();
 
+  /** {@code smarthost.outbox.*}: the durable outbox. */
+  private final Outbox outbox = new Outbox();
+
   /** Creates properties with the defaults; Spring binds them. */
   public SmarthostProperties() {}
 
@@ -64,9 +67,18 @@ public class SmarthostProperties {
   }
 
   /**
-   * Returns the health settings.
+   * Returns the {@code smarthost.outbox.*} properties.
    *
-   * @return the health settings
+   * @return the outbox properties
+   */
+  public Outbox getOutbox() {
+    return outbox;
+  }
+
+  /**
+   * Returns the {@code smarthost.health.*} properties.
+   *
+   * @return the health properties
    */
   public Health getHealth() {
     return health;
@@ -168,6 +180,57 @@ public class SmarthostProperties {
      */
     public void setQueueCapacity(int queueCapacity) {
       this.queueCapacity = queueCapacity;
+    }
+  }
+
+  /** {@code smarthost.outbox.*}. */
+  public static class Outbox {
+    /** Creates the defaults. */
+    public Outbox() {}
+
+    /**
+     * Directory of the durable outbox (created owner-only). When set, JavaMailSender.send stores
+     * each message there and returns; the mailer delivers it in the background, across restarts.
+     */
+    private @Nullable Path directory;
+
+    /** Health is DOWN when the oldest pending message waits longer than this. */
+    private Duration maxPendingAge = Duration.ofHours(1);
+
+    /**
+     * Returns the outbox directory.
+     *
+     * @return the directory, or null for no outbox
+     */
+    public @Nullable Path getDirectory() {
+      return directory;
+    }
+
+    /**
+     * Sets the outbox directory.
+     *
+     * @param directory the directory
+     */
+    public void setDirectory(@Nullable Path directory) {
+      this.directory = directory;
+    }
+
+    /**
+     * Returns the age after which a pending message makes health DOWN.
+     *
+     * @return the age
+     */
+    public Duration getMaxPendingAge() {
+      return maxPendingAge;
+    }
+
+    /**
+     * Sets the age after which a pending message makes health DOWN.
+     *
+     * @param maxPendingAge the age
+     */
+    public void setMaxPendingAge(Duration maxPendingAge) {
+      this.maxPendingAge = maxPendingAge;
     }
   }
 

@@ -209,4 +209,76 @@ class SmarthostAutoConfigurationTest {
       assertThat(server.awaitMessages(1, Duration.ofSeconds(5))).hasSize(1);
     }
   }
+
+  @Test
+  void anOutboxDirectoryMakesSendDurableAndShowsInHealthAndMetrics() throws Exception {
+    Path spool = dir.resolve("spool");
+    try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
+      server.fault(Fault.rejectRecipient("gone@example.org", 550, "5.1.1 No such user"));
+      runner
+          .withPropertyValues(
+              "SMTP_ENABLED=1",
+              "SMTP_HOST=localhost",
+              "SMTP_PORT=" + server.port(),
+              "SMTP_ENCRYPTION=none",
+              "smarthost.outbox.directory=" + spool,
+              "smarthost.outbox.max-pending-age=1h")
+          .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+          .run(
+              context -> {
+                assertThat(context).hasSingleBean(dev.smarthost.core.FileOutbox.class);
+                JavaMailSender sender = context.getBean(JavaMailSender.class);
+                sender.send(message(sender, "through the outbox"));
+                MimeMessage refused = message(sender, "refused");
+                refused.setRecipients(jakarta.mail.Message.RecipientType.TO, "gone@example.org");
+                sender.send(refused); // accepted: the refusal ends in the outbox's dead entries
+                assertThat(server.awaitMessages(1, Duration.ofSeconds(10))).hasSize(1);
+                dev.smarthost.core.Outbox outbox = context.getBean(dev.smarthost.core.Outbox.class);
+                long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while ((outbox.pendingCount() > 0 || outbox.dead().isEmpty())
+                    && System.nanoTime() < end) {
+                  Thread.sleep(20);
+                }
+                Health health = context.getBean(SmarthostHealthIndicator.class).health();
+                assertThat(health.getStatus()).isEqualTo(Status.UP);
+                assertThat(health.getDetails())
+                    .containsEntry("outbox.pending", 0)
+                    .containsEntry("outbox.dead", 1);
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                assertThat(registry.get("smarthost.outbox.pending").gauge().value()).isZero();
+                assertThat(registry.get("smarthost.outbox.dead").gauge().value()).isEqualTo(1.0);
+                assertThat(
+                        registry
+                            .counter("smarthost.mail.dead", "kind", "RECIPIENT_REJECTED")
+                            .count())
+                    .isEqualTo(1.0);
+              });
+      // the context closed the mailer and then the outbox: the directory can be opened again
+      try (dev.smarthost.core.FileOutbox again = dev.smarthost.core.FileOutbox.open(spool)) {
+        assertThat(again.dead()).hasSize(1);
+      }
+    }
+  }
+
+  @Test
+  void healthIsDownWhenTheOldestPendingMessageWaitsTooLong() throws Exception {
+    Path spool = dir.resolve("stuck");
+    runner
+        .withPropertyValues(
+            "SMTP_ENABLED=", // e-mail switched off: nothing is delivered, the entry waits
+            "SMTP_HOST=localhost",
+            "smarthost.outbox.directory=" + spool,
+            "smarthost.outbox.max-pending-age=100ms")
+        .run(
+            context -> {
+              JavaMailSender sender = context.getBean(JavaMailSender.class);
+              sender.send(message(sender, "waits"));
+              Thread.sleep(300);
+              Health health = context.getBean(SmarthostHealthIndicator.class).health();
+              assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+              assertThat(health.getDetails())
+                  .containsEntry("outbox.pending", 1)
+                  .containsKey("outbox.hint");
+            });
+  }
 }
