@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -285,24 +284,5 @@ final class OutboxDispatcher {
         .hint("The stored message cannot be read back; it was never sent.")
         .detail(e.toString())
         .build();
-  }
-
-  int inFlight() {
-    return inFlight.get();
-  }
-
-  /** For the mailer's close: wait until nothing is being delivered, up to {@code wait}. */
-  boolean awaitIdle(Duration wait) throws InterruptedException {
-    long end = System.nanoTime() + wait.toNanos();
-    while (inFlight.get() > 0) {
-      long left = end - System.nanoTime();
-      if (left <= 0) {
-        return false;
-      }
-      synchronized (wake) {
-        wake.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
-      }
-    }
-    return true;
   }
 }

@@ -282,14 +282,24 @@ public final class SmarthostMailer implements AutoCloseable {
   }
 
   /**
-   * Stops taking messages, waits up to the close timeout for queued and running sends, then fails
-   * the rest with {@link SmarthostBusyException} (queued) or {@link SmarthostSendException}
-   * (running: their connections are aborted), closes every connection and stops every thread.
+   * Delivers the outbox entries that are due now (up to the close timeout; later retries and the
+   * rest stay pending in the outbox for the next start), stops taking messages, waits up to the
+   * close timeout for queued and running sends, then fails the rest with {@link
+   * SmarthostBusyException} (queued) or {@link SmarthostSendException} (running: their connections
+   * are aborted), closes every connection and stops every thread.
    */
   @Override
   public void close() {
     if (closed) {
       return;
+    }
+    if (dispatcher != null && outboxWorkers != null) {
+      // deliver what is due now while the mailer still takes no new work from elsewhere
+      try {
+        dispatcher.drain(closeTimeout);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     closed = true;
     if (dispatcher != null && outboxWorkers != null) {

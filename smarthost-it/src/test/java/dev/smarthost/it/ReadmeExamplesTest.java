@@ -8,8 +8,10 @@ import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.DiscoveryResult;
 import dev.smarthost.core.EnvFileSmarthostResolver;
+import dev.smarthost.core.FileOutbox;
 import dev.smarthost.core.MailInstanceDirectory;
 import dev.smarthost.core.MailInstanceSmarthostResolver;
+import dev.smarthost.core.Outbox;
 import dev.smarthost.core.SendResult;
 import dev.smarthost.core.SmarthostMailer;
 import dev.smarthost.core.SmarthostSessionFactory;
@@ -67,7 +69,7 @@ class ReadmeExamplesTest {
       assertThat(readme).as("README.md shows this example verbatim").contains(dedented);
       count++;
     }
-    assertThat(count).isEqualTo(6);
+    assertThat(count).isEqualTo(7);
   }
 
   @Test
@@ -230,6 +232,29 @@ class ReadmeExamplesTest {
       assertThat(seen.get()).isNotNull();
       assertThat(seen.get().encryption()).isEqualTo(Encryption.STARTTLS);
       assertThat(found.candidates()).isNotEmpty();
+    }
+  }
+
+  @Test
+  void outboxQuickStart(@TempDir Path spool) throws Exception {
+    try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
+      SmarthostResolver resolver = () -> Optional.of(server.settings());
+      MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
+      message.setFrom(new InternetAddress("app@example.org"));
+      message.setRecipient(Message.RecipientType.TO, new InternetAddress("admin@example.org"));
+      message.setSubject("Disk almost full");
+      message.setText("Only 2 % left on /var.");
+      Path dir = spool.resolve("smarthost");
+
+      // README: outbox
+      try (Outbox outbox = FileOutbox.open(dir); // created 0700; one process at a time
+          SmarthostMailer mailer = SmarthostMailer.builder(resolver).outbox(outbox).build()) {
+        String id = mailer.enqueue(message); // durable when it returns; delivered in the background
+        System.out.println(id + " pending: " + outbox.pending() + ", dead: " + outbox.dead());
+      }
+      // README: end
+
+      assertThat(server.awaitMessages(1, Duration.ofSeconds(10))).hasSize(1);
     }
   }
 }
