@@ -285,4 +285,22 @@ final class OutboxDispatcher {
         .detail(e.toString())
         .build();
   }
+
+  /**
+   * For the mailer's close: waits until no entry is due and none is being delivered, up to {@code
+   * wait}. Entries waiting for a later retry stay pending (they are durable).
+   */
+  void drain(Duration wait) throws InterruptedException {
+    long end = System.nanoTime() + wait.toNanos();
+    while (System.nanoTime() < end) {
+      boolean due = outbox.nextDue().map(t -> !t.isAfter(Instant.now())).orElse(false);
+      if (!due && inFlight.get() == 0) {
+        return;
+      }
+      signal();
+      synchronized (wake) {
+        wake.wait(20);
+      }
+    }
+  }
 }
