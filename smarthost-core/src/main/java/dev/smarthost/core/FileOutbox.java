@@ -4,7 +4,9 @@ import dev.smarthost.SmarthostBusyException;
 import dev.smarthost.SmarthostOutboxException;
 import dev.smarthost.SmtpFailure;
 import dev.smarthost.core.internal.Checks;
+import dev.smarthost.core.internal.Journal;
 import dev.smarthost.core.internal.OutboxFiles;
+import dev.smarthost.core.internal.OutboxRecords;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -12,17 +14,15 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,10 +30,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An {@link Outbox} in a directory of this node: one file per message, written to a temporary file,
- * forced to disk and renamed into {@code pending/} before {@code add} returns (the rename forced
- * too, shared by concurrent callers: group commit). One process at a time (a lock file); files that
- * are damaged at start are moved to {@code corrupt/} and reported, never delivered and never fatal.
+ * An {@link Outbox} in a directory of this node. Accepted messages are appended to a journal
+ * ({@code journal/*.log}) and forced to disk ({@code fdatasync}) before {@code add} returns;
+ * concurrent callers share one force (group commit). Delivery bookkeeping is appended without
+ * forcing: a crash may repeat a message, never lose one. Segments whose messages are all done are
+ * deleted. Dead entries are single files in {@code dead/}; a dead entry retried from outside (the
+ * CLI) is moved to {@code pending/} and taken back into the journal. One process at a time (a lock
+ * file); a damaged record found at start is copied to {@code corrupt/} and reported, never fatal.
  *
  * <pre>{@code
  * Outbox outbox = FileOutbox.open(Path.of("/var/spool/myapp/smarthost"));  // created 0700
@@ -46,6 +49,7 @@ public final class FileOutbox implements Outbox {
   private static final Logger LOG = LoggerFactory.getLogger(FileOutbox.class);
   private static final String MSG = ".msg";
   private static final String STATE = ".state";
+  private static final long SEGMENT_BYTES = 32L << 20;
 
   /** Default maximum number of pending messages. */
   public static final int DEFAULT_MAX_MESSAGES = 100_000;
@@ -59,26 +63,26 @@ public final class FileOutbox implements Outbox {
   private final Path deadDir;
   private final Path corruptDir;
   private final FileChannel lockChannel;
-  private final FileLock lock;
+  private final Journal journal;
   private final int maxMessages;
   private final long maxBytes;
   private final List<String> corrupt = new ArrayList<>();
   private final ConcurrentSkipListMap<String, Slot> pending = new ConcurrentSkipListMap<>();
+  private final Map<Long, Integer> liveBySegment = new HashMap<>();
   private final AtomicLong sequence = new AtomicLong();
-  private final Object dirSync = new Object();
-  private final AtomicLong renamed = new AtomicLong();
-  private long synced;
   private long bytes;
   private int count;
   private volatile boolean closed;
 
-  /** A pending entry and whether this process is delivering it. */
+  /** A pending entry, where its message is, and whether this process is delivering it. */
   private static final class Slot {
     volatile OutboxEntry entry;
+    volatile Journal.Position at;
     volatile boolean claimed;
 
-    Slot(OutboxEntry entry) {
+    Slot(OutboxEntry entry, Journal.Position at) {
       this.entry = entry;
+      this.at = at;
     }
   }
 
@@ -91,7 +95,7 @@ public final class FileOutbox implements Outbox {
     this.maxMessages = b.maxMessages;
     this.maxBytes = b.maxBytes;
     try {
-      for (Path p : List.of(dir, tmp, pendingDir, deadDir, corruptDir)) {
+      for (Path p : List.of(dir, tmp, pendingDir, deadDir, corruptDir, dir.resolve("journal"))) {
         createPrivate(p);
       }
       lockChannel =
@@ -100,28 +104,73 @@ public final class FileOutbox implements Outbox {
     } catch (IOException e) {
       throw new SmarthostOutboxException("outbox " + dir + ": cannot create it (" + e + ")", e);
     }
-    FileLock l;
+    FileLock lock;
     try {
-      l = lockChannel.tryLock();
+      lock = lockChannel.tryLock();
     } catch (OverlappingFileLockException e) {
-      l = null;
+      lock = null;
     } catch (IOException e) {
-      closeQuietly();
+      closeLock();
       throw new SmarthostOutboxException("outbox " + dir + ": cannot lock it (" + e + ")", e);
     }
-    if (l == null) {
-      closeQuietly();
+    if (lock == null) {
+      closeLock();
       throw new SmarthostOutboxException(
           "outbox " + dir + ": in use by another process (or already open here); one at a time",
           null);
     }
-    this.lock = l;
+    Map<String, OutboxRecords.Replayed> live = OutboxRecords.newLive();
+    List<long[]> damaged = new ArrayList<>();
     try {
       clean(tmp);
-      rescan();
+      journal =
+          Journal.open(
+              dir.resolve("journal"),
+              SEGMENT_BYTES,
+              new Journal.Reader() {
+                @Override
+                public void record(byte type, byte[] payload, Journal.Position at) {
+                  try {
+                    OutboxRecords.apply(live, type, payload, at);
+                  } catch (IOException | RuntimeException e) {
+                    damaged.add(new long[] {at.segment, at.offset - 5});
+                  }
+                }
+
+                @Override
+                public void damaged(long segment, long offset, String why) {
+                  damaged.add(new long[] {segment, offset});
+                }
+              });
     } catch (IOException e) {
-      close();
+      closeLock();
       throw new SmarthostOutboxException("outbox " + dir + ": cannot read it (" + e + ")", e);
+    }
+    for (long[] d : damaged) {
+      quarantine(d[0], d[1]);
+    }
+    for (OutboxRecords.Replayed r : live.values()) {
+      index(r);
+    }
+    collect();
+    rescanQuietly();
+  }
+
+  private void index(OutboxRecords.Replayed r) {
+    OutboxEntry e =
+        new OutboxEntry(
+            r.id,
+            r.header.enqueuedAt,
+            OutboxRecords.attempts(r),
+            OutboxRecords.next(r),
+            OutboxRecords.recipients(r),
+            r.header.length,
+            OutboxRecords.failure(r));
+    pending.put(r.id, new Slot(e, r.at));
+    synchronized (this) {
+      bytes += e.size();
+      count++;
+      liveBySegment.merge(r.at.segment, 1, Integer::sum);
     }
   }
 
@@ -147,8 +196,8 @@ public final class FileOutbox implements Outbox {
   }
 
   /**
-   * Returns the files found damaged when the outbox was opened (and rescanned), now in {@code
-   * corrupt/}.
+   * Returns the damaged journal records found when the outbox was opened, copied to {@code
+   * corrupt/} (as {@code <segment>@<offset>.bin}), and dead files that could not be read back.
    *
    * @return their names
    */
@@ -166,23 +215,23 @@ public final class FileOutbox implements Outbox {
     reserve(message.length);
     Instant now = Instant.now();
     String id = newId(now);
+    Journal.Position at;
     try {
-      OutboxFiles.writeDurably(
-          tmp.resolve(id + MSG),
-          pendingDir.resolve(id + MSG),
-          OutboxFiles.encode(now, recipients, message));
-      forceRename();
+      at =
+          journal.append(
+              OutboxRecords.ADD,
+              OutboxRecords.add(id, OutboxFiles.encode(now, recipients, message)),
+              true);
     } catch (IOException | RuntimeException e) {
       unreserve(message.length);
-      try {
-        Files.deleteIfExists(pendingDir.resolve(id + MSG));
-      } catch (IOException ignored) {
-        // it was never acknowledged; a leftover is found damaged or delivered once
-      }
       throw new SmarthostOutboxException(
           "outbox " + dir + ": cannot store the message durably (" + e + "); nothing was kept", e);
     }
-    pending.put(id, new Slot(new OutboxEntry(id, now, 0, now, recipients, message.length, null)));
+    synchronized (this) {
+      liveBySegment.merge(at.segment, 1, Integer::sum);
+    }
+    pending.put(
+        id, new Slot(new OutboxEntry(id, now, 0, now, recipients, message.length, null), at));
     return id;
   }
 
@@ -208,19 +257,6 @@ public final class FileOutbox implements Outbox {
     count--;
   }
 
-  /** Group commit: one forced directory covers every rename that came before it. */
-  private void forceRename() throws IOException {
-    long mine = renamed.incrementAndGet();
-    synchronized (dirSync) {
-      if (synced >= mine) {
-        return;
-      }
-      long upTo = renamed.get();
-      OutboxFiles.forceDirectory(pendingDir);
-      synced = upTo;
-    }
-  }
-
   private String newId(Instant now) {
     return String.format(
         "%013d-%06d-%04x",
@@ -238,51 +274,27 @@ public final class FileOutbox implements Outbox {
 
   @Override
   public List<OutboxEntry> dead() {
-    return list(deadDir);
+    return OutboxDirectory.dead(dir);
   }
 
   /**
-   * Reads the dead entries of an outbox directory without opening it (it may be in use by a running
-   * application), for tools such as {@code smarthost outbox list}.
+   * Reads the pending or dead entries of an outbox directory without opening it (it may be in use
+   * by a running application), for tools such as {@code smarthost outbox list}.
    *
    * @param dir the outbox directory
    * @param which {@code "pending"} or {@code "dead"}
    * @return the entries, oldest first
+   * @throws IllegalArgumentException if {@code which} is neither
    */
   public static List<OutboxEntry> read(Path dir, String which) {
-    if (!which.equals("pending") && !which.equals("dead")) {
-      throw new IllegalArgumentException("which: must be pending or dead, but was " + which);
+    switch (which) {
+      case "pending":
+        return OutboxDirectory.pending(dir);
+      case "dead":
+        return OutboxDirectory.dead(dir);
+      default:
+        throw new IllegalArgumentException("which: must be pending or dead, but was " + which);
     }
-    return list(dir.resolve(which));
-  }
-
-  private static List<OutboxEntry> list(Path in) {
-    List<OutboxEntry> list = new ArrayList<>();
-    for (Path file : messages(in)) {
-      String id = idOf(file);
-      try {
-        list.add(entry(id, file, OutboxFiles.readState(in.resolve(id + STATE))));
-      } catch (IOException | RuntimeException e) {
-        // damaged or vanished while listing: not an entry
-      }
-    }
-    return list;
-  }
-
-  private static OutboxEntry entry(String id, Path file, Properties state) throws IOException {
-    OutboxFiles.Header h = OutboxFiles.read(file, null);
-    int attempts = Integer.parseInt(state.getProperty("attempts", "0"));
-    Instant next =
-        Instant.ofEpochMilli(
-            Long.parseLong(state.getProperty("next", Long.toString(h.enqueuedAt.toEpochMilli()))));
-    return new OutboxEntry(
-        id,
-        h.enqueuedAt,
-        attempts,
-        next,
-        OutboxFiles.recipients(state, h.recipients),
-        h.length,
-        OutboxFiles.failure(state));
   }
 
   @Override
@@ -298,52 +310,26 @@ public final class FileOutbox implements Outbox {
 
   @Override
   public boolean retry(String id) {
-    boolean moved = retry(dir, id);
+    boolean moved = OutboxDirectory.retry(dir, id);
     rescanQuietly();
     return moved;
   }
 
-  private void rescanQuietly() {
-    try {
-      rescan();
-    } catch (IOException e) {
-      LOG.warn("outbox {}: cannot rescan: {}", dir, e.toString());
-    }
-  }
-
   /**
    * Moves a dead entry of an outbox directory back to pending without opening the outbox; a running
-   * application picks it up within seconds.
+   * application picks it up within seconds, else the next start does.
    *
    * @param dir the outbox directory
    * @param id the dead entry
    * @return false if there is no such dead entry
    */
   public static boolean retry(Path dir, String id) {
-    if (!id.matches("[0-9a-f-]+")) {
-      return false;
-    }
-    Path file = dir.resolve("dead").resolve(id + MSG);
-    try {
-      Properties state = OutboxFiles.readState(dir.resolve("dead").resolve(id + STATE));
-      OutboxFiles.Header h = OutboxFiles.read(file, null);
-      List<String> recipients = OutboxFiles.recipients(state, h.recipients);
-      Path pendingState = dir.resolve("pending").resolve(id + STATE);
-      OutboxFiles.writeState(
-          dir.resolve("tmp").resolve(id + STATE),
-          pendingState,
-          OutboxFiles.state(0, Instant.now(), recipients, null));
-      Files.move(file, dir.resolve("pending").resolve(id + MSG), StandardCopyOption.ATOMIC_MOVE);
-      Files.deleteIfExists(dir.resolve("dead").resolve(id + STATE));
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+    return OutboxDirectory.retry(dir, id);
   }
 
   @Override
   public int retryAll() {
-    int n = retryAll(dir);
+    int n = OutboxDirectory.retryAll(dir);
     rescanQuietly();
     return n;
   }
@@ -356,16 +342,12 @@ public final class FileOutbox implements Outbox {
    * @return how many
    */
   public static int retryAll(Path dir) {
-    int n = 0;
-    for (Path file : messages(dir.resolve("dead"))) {
-      n += retry(dir, idOf(file)) ? 1 : 0;
-    }
-    return n;
+    return OutboxDirectory.retryAll(dir);
   }
 
   @Override
   public int purgeDead() {
-    return purgeDead(dir);
+    return OutboxDirectory.purgeDead(dir);
   }
 
   /**
@@ -375,17 +357,7 @@ public final class FileOutbox implements Outbox {
    * @return how many
    */
   public static int purgeDead(Path dir) {
-    int n = 0;
-    Path dead = dir.resolve("dead");
-    for (Path file : messages(dead)) {
-      try {
-        Files.deleteIfExists(dead.resolve(idOf(file) + STATE));
-        n += Files.deleteIfExists(file) ? 1 : 0;
-      } catch (IOException e) {
-        // still there: counted next time
-      }
-    }
-    return n;
+    return OutboxDirectory.purgeDead(dir);
   }
 
   @Override
@@ -418,8 +390,12 @@ public final class FileOutbox implements Outbox {
 
   @Override
   public byte[] content(String id) {
+    Slot s = pending.get(id);
+    if (s == null) {
+      throw new SmarthostOutboxException("outbox " + dir + ": no pending entry " + id, null);
+    }
     try {
-      return OutboxFiles.content(pendingDir.resolve(id + MSG));
+      return OutboxRecords.content(journal.read(s.at));
     } catch (IOException e) {
       throw new SmarthostOutboxException(
           "outbox " + dir + ": cannot read " + id + " (" + e + ")", e);
@@ -429,16 +405,25 @@ public final class FileOutbox implements Outbox {
   @Override
   public void delivered(String id) {
     Slot s = pending.remove(id);
-    if (s != null) {
-      unreserve(s.entry.size());
+    if (s == null) {
+      return;
     }
+    done(id, s);
+  }
+
+  /** Forgets an entry: a done record (not forced: a crash repeats it), and its segment's count. */
+  private void done(String id, Slot s) {
+    unreserve(s.entry.size());
     try {
-      Files.deleteIfExists(pendingDir.resolve(id + STATE));
-      Files.deleteIfExists(pendingDir.resolve(id + MSG));
+      journal.append(OutboxRecords.DONE, OutboxRecords.done(id), false);
     } catch (IOException e) {
-      // left behind: delivered once more after a restart (at least once), never lost
-      LOG.warn("outbox {}: cannot delete delivered {}: {}", dir, id, e.toString());
+      // delivered once more after a restart (at least once), never lost
+      LOG.warn("outbox {}: cannot record {} as done: {}", dir, id, e.toString());
     }
+    synchronized (this) {
+      liveBySegment.merge(s.at.segment, -1, Integer::sum);
+    }
+    collect();
   }
 
   @Override
@@ -449,18 +434,38 @@ public final class FileOutbox implements Outbox {
     }
     OutboxEntry e = s.entry.with(s.entry.attempts() + 1, next, recipients, failure);
     try {
-      OutboxFiles.writeState(
-          tmp.resolve(id + STATE),
-          pendingDir.resolve(id + STATE),
-          OutboxFiles.state(e.attempts(), next, recipients, failure));
+      moveForward(id, s);
+      journal.append(
+          OutboxRecords.STATE,
+          OutboxRecords.state(id, OutboxFiles.state(e.attempts(), next, recipients, failure)),
+          false);
     } catch (IOException ex) {
-      // the entry is retried sooner after a restart; never lost
+      // retried sooner, or to all recipients, after a restart; never lost
       LOG.warn("outbox {}: cannot record the retry of {}: {}", dir, id, ex.toString());
     }
     synchronized (s) {
       s.entry = e;
       s.claimed = false;
     }
+  }
+
+  /**
+   * An entry that waits for a retry while newer segments fill up is copied into the newest one, so
+   * that the segments behind it can be deleted.
+   */
+  private void moveForward(String id, Slot s) throws IOException {
+    if (s.at.segment >= journal.activeSegment() - 1) {
+      return;
+    }
+    byte[] payload = journal.read(s.at);
+    Journal.Position moved = journal.append(OutboxRecords.ADD, payload, true);
+    synchronized (this) {
+      liveBySegment.merge(s.at.segment, -1, Integer::sum);
+      liveBySegment.merge(moved.segment, 1, Integer::sum);
+    }
+    s.at = moved;
+    collect();
+    LOG.debug("outbox {}: moved {} forward to segment {}", dir, id, moved.segment);
   }
 
   @Override
@@ -470,33 +475,29 @@ public final class FileOutbox implements Outbox {
       return;
     }
     OutboxEntry e = s.entry;
+    boolean all = recipients.containsAll(e.recipients());
+    String deadId =
+        all ? id : id + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
     try {
-      Properties state = OutboxFiles.state(e.attempts() + 1, Instant.now(), recipients, reason);
-      if (recipients.containsAll(e.recipients())) {
-        OutboxFiles.writeState(tmp.resolve(id + STATE), deadDir.resolve(id + STATE), state);
-        Files.move(
-            pendingDir.resolve(id + MSG),
-            deadDir.resolve(id + MSG),
-            StandardCopyOption.ATOMIC_MOVE);
-        Files.deleteIfExists(pendingDir.resolve(id + STATE));
-        pending.remove(id);
-        unreserve(e.size());
-      } else {
-        // part of the recipients: a dead copy for them; the entry keeps the others
-        String deadId =
-            id + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
-        byte[] content = content(id);
-        OutboxFiles.writeDurably(
-            tmp.resolve(deadId + MSG),
-            deadDir.resolve(deadId + MSG),
-            OutboxFiles.encode(e.enqueuedAt(), recipients, content));
-        OutboxFiles.writeState(tmp.resolve(deadId + STATE), deadDir.resolve(deadId + STATE), state);
-        List<String> left = new ArrayList<>(e.recipients());
-        left.removeAll(recipients);
-        s.entry = e.with(e.attempts(), e.nextAttemptAt(), left, e.lastFailure().orElse(null));
-      }
-    } catch (IOException ex) {
-      LOG.warn("outbox {}: cannot move {} to dead: {}", dir, id, ex.toString());
+      OutboxFiles.writeDurably(
+          tmp.resolve(deadId + MSG),
+          deadDir.resolve(deadId + MSG),
+          OutboxFiles.encode(e.enqueuedAt(), recipients, content(id)));
+      OutboxFiles.writeState(
+          tmp.resolve(deadId + STATE),
+          deadDir.resolve(deadId + STATE),
+          OutboxFiles.state(e.attempts() + 1, Instant.now(), recipients, reason));
+    } catch (IOException | RuntimeException ex) {
+      LOG.warn("outbox {}: cannot write the dead entry for {}: {}", dir, id, ex.toString());
+      return; // stays pending: tried again, never lost
+    }
+    if (all) {
+      pending.remove(id);
+      done(id, s);
+    } else {
+      List<String> left = new ArrayList<>(e.recipients());
+      left.removeAll(recipients);
+      s.entry = e.with(e.attempts(), e.nextAttemptAt(), left, e.lastFailure().orElse(null));
     }
     LOG.warn(
         "outbox {}: gave up on {} for {} recipient(s): {}", dir, id, recipients.size(), reason);
@@ -513,60 +514,66 @@ public final class FileOutbox implements Outbox {
   }
 
   /**
-   * Picks up message files that appeared in {@code pending/} from outside (a dead entry retried by
-   * {@code smarthost outbox retry} while this process runs); the mailer calls it when idle.
+   * Takes back dead entries that were retried from outside ({@code smarthost outbox retry} moves
+   * them to {@code pending/}); the mailer calls it every few seconds.
    *
    * @throws IOException if the directory cannot be listed
    */
   public void rescan() throws IOException {
-    if (!Files.isDirectory(pendingDir)) {
-      throw new IOException(pendingDir + " is not a directory");
-    }
-    for (Path file : messages(pendingDir)) {
-      String id = idOf(file);
-      if (pending.containsKey(id)) {
+    for (OutboxDirectory.Retried r : OutboxDirectory.retried(dir)) {
+      if (pending.containsKey(r.id)) {
+        Files.deleteIfExists(r.file);
         continue;
       }
-      try {
-        OutboxEntry e = entry(id, file, OutboxFiles.readState(pendingDir.resolve(id + STATE)));
-        if (pending.putIfAbsent(id, new Slot(e)) == null) {
-          synchronized (this) {
-            bytes += e.size();
-            count++;
-          }
-        }
-      } catch (IOException | RuntimeException e) {
-        quarantine(file, e);
-      }
+      Journal.Position at =
+          journal.append(OutboxRecords.ADD, OutboxRecords.add(r.id, r.encoded), true);
+      journal.append(OutboxRecords.STATE, OutboxRecords.state(r.id, r.state), true);
+      Files.deleteIfExists(r.stateFile);
+      Files.deleteIfExists(r.file);
+      OutboxRecords.Replayed replayed = r.replayed(at);
+      index(replayed);
     }
   }
 
-  private synchronized void quarantine(Path file, Exception why) {
-    String name = file.getFileName().toString();
+  private void rescanQuietly() {
     try {
-      Files.move(file, corruptDir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-      Files.deleteIfExists(pendingDir.resolve(idOf(file) + STATE));
+      rescan();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("outbox {}: cannot take back retried entries: {}", dir, e.toString());
+    }
+  }
+
+  /** Deletes the oldest segments while nothing pending lives in them. */
+  private void collect() {
+    try {
+      long active = journal.activeSegment();
+      for (long segment : journal.segments()) {
+        int live;
+        synchronized (this) {
+          live = liveBySegment.getOrDefault(segment, 0);
+        }
+        if (segment >= active || live > 0) {
+          return;
+        }
+        journal.delete(segment);
+        synchronized (this) {
+          liveBySegment.remove(segment);
+        }
+      }
     } catch (IOException e) {
-      LOG.warn("outbox {}: cannot move damaged {} aside: {}", dir, name, e.toString());
+      LOG.warn("outbox {}: cannot delete a finished journal segment: {}", dir, e.toString());
+    }
+  }
+
+  private synchronized void quarantine(long segment, long offset) {
+    String name = String.format("%016d@%d.bin", segment, offset);
+    try {
+      journal.copyOut(segment, offset, corruptDir.resolve(name));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("outbox {}: cannot copy damaged {} aside: {}", dir, name, e.toString());
     }
     corrupt.add(name);
-    LOG.warn("outbox {}: {} is damaged ({}); moved to corrupt/", dir, name, why.getMessage());
-  }
-
-  private static List<Path> messages(Path in) {
-    List<Path> files = new ArrayList<>();
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(in, "*" + MSG)) {
-      s.forEach(files::add);
-    } catch (IOException e) {
-      return files;
-    }
-    Collections.sort(files);
-    return files;
-  }
-
-  private static String idOf(Path file) {
-    String name = file.getFileName().toString();
-    return name.substring(0, name.length() - MSG.length());
+    LOG.warn("outbox {}: a damaged record in the journal ({}); copied to corrupt/", dir, name);
   }
 
   private static void clean(Path in) throws IOException {
@@ -601,10 +608,11 @@ public final class FileOutbox implements Outbox {
       return;
     }
     closed = true;
-    closeQuietly();
+    journal.close();
+    closeLock();
   }
 
-  private void closeQuietly() {
+  private void closeLock() {
     try {
       lockChannel.close(); // releases the lock
     } catch (IOException | RuntimeException e) {

@@ -69,6 +69,13 @@ public final class OutboxFiles {
   /** Reads and checks a whole message file; the message bytes go to {@code content} if given. */
   public static Header read(Path file, @Nullable OutputStream content) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
+      return read(in, content);
+    }
+  }
+
+  /** Reads and checks an encoded message; the message bytes go to {@code content} if given. */
+  public static Header read(InputStream in, @Nullable OutputStream content) throws IOException {
+    try {
       if (!MAGIC.equals(line(in))) {
         throw new IOException("not an outbox message (no " + MAGIC + " line)");
       }
