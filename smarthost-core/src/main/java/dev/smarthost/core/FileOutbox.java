@@ -547,7 +547,11 @@ public final class FileOutbox implements Outbox {
   private void collect() {
     try {
       long active = journal.activeSegment();
-      for (long segment : journal.segments()) {
+      List<Long> segments = journal.segments();
+      if (segments.size() < 2) {
+        return; // only the active one
+      }
+      for (long segment : segments) {
         int live;
         synchronized (this) {
           live = liveBySegment.getOrDefault(segment, 0);

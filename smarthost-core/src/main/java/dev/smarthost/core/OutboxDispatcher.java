@@ -97,7 +97,7 @@ final class OutboxDispatcher {
           for (OutboxEntry e : outbox.claimDue(Instant.now(), free)) {
             inFlight.incrementAndGet();
             try {
-              workers.execute(() -> deliver(e));
+              workers.execute(() -> deliverWhileDue(e));
             } catch (RuntimeException rejected) {
               inFlight.decrementAndGet();
               outbox.release(e.id());
@@ -135,6 +135,24 @@ final class OutboxDispatcher {
       Thread.sleep(1_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Delivers {@code first}, then keeps taking the next due entry on this thread (no hand-over to
+   * the dispatcher between messages), until none is due or the mailer stops.
+   */
+  private void deliverWhileDue(OutboxEntry first) {
+    try {
+      OutboxEntry e = first;
+      while (e != null) {
+        deliver(e);
+        List<OutboxEntry> next = stopped ? List.of() : outbox.claimDue(Instant.now(), 1);
+        e = next.isEmpty() ? null : next.get(0);
+      }
+    } finally {
+      inFlight.decrementAndGet();
+      signal();
     }
   }
 
@@ -196,9 +214,6 @@ final class OutboxDispatcher {
     } catch (RuntimeException ex) {
       LOG.warn("smarthost outbox: delivering {} failed: {}", e.id(), ex.toString());
       outbox.release(e.id());
-    } finally {
-      inFlight.decrementAndGet();
-      signal();
     }
   }
 

@@ -165,6 +165,25 @@ class OutboxTest {
   }
 
   @Test
+  void aMessageOverTheServersSizeLimitIsDeadAtOnceWithThatReason() throws Exception {
+    try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start();
+        FileOutbox outbox = FileOutbox.open(dir)) {
+      server.fault(Fault.reject(Step.MAIL, 552, "5.3.4 Message size exceeds fixed limit"));
+      AtomicReference<Optional<SmarthostSettings>> s =
+          new AtomicReference<>(Optional.of(server.settings()));
+      try (SmarthostMailer m = mailer(s, server, outbox).build()) {
+        m.enqueue(message("huge", "admin@example.org"));
+        await(() -> outbox.dead().size() == 1, Duration.ofSeconds(10), "dead");
+        SmtpFailure why = outbox.dead().get(0).lastFailure().orElseThrow();
+        assertThat(why.kind()).isEqualTo(FailureKind.MESSAGE_REJECTED);
+        assertThat(why.reply()).hasValue("552 5.3.4 Message size exceeds fixed limit");
+        assertThat(why.hint()).contains("size limit");
+        assertThat(outbox.dead().get(0).attempts()).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
   void aPartialDeliveryKeepsOnlyTheFailedRecipientsPendingOrDead() throws Exception {
     try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start();
         FileOutbox outbox = FileOutbox.open(dir)) {

@@ -160,8 +160,14 @@ public final class FailureClassifier {
     }
     if (t instanceof SMTPSenderFailedException) {
       SMTPSenderFailedException e = (SMTPSenderFailedException) t;
+      String reply = trimmed(e.getMessage());
+      // 552 to MAIL FROM ... SIZE=n: the message is over the server's limit, the sender is fine
+      boolean tooBig = e.getReturnCode() == 552 || String.valueOf(reply).contains(" 5.3.4 ");
       return byCode(
-          e.getReturnCode(), FailureKind.SENDER_REJECTED, trimmed(e.getMessage()), detail);
+          e.getReturnCode(),
+          tooBig ? FailureKind.MESSAGE_REJECTED : FailureKind.SENDER_REJECTED,
+          reply,
+          detail);
     }
     if (t instanceof SMTPAddressFailedException) {
       SMTPAddressFailedException e = (SMTPAddressFailedException) t;

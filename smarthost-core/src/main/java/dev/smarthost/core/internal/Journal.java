@@ -240,9 +240,11 @@ public final class Journal implements AutoCloseable {
     }
   }
 
-  /** The segments on disk, oldest first. */
-  public List<Long> segments() throws IOException {
-    return segments(dir);
+  /** The segments this journal has open (all on disk), oldest first; no file system call. */
+  public List<Long> segments() {
+    List<Long> list = new ArrayList<>(channels.keySet());
+    Collections.sort(list);
+    return list;
   }
 
   private FileChannel channel(long segment) throws IOException {
