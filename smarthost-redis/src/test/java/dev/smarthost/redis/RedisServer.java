@@ -23,16 +23,29 @@ import redis.embedded.core.ExecutableProvider;
 public final class RedisServer implements AutoCloseable {
   private final int port;
   private final Path dir;
+  private final boolean durable;
   private Process process;
 
-  private RedisServer(int port) throws IOException {
+  private RedisServer(int port, boolean durable) throws IOException {
     this.port = port;
+    this.durable = durable;
     this.dir = Files.createTempDirectory("smarthost-redis");
     this.process = launch(port);
   }
 
   public static RedisServer start() throws IOException {
-    return new RedisServer(freePort());
+    return new RedisServer(freePort(), false);
+  }
+
+  /** A server that writes every change to its append-only file before it answers. */
+  public static RedisServer startDurable() throws IOException {
+    return new RedisServer(freePort(), true);
+  }
+
+  /** Kills the server and starts it again on the same port with the same data directory. */
+  public void restartKeepingData() throws IOException, InterruptedException {
+    stop(process);
+    process = launch(port);
   }
 
   private static int freePort() throws IOException {
@@ -54,7 +67,9 @@ public final class RedisServer implements AutoCloseable {
                 "--save",
                 "",
                 "--appendonly",
-                "no",
+                durable ? "yes" : "no",
+                "--appendfsync",
+                "always",
                 "--dir",
                 dir.toString(),
                 "--dbfilename",

@@ -97,6 +97,11 @@ public final class RedisEndpoint {
     return new Jedis(address, config);
   }
 
+  /** A pool of connections for frequent commands (the outbox); close it after use. */
+  public redis.clients.jedis.JedisPool pool() {
+    return new redis.clients.jedis.JedisPool(address, config);
+  }
+
   /** A new connection for a long-lived subscription (its read timeout covers the ping interval). */
   public Jedis connectSubscriber() {
     return new Jedis(address, subscriberConfig);
