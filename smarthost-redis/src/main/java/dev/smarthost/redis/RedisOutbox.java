@@ -104,7 +104,11 @@ public final class RedisOutbox implements Outbox {
     this.consumer = b.consumer;
     this.claimAfter = b.claimAfter;
     this.maxMessageBytes = b.maxMessageBytes;
-    this.outage = new OutageLog(LOG, "outbox " + endpoint + " " + stream);
+    this.outage =
+        new OutageLog(
+            LOG,
+            "outbox " + endpoint + " " + stream,
+            "enqueue refuses new messages, entries already read are delivered, retrying");
     ensureGroup();
   }
 

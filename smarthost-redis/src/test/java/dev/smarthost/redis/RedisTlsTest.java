@@ -60,6 +60,39 @@ class RedisTlsTest {
   }
 
   @Test
+  void theOutboxWorksOverVerifiedTls() {
+    try (RedisOutbox outbox =
+        RedisOutbox.builder(URI.create("rediss://localhost:" + tls.port()))
+            .trustStore(ca.trustStore())
+            .stream("tls/outbox")
+            .build()) {
+      String id =
+          outbox.add(
+              "Subject: over TLS\r\n\r\nbody\r\n"
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+              java.util.List.of("admin@example.org"));
+      assertThat(outbox.pending()).extracting(e -> e.id()).containsExactly(id);
+      assertThat(outbox.claimDue(Instant.now(), 1)).extracting(e -> e.id()).containsExactly(id);
+      assertThat(new String(outbox.content(id), java.nio.charset.StandardCharsets.US_ASCII))
+          .startsWith("Subject: over TLS");
+      outbox.delivered(id);
+      assertThat(outbox.pendingCount()).isZero();
+    }
+    // without the CA: the handshake fails, nothing is stored in clear text
+    try (RedisOutbox untrusted =
+        RedisOutbox.builder(URI.create("rediss://localhost:" + tls.port())).stream("tls/other")
+            .build()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> untrusted.add(new byte[] {1}, java.util.List.of("a@example.org")))
+          .isInstanceOf(dev.smarthost.SmarthostOutboxException.class)
+          .hasMessageContaining("nothing was kept");
+    }
+    try (Jedis jedis = redis.client()) {
+      assertThat(jedis.exists("tls/other")).isFalse();
+    }
+  }
+
+  @Test
   void redissReadsThroughVerifiedTls() {
     try (RedisSmarthostResolver r =
         RedisSmarthostResolver.builder(URI.create("rediss://localhost:" + tls.port()))

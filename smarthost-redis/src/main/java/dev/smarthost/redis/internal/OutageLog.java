@@ -7,17 +7,23 @@ import org.slf4j.Logger;
 public final class OutageLog {
   private final Logger log;
   private final String what;
+  private final String meanwhile;
   private final AtomicBoolean down = new AtomicBoolean();
 
   public OutageLog(Logger log, String what) {
+    this(log, what, "keeping the last good values and retrying");
+  }
+
+  /** With what happens while it is down, e.g. "new messages are refused, read ones delivered". */
+  public OutageLog(Logger log, String what, String meanwhile) {
     this.log = log;
     this.what = what;
+    this.meanwhile = meanwhile;
   }
 
   public void failed(Exception e) {
     if (down.compareAndSet(false, true)) {
-      log.warn(
-          "{} unreachable ({}); keeping the last good values and retrying", what, e.getMessage());
+      log.warn("{} unreachable ({}); {}", what, e.getMessage(), meanwhile);
     }
   }
 
