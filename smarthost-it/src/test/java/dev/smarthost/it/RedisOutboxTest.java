@@ -12,6 +12,7 @@ import dev.smarthost.core.SmarthostMailer;
 import dev.smarthost.redis.RedisOutbox;
 import dev.smarthost.redis.RedisServer;
 import dev.smarthost.testkit.Fault;
+import dev.smarthost.testkit.Fault.Step;
 import dev.smarthost.testkit.ReceivedMessage;
 import dev.smarthost.testkit.SmarthostServer;
 import java.nio.charset.StandardCharsets;
@@ -122,6 +123,39 @@ class RedisOutboxTest {
           "all 300 delivered after the restart; have " + bySubject(server).size());
       assertThat(bySubject(server)).doesNotContainKey("while down");
       assertThat(outbox.dead()).isEmpty();
+    }
+  }
+
+  @Test
+  void retriesKeepTheirAttemptCountWhenAnotherNodeTakesOver() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
+      try (RedisOutbox one =
+              RedisOutbox.builder(redis.uri())
+                  .consumer("one")
+                  .claimAfter(Duration.ofSeconds(1))
+                  .build();
+          SmarthostMailer off =
+              SmarthostMailer.builder(Optional::empty) // e-mail switched off: temporary
+                  .outbox(one)
+                  .outboxBackoff(Duration.ofMillis(50), Duration.ofMillis(100))
+                  .build()) {
+        off.enqueue(OutboxTest.message("kept count", "admin@example.org"));
+        await(
+            () -> one.pending().stream().anyMatch(e -> e.attempts() >= 2),
+            Duration.ofSeconds(10),
+            "two failed attempts on node one");
+      }
+      int before;
+      try (RedisOutbox two = RedisOutbox.builder(redis.uri()).consumer("two").build()) {
+        before = two.pending().get(0).attempts(); // read from the stream, not node one's memory
+        assertThat(before).isGreaterThanOrEqualTo(2);
+        server.fault(Fault.reject(Step.DATA, 554, "5.6.0 Message content rejected"));
+        try (SmarthostMailer m = mailer(server, two)) {
+          await(() -> two.dead().size() == 1, Duration.ofSeconds(15), "dead on node two");
+          assertThat(two.dead().get(0).attempts()).isEqualTo(before + 1);
+        }
+      }
     }
   }
 

@@ -516,9 +516,30 @@ public final class RedisOutbox implements Outbox {
     }
   }
 
-  /** Closes the connections; entries held here are taken over by another node after claimAfter. */
+  /**
+   * Hands the entries this node read but did not deliver back to the group (marked idle, so that
+   * the next node to look takes them over at once), then closes the connections. If Redis is away,
+   * they are taken over after {@code claimAfter} as after a crash.
+   */
   @Override
   public void close() {
+    StreamEntryID[] ids = held.values().stream().map(h -> h.streamId).toArray(StreamEntryID[]::new);
+    if (ids.length > 0) {
+      try {
+        redis(
+            j ->
+                j.xclaimJustId(
+                    stream,
+                    GROUP,
+                    consumer,
+                    0,
+                    XClaimParams.xClaimParams().idle(Duration.ofDays(365).toMillis()),
+                    ids));
+      } catch (JedisException e) {
+        // taken over after claimAfter
+      }
+    }
+    held.clear();
     pool.close();
   }
 
