@@ -20,6 +20,7 @@ import dev.smarthost.core.SmtpOptions;
 import dev.smarthost.core.TestMessage;
 import dev.smarthost.core.ValidationResult;
 import dev.smarthost.redis.RedisMailInstanceDirectory;
+import dev.smarthost.redis.RedisOutbox;
 import dev.smarthost.redis.RedisServer;
 import dev.smarthost.redis.RedisSmarthostResolver;
 import dev.smarthost.testkit.SmarthostServer;
@@ -69,7 +70,7 @@ class ReadmeExamplesTest {
       assertThat(readme).as("README.md shows this example verbatim").contains(dedented);
       count++;
     }
-    assertThat(count).isEqualTo(7);
+    assertThat(count).isEqualTo(8);
   }
 
   @Test
@@ -251,6 +252,33 @@ class ReadmeExamplesTest {
           SmarthostMailer mailer = SmarthostMailer.builder(resolver).outbox(outbox).build()) {
         String id = mailer.enqueue(message); // durable when it returns; delivered in the background
         System.out.println(id + " pending: " + outbox.pending() + ", dead: " + outbox.dead());
+      }
+      // README: end
+
+      assertThat(server.awaitMessages(1, Duration.ofSeconds(10))).hasSize(1);
+    }
+  }
+
+  @Test
+  void redisOutboxQuickStart() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
+      SmarthostResolver resolver = () -> Optional.of(server.settings());
+      URI uri = redis.uri();
+      MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
+      message.setFrom(new InternetAddress("app@example.org"));
+      message.setRecipient(Message.RecipientType.TO, new InternetAddress("admin@example.org"));
+      message.setSubject("Disk almost full");
+      message.setText("Only 2 % left on /var.");
+
+      // README: redis outbox
+      try (Outbox outbox =
+              RedisOutbox.builder(uri) // redis:// or rediss://
+                  .stream("smarthost/outbox") // one consumer group per stream
+                  .claimAfter(Duration.ofSeconds(60)) // a dead node's entries move after this
+                  .build();
+          SmarthostMailer mailer = SmarthostMailer.builder(resolver).outbox(outbox).build()) {
+        mailer.enqueue(message); // returns once Redis acknowledged the XADD
       }
       // README: end
 
