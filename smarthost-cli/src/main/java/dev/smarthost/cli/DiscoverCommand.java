@@ -94,6 +94,11 @@ class DiscoverCommand implements Callable<Integer> {
               ? "--username: required with --password-file or --password-env"
               : "--password-file or --password-env: required with --username");
     }
+    try {
+      SmarthostSettings.normalizeHost(host); // a bad host is a usage error before anything prints
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--" + e.getMessage());
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (!json) {
       out.printf(

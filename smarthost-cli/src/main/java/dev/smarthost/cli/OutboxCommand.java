@@ -53,6 +53,10 @@ class OutboxCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (!List.of("list", "retry", "retry-all", "purge-dead").contains(action)) {
+      throw new UsageException(
+          "outbox: unknown action '" + action + "'; use list, retry ID, retry-all or purge-dead");
+    }
     if (!Files.isDirectory(dir.resolve("pending")) || !Files.isDirectory(dir.resolve("dead"))) {
       throw new UsageException("--dir: " + dir + " is not an outbox (no pending/ and dead/)");
     }
