@@ -16,13 +16,15 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -30,6 +32,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.mail.MailSender;
 import org.springframework.mail.javamail.JavaMailSender;
 
 /**
@@ -46,6 +49,7 @@ import org.springframework.mail.javamail.JavaMailSender;
 @Conditional(SmarthostAutoConfiguration.SourceCondition.class)
 @EnableConfigurationProperties(SmarthostProperties.class)
 public class SmarthostAutoConfiguration {
+  private static final Logger LOG = LoggerFactory.getLogger(SmarthostAutoConfiguration.class);
 
   /** Creates the auto-configuration; Spring calls it. */
   public SmarthostAutoConfiguration() {}
@@ -62,6 +66,13 @@ public class SmarthostAutoConfiguration {
   @ConditionalOnMissingBean
   public SmarthostResolver smarthostResolver(
       SmarthostProperties properties, Environment environment) {
+    if (environment.containsProperty("spring.mail.host")) {
+      LOG.warn(
+          "spring.mail.host is set, but mail goes through the smarthost from {}; spring.mail.*"
+              + " is ignored (remove it, or remove the smarthost source to use Spring's own"
+              + " JavaMailSender)",
+          source(properties));
+    }
     Path envFile = properties.getEnvFile();
     if (envFile != null) {
       return EnvFileSmarthostResolver.of(envFile);
@@ -85,6 +96,17 @@ public class SmarthostAutoConfiguration {
       }
     }
     return EnvironmentSmarthostResolver.of(keys);
+  }
+
+  private static String source(SmarthostProperties properties) {
+    if (properties.getEnvFile() != null) {
+      return "smarthost.env-file " + properties.getEnvFile();
+    }
+    String redis = properties.getRedis().getUri();
+    if (redis != null && !redis.isBlank()) {
+      return "smarthost.redis.uri";
+    }
+    return "the SMTP_* environment";
   }
 
   /**
@@ -149,7 +171,7 @@ public class SmarthostAutoConfiguration {
    * @return the sender
    */
   @Bean
-  @ConditionalOnMissingBean(JavaMailSender.class)
+  @ConditionalOnMissingBean(MailSender.class)
   public SmarthostJavaMailSender smarthostJavaMailSender(SmarthostMailer mailer) {
     return new SmarthostJavaMailSender(mailer);
   }
@@ -172,6 +194,7 @@ public class SmarthostAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean(name = "smarthostHealthIndicator")
+    @ConditionalOnEnabledHealthIndicator("smarthost")
     public SmarthostHealthIndicator smarthostHealthIndicator(
         SmarthostResolver resolver,
         SmtpOptions options,
@@ -205,13 +228,10 @@ public class SmarthostAutoConfiguration {
      * @return the listener
      */
     @Bean
-    @ConditionalOnBean(MeterRegistry.class)
     @ConditionalOnMissingBean(MailerListener.class)
     public MicrometerMailerListener smarthostMicrometerListener(
-        MeterRegistry registry, ObjectProvider<Outbox> outbox) {
-      MicrometerMailerListener listener = new MicrometerMailerListener(registry);
-      outbox.ifAvailable(o -> MicrometerMailerListener.bindOutbox(registry, o));
-      return listener;
+        ObjectProvider<SmarthostMailer> mailer, ObjectProvider<Outbox> outbox) {
+      return new MicrometerMailerListener(mailer::getIfAvailable, outbox::getIfAvailable);
     }
   }
 

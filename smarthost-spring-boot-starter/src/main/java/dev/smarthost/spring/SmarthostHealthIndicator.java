@@ -18,7 +18,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * Health of the smarthost ("smarthost" in the health endpoint): the connection check of {@link
  * SmtpConnectionValidator} with a short deadline, reused for a while. UP with the server's greeting
  * and TLS details; DOWN with the failure kind, the reply and the hint. E-mail switched off is UP
- * with {@code enabled=false}. Never shows a credential.
+ * with {@code enabled=false}. A verdict is reused only for the settings it checked: after a change
+ * the next call checks again. Never shows a credential.
  */
 public final class SmarthostHealthIndicator implements HealthIndicator {
   private final SmarthostResolver resolver;
@@ -27,6 +28,7 @@ public final class SmarthostHealthIndicator implements HealthIndicator {
   private final @Nullable Outbox outbox;
   private final Duration maxPendingAge;
   private @Nullable Health cached;
+  private @Nullable Object cachedFor;
   private long cachedAtNanos;
 
   /**
@@ -71,10 +73,20 @@ public final class SmarthostHealthIndicator implements HealthIndicator {
   @Override
   public synchronized Health health() {
     long now = System.nanoTime();
+    // the verdict belongs to the settings it checked: other settings (or none) are checked anew
+    Object current;
+    try {
+      current = resolver.resolve();
+    } catch (SmarthostConfigurationException e) {
+      current = e.getMessage();
+    }
     Health c = cached;
-    if (c == null || now - cachedAtNanos >= cacheFor.toNanos()) {
+    if (c == null
+        || !java.util.Objects.equals(current, cachedFor)
+        || now - cachedAtNanos >= cacheFor.toNanos()) {
       c = check();
       cached = c;
+      cachedFor = current;
       cachedAtNanos = System.nanoTime();
     }
     return outbox == null ? c : withOutbox(c, outbox);

@@ -13,7 +13,6 @@ import dev.smarthost.core.SmtpOptions;
 import dev.smarthost.testkit.Fault;
 import dev.smarthost.testkit.SmarthostServer;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +36,19 @@ class SmarthostAutoConfigurationTest {
   private final ApplicationContextRunner runner =
       new ApplicationContextRunner()
           .withConfiguration(AutoConfigurations.of(SmarthostAutoConfiguration.class));
+
+  /** With Spring Boot's own metrics auto-configurations, as in an application with actuator. */
+  private final ApplicationContextRunner withBootMetrics =
+      new ApplicationContextRunner()
+          .withConfiguration(
+              AutoConfigurations.of(
+                  org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration
+                      .class,
+                  org.springframework.boot.micrometer.metrics.autoconfigure
+                      .CompositeMeterRegistryAutoConfiguration.class,
+                  org.springframework.boot.micrometer.metrics.autoconfigure.export.simple
+                      .SimpleMetricsExportAutoConfiguration.class,
+                  SmarthostAutoConfiguration.class));
 
   private ApplicationContextRunner on(SmarthostServer server, Path env) {
     server.writeEnvFile(env);
@@ -190,21 +202,32 @@ class SmarthostAutoConfigurationTest {
   @Test
   void environmentKeysAndMetrics() {
     try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
-      runner
+      withBootMetrics
           .withPropertyValues(
               "SMTP_ENABLED=1",
               "SMTP_HOST=localhost",
               "SMTP_PORT=" + server.port(),
               "SMTP_ENCRYPTION=none")
-          .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
           .run(
               context -> {
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                // registered before the first send, with 0
+                assertThat(registry.get("smarthost.mail.sent").counter().count()).isZero();
+                assertThat(registry.get("smarthost.connections.open").gauge().value()).isZero();
                 JavaMailSender sender = context.getBean(JavaMailSender.class);
                 sender.send(message(sender, "counted"));
-                MeterRegistry registry = context.getBean(MeterRegistry.class);
-                assertThat(registry.counter("smarthost.mail.sent").count()).isEqualTo(1.0);
-                assertThat(registry.counter("smarthost.connections.opened").count()).isEqualTo(1.0);
-                assertThat(registry.timer("smarthost.mail.send").count()).isEqualTo(1);
+                assertThat(registry.get("smarthost.mail.sent").counter().count()).isEqualTo(1.0);
+                assertThat(registry.get("smarthost.connections.opened").counter().count())
+                    .isEqualTo(1.0);
+                assertThat(
+                        registry
+                            .get("smarthost.mail.send")
+                            .tag("outcome", "success")
+                            .timer()
+                            .count())
+                    .isEqualTo(1);
+                assertThat(registry.get("smarthost.connections.open").gauge().value())
+                    .isEqualTo(1.0);
               });
       assertThat(server.awaitMessages(1, Duration.ofSeconds(5))).hasSize(1);
     }
@@ -215,7 +238,7 @@ class SmarthostAutoConfigurationTest {
     Path spool = dir.resolve("spool");
     try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
       server.fault(Fault.rejectRecipient("gone@example.org", 550, "5.1.1 No such user"));
-      runner
+      withBootMetrics
           .withPropertyValues(
               "SMTP_ENABLED=1",
               "SMTP_HOST=localhost",
@@ -223,7 +246,6 @@ class SmarthostAutoConfigurationTest {
               "SMTP_ENCRYPTION=none",
               "smarthost.outbox.directory=" + spool,
               "smarthost.outbox.max-pending-age=1h")
-          .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
           .run(
               context -> {
                 assertThat(context).hasSingleBean(dev.smarthost.core.FileOutbox.class);
@@ -249,7 +271,9 @@ class SmarthostAutoConfigurationTest {
                 assertThat(registry.get("smarthost.outbox.dead").gauge().value()).isEqualTo(1.0);
                 assertThat(
                         registry
-                            .counter("smarthost.mail.dead", "kind", "RECIPIENT_REJECTED")
+                            .get("smarthost.mail.dead")
+                            .tag("kind", "RECIPIENT_REJECTED")
+                            .counter()
                             .count())
                     .isEqualTo(1.0);
               });
@@ -280,5 +304,92 @@ class SmarthostAutoConfigurationTest {
                   .containsEntry("outbox.pending", 1)
                   .containsKey("outbox.hint");
             });
+  }
+
+  @Test
+  void healthCanBeSwitchedOffLikeSpringBootsOwnIndicators() throws Exception {
+    try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
+      Path env = dir.resolve("off.env");
+      for (String off :
+          new String[] {
+            "management.health.smarthost.enabled=false", "management.health.defaults.enabled=false"
+          }) {
+        on(server, env)
+            .withPropertyValues(off)
+            .run(
+                context -> {
+                  assertThat(context).hasSingleBean(SmarthostMailer.class);
+                  assertThat(context).doesNotHaveBean(SmarthostHealthIndicator.class);
+                });
+      }
+      on(server, env)
+          .withPropertyValues(
+              "management.health.defaults.enabled=false",
+              "management.health.smarthost.enabled=true")
+          .run(context -> assertThat(context).hasSingleBean(SmarthostHealthIndicator.class));
+    }
+  }
+
+  @Test
+  void aSettingsChangeDropsTheCachedHealthVerdictAtOnce() throws Exception {
+    try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
+      Path env = dir.resolve("live.env");
+      on(server, env)
+          .withPropertyValues("smarthost.health.cache-for=10m")
+          .run(
+              context -> {
+                SmarthostHealthIndicator health = context.getBean(SmarthostHealthIndicator.class);
+                assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+                int dead;
+                try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                  dead = s.getLocalPort();
+                }
+                String moved =
+                    java.nio.file.Files.readString(env)
+                        .replace("SMTP_PORT=" + server.port(), "SMTP_PORT=" + dead);
+                Path tmp = dir.resolve("live.env.tmp");
+                java.nio.file.Files.writeString(tmp, moved);
+                java.nio.file.Files.move(tmp, env, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                Status status = Status.UP;
+                while (System.nanoTime() < end && status.equals(Status.UP)) {
+                  Thread.sleep(50);
+                  status = health.health().getStatus();
+                }
+                assertThat(status).as("DOWN within 2 s of the change").isEqualTo(Status.DOWN);
+              });
+    }
+  }
+
+  @Test
+  void anyMailSenderOfTheApplicationWins() {
+    try (SmarthostServer server = SmarthostServer.builder().start()) {
+      on(server, dir.resolve("ms.env"))
+          .withBean(
+              org.springframework.mail.MailSender.class,
+              () ->
+                  new org.springframework.mail.MailSender() {
+                    @Override
+                    public void send(SimpleMailMessage... messages) {}
+                  })
+          .run(context -> assertThat(context).doesNotHaveBean(SmarthostJavaMailSender.class));
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.extension.ExtendWith(
+      org.springframework.boot.test.system.OutputCaptureExtension.class)
+  void springMailNextToTheStarterIsNamedInOneWarning(
+      org.springframework.boot.test.system.CapturedOutput output) {
+    try (SmarthostServer server = SmarthostServer.builder().start()) {
+      Path env = dir.resolve("mail.env");
+      on(server, env)
+          .withPropertyValues("spring.mail.host=smtp.elsewhere.example")
+          .run(context -> assertThat(context).hasSingleBean(SmarthostJavaMailSender.class));
+      assertThat(output.getAll())
+          .contains("spring.mail.host is set, but mail goes through the smarthost from")
+          .contains("smarthost.env-file " + env)
+          .doesNotContain("smtp.elsewhere.example");
+    }
   }
 }
