@@ -13,6 +13,7 @@ import dev.smarthost.core.SmtpConnectionValidator;
 import dev.smarthost.core.SmtpOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +26,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -44,7 +46,8 @@ import org.springframework.mail.javamail.JavaMailSender;
  * bean backs off when the application defines its own.
  */
 @AutoConfiguration(
-    beforeName = "org.springframework.boot.mail.autoconfigure.MailSenderAutoConfiguration")
+    beforeName = "org.springframework.boot.mail.autoconfigure.MailSenderAutoConfiguration",
+    afterName = "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration")
 @ConditionalOnClass({SmarthostMailer.class, JavaMailSender.class})
 @Conditional(SmarthostAutoConfiguration.SourceCondition.class)
 @EnableConfigurationProperties(SmarthostProperties.class)
@@ -110,14 +113,47 @@ public class SmarthostAutoConfiguration {
   }
 
   /**
-   * Timeouts, trust and EHLO name: the defaults unless the application defines its own.
+   * Timeouts, trust and EHLO name from {@code smarthost.*}; the trust store from the SSL bundle
+   * {@code smarthost.ssl.bundle} names, else the JDK's. Backs off when the application defines its
+   * own.
    *
+   * @param properties the {@code smarthost.*} properties
+   * @param sslBundles Spring's SSL bundles, if {@code smarthost.ssl.bundle} is set
    * @return the options
    */
   @Bean
   @ConditionalOnMissingBean
-  public SmtpOptions smarthostSmtpOptions() {
-    return SmtpOptions.defaults();
+  public SmtpOptions smarthostSmtpOptions(
+      SmarthostProperties properties, ObjectProvider<SslBundles> sslBundles) {
+    SmtpOptions.Builder b =
+        SmtpOptions.builder()
+            .connectTimeout(properties.getConnectTimeout())
+            .readTimeout(properties.getReadTimeout())
+            .writeTimeout(properties.getWriteTimeout());
+    String ehlo = properties.getEhloName();
+    if (ehlo != null && !ehlo.isBlank()) {
+      b.ehloName(ehlo);
+    }
+    String bundle = properties.getSsl().getBundle();
+    if (bundle != null && !bundle.isBlank()) {
+      SslBundles bundles =
+          sslBundles.getIfAvailable(
+              () -> {
+                throw new IllegalStateException(
+                    "smarthost.ssl.bundle=" + bundle + " but there are no spring.ssl.bundle.*");
+              });
+      KeyStore trust = bundles.getBundle(bundle).getStores().getTrustStore();
+      if (trust == null) {
+        throw new IllegalStateException(
+            "smarthost.ssl.bundle="
+                + bundle
+                + " has no trust store (spring.ssl.bundle.*."
+                + bundle
+                + ".truststore)");
+      }
+      b.trustStore(trust);
+    }
+    return b.build();
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.smarthost.spring;
 
+import dev.smarthost.core.SmtpOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -14,6 +15,21 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class SmarthostProperties {
   /** The cluster's smarthost.env file; re-read when it changes. */
   private @Nullable Path envFile;
+
+  /** {@code smarthost.ssl.*}: trust material from Spring's SSL bundles. */
+  private final Ssl ssl = new Ssl();
+
+  /** Time to open the TCP connection. */
+  private Duration connectTimeout = SmtpOptions.DEFAULT_CONNECT_TIMEOUT;
+
+  /** Time to wait for each reply. */
+  private Duration readTimeout = SmtpOptions.DEFAULT_READ_TIMEOUT;
+
+  /** Time a write may block (a server that stops reading). */
+  private Duration writeTimeout = SmtpOptions.DEFAULT_WRITE_TIMEOUT;
+
+  /** Name sent in EHLO; default the host's name. */
+  private @Nullable String ehloName;
 
   /** The cluster's Redis store. */
   private final Redis redis = new Redis();
@@ -49,9 +65,90 @@ public class SmarthostProperties {
   }
 
   /**
-   * Returns the Redis settings.
+   * Returns the {@code smarthost.ssl.*} properties.
    *
-   * @return the Redis settings
+   * @return the SSL properties
+   */
+  public Ssl getSsl() {
+    return ssl;
+  }
+
+  /**
+   * Returns the connect timeout.
+   *
+   * @return the timeout
+   */
+  public Duration getConnectTimeout() {
+    return connectTimeout;
+  }
+
+  /**
+   * Sets the connect timeout.
+   *
+   * @param connectTimeout the timeout
+   */
+  public void setConnectTimeout(Duration connectTimeout) {
+    this.connectTimeout = connectTimeout;
+  }
+
+  /**
+   * Returns the read timeout.
+   *
+   * @return the timeout
+   */
+  public Duration getReadTimeout() {
+    return readTimeout;
+  }
+
+  /**
+   * Sets the read timeout.
+   *
+   * @param readTimeout the timeout
+   */
+  public void setReadTimeout(Duration readTimeout) {
+    this.readTimeout = readTimeout;
+  }
+
+  /**
+   * Returns the write timeout.
+   *
+   * @return the timeout
+   */
+  public Duration getWriteTimeout() {
+    return writeTimeout;
+  }
+
+  /**
+   * Sets the write timeout.
+   *
+   * @param writeTimeout the timeout
+   */
+  public void setWriteTimeout(Duration writeTimeout) {
+    this.writeTimeout = writeTimeout;
+  }
+
+  /**
+   * Returns the EHLO name.
+   *
+   * @return the name, or null for the host's name
+   */
+  public @Nullable String getEhloName() {
+    return ehloName;
+  }
+
+  /**
+   * Sets the EHLO name.
+   *
+   * @param ehloName the name
+   */
+  public void setEhloName(@Nullable String ehloName) {
+    this.ehloName = ehloName;
+  }
+
+  /**
+   * Returns the {@code smarthost.redis.*} properties.
+   *
+   * @return the Redis properties
    */
   public Redis getRedis() {
     return redis;
@@ -180,6 +277,36 @@ public class SmarthostProperties {
      */
     public void setQueueCapacity(int queueCapacity) {
       this.queueCapacity = queueCapacity;
+    }
+  }
+
+  /** {@code smarthost.ssl.*}. */
+  public static class Ssl {
+    /** Creates the defaults. */
+    public Ssl() {}
+
+    /**
+     * Name of a Spring SSL bundle ({@code spring.ssl.bundle.jks.<name>} or {@code
+     * spring.ssl.bundle.pem.<name>}) whose trust store verifies the smarthost's certificate.
+     */
+    private @Nullable String bundle;
+
+    /**
+     * Returns the bundle's name.
+     *
+     * @return the name, or null for the JDK's trust store
+     */
+    public @Nullable String getBundle() {
+      return bundle;
+    }
+
+    /**
+     * Sets the bundle's name.
+     *
+     * @param bundle the name
+     */
+    public void setBundle(@Nullable String bundle) {
+      this.bundle = bundle;
     }
   }
 

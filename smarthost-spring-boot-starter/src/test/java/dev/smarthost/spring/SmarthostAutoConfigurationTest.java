@@ -392,4 +392,62 @@ class SmarthostAutoConfigurationTest {
           .doesNotContain("smtp.elsewhere.example");
     }
   }
+
+  @Test
+  void aPrivateCaThroughASpringSslBundleAndTheTimeoutsThroughProperties() throws Exception {
+    Path env = dir.resolve("ssl.env");
+    Path trust = dir.resolve("smarthost-ca.p12");
+    try (SmarthostServer server =
+        SmarthostServer.builder()
+            .encryption(Encryption.STARTTLS)
+            .requireAuth("app", "pw")
+            .start()) {
+      try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(trust)) {
+        server.trustStore().store(out, "changeit".toCharArray());
+      }
+      server.writeEnvFile(env);
+      new ApplicationContextRunner()
+          .withConfiguration(
+              AutoConfigurations.of(
+                  org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration.class,
+                  SmarthostAutoConfiguration.class))
+          .withPropertyValues(
+              "smarthost.env-file=" + env,
+              "smarthost.ssl.bundle=smarthost",
+              "spring.ssl.bundle.jks.smarthost.truststore.location=file:" + trust,
+              "spring.ssl.bundle.jks.smarthost.truststore.password=changeit",
+              "spring.ssl.bundle.jks.smarthost.truststore.type=PKCS12",
+              "smarthost.connect-timeout=3s",
+              "smarthost.read-timeout=4s",
+              "smarthost.write-timeout=5s",
+              "smarthost.ehlo-name=app.example.org")
+          .run(
+              context -> {
+                SmtpOptions options = context.getBean(SmtpOptions.class);
+                assertThat(options.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+                assertThat(options.readTimeout()).isEqualTo(Duration.ofSeconds(4));
+                assertThat(options.writeTimeout()).isEqualTo(Duration.ofSeconds(5));
+                JavaMailSender sender = context.getBean(JavaMailSender.class);
+                sender.send(message(sender, "verified through the bundle"));
+              });
+      var got = server.awaitMessages(1, Duration.ofSeconds(5)).get(0);
+      assertThat(got.encrypted()).isTrue();
+      assertThat(got.heloName()).isEqualTo("app.example.org");
+      // without the bundle the private CA is not trusted: the send fails, classified
+      new ApplicationContextRunner()
+          .withConfiguration(AutoConfigurations.of(SmarthostAutoConfiguration.class))
+          .withPropertyValues("smarthost.env-file=" + env)
+          .run(
+              context -> {
+                JavaMailSender sender = context.getBean(JavaMailSender.class);
+                assertThatThrownBy(() -> sender.send(message(sender, "untrusted")))
+                    .isInstanceOf(MailSendException.class)
+                    .hasRootCauseInstanceOf(Exception.class)
+                    .satisfies(
+                        e ->
+                            assertThat(((SmarthostSendException) e.getCause()).kind())
+                                .isEqualTo(FailureKind.CERTIFICATE_UNTRUSTED));
+              });
+    }
+  }
 }
