@@ -21,6 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -195,6 +197,13 @@ public class SmarthostAutoConfiguration {
             .maxConnections(m.getMaxConnections())
             .maxAttempts(m.getMaxAttempts())
             .queueCapacity(m.getQueueCapacity())
+            .maxMessagesPerConnection(m.getMaxMessagesPerConnection())
+            .maxConnectionAge(m.getMaxConnectionAge())
+            .idleTimeout(m.getIdleTimeout())
+            .retryBackoff(m.getRetryBackoff())
+            .acquireTimeout(m.getAcquireTimeout())
+            .sendTimeout(m.getSendTimeout())
+            .closeTimeout(m.getCloseTimeout())
             .listener(listener.getIfAvailable(() -> MailerListener.NONE));
     outbox.ifAvailable(b::outbox);
     return b.build();
@@ -271,8 +280,26 @@ public class SmarthostAutoConfiguration {
     }
   }
 
-  /** Matches when a smarthost source is configured. */
-  static final class SourceCondition implements Condition {
+  /** Matches when a smarthost source is configured, or the application defines its resolver. */
+  static final class SourceCondition extends AnyNestedCondition {
+    SourceCondition() {
+      super(ConfigurationPhase.REGISTER_BEAN);
+    }
+
+    /** A source in the properties or the environment. */
+    @Conditional(SourceProperty.class)
+    static final class Property {}
+
+    /**
+     * The application's own {@link SmarthostResolver} bean: a connection-details bean, e.g. one
+     * that points at a testkit server in the application's tests.
+     */
+    @ConditionalOnBean(SmarthostResolver.class)
+    static final class ResolverBean {}
+  }
+
+  /** A source in the properties or the environment. */
+  static final class SourceProperty implements Condition {
     @Override
     public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
       Environment env = context.getEnvironment();

@@ -1,5 +1,6 @@
 package dev.smarthost.spring;
 
+import dev.smarthost.core.SmarthostMailer;
 import dev.smarthost.core.SmtpOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -225,6 +226,27 @@ public class SmarthostProperties {
     /** Most messages queued by asynchronous sends. */
     private int queueCapacity = 1000;
 
+    /** Messages sent over one connection before it is replaced. */
+    private int maxMessagesPerConnection = 100;
+
+    /** Age after which a connection is replaced. */
+    private Duration maxConnectionAge = Duration.ofMinutes(5);
+
+    /** Idle time after which a connection is closed. */
+    private Duration idleTimeout = Duration.ofSeconds(30);
+
+    /** Pause before a retry, times the attempt number. */
+    private Duration retryBackoff = Duration.ofMillis(200);
+
+    /** Longest wait for a free connection. */
+    private Duration acquireTimeout = Duration.ofSeconds(60);
+
+    /** Longest one send may take, all attempts included. */
+    private Duration sendTimeout = SmarthostMailer.DEFAULT_SEND_TIMEOUT;
+
+    /** Longest the mailer drains queued and due messages when the context closes. */
+    private Duration closeTimeout = Duration.ofSeconds(30);
+
     /**
      * Returns the most connections.
      *
@@ -277,6 +299,132 @@ public class SmarthostProperties {
      */
     public void setQueueCapacity(int queueCapacity) {
       this.queueCapacity = queueCapacity;
+    }
+
+    /**
+     * Returns: messages sent over one connection before it is replaced.
+     *
+     * @return the value
+     */
+    public int getMaxMessagesPerConnection() {
+      return maxMessagesPerConnection;
+    }
+
+    /**
+     * Sets: messages sent over one connection before it is replaced.
+     *
+     * @param maxMessagesPerConnection the value
+     */
+    public void setMaxMessagesPerConnection(int maxMessagesPerConnection) {
+      this.maxMessagesPerConnection = maxMessagesPerConnection;
+    }
+
+    /**
+     * Returns: age after which a connection is replaced.
+     *
+     * @return the value
+     */
+    public Duration getMaxConnectionAge() {
+      return maxConnectionAge;
+    }
+
+    /**
+     * Sets: age after which a connection is replaced.
+     *
+     * @param maxConnectionAge the value
+     */
+    public void setMaxConnectionAge(Duration maxConnectionAge) {
+      this.maxConnectionAge = maxConnectionAge;
+    }
+
+    /**
+     * Returns: idle time after which a connection is closed.
+     *
+     * @return the value
+     */
+    public Duration getIdleTimeout() {
+      return idleTimeout;
+    }
+
+    /**
+     * Sets: idle time after which a connection is closed.
+     *
+     * @param idleTimeout the value
+     */
+    public void setIdleTimeout(Duration idleTimeout) {
+      this.idleTimeout = idleTimeout;
+    }
+
+    /**
+     * Returns: pause before a retry, times the attempt number.
+     *
+     * @return the value
+     */
+    public Duration getRetryBackoff() {
+      return retryBackoff;
+    }
+
+    /**
+     * Sets: pause before a retry, times the attempt number.
+     *
+     * @param retryBackoff the value
+     */
+    public void setRetryBackoff(Duration retryBackoff) {
+      this.retryBackoff = retryBackoff;
+    }
+
+    /**
+     * Returns: longest wait for a free connection.
+     *
+     * @return the value
+     */
+    public Duration getAcquireTimeout() {
+      return acquireTimeout;
+    }
+
+    /**
+     * Sets: longest wait for a free connection.
+     *
+     * @param acquireTimeout the value
+     */
+    public void setAcquireTimeout(Duration acquireTimeout) {
+      this.acquireTimeout = acquireTimeout;
+    }
+
+    /**
+     * Returns: longest one send may take, all attempts included.
+     *
+     * @return the value
+     */
+    public Duration getSendTimeout() {
+      return sendTimeout;
+    }
+
+    /**
+     * Sets: longest one send may take, all attempts included.
+     *
+     * @param sendTimeout the value
+     */
+    public void setSendTimeout(Duration sendTimeout) {
+      this.sendTimeout = sendTimeout;
+    }
+
+    /**
+     * Returns: longest the mailer drains queued and due messages when the context closes.
+     *
+     * @return the value
+     */
+    public Duration getCloseTimeout() {
+      return closeTimeout;
+    }
+
+    /**
+     * Sets: longest the mailer drains queued and due messages when the context closes.
+     *
+     * @param closeTimeout the value
+     */
+    public void setCloseTimeout(Duration closeTimeout) {
+      this.closeTimeout = closeTimeout;
     }
   }
 
