@@ -258,7 +258,7 @@ public class SmarthostAutoConfiguration {
     }
   }
 
-  /** Micrometer meters, when a registry exists. */
+  /** Micrometer meters, bound by Spring Boot's metrics auto-configuration to its registries. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(MeterRegistry.class)
   public static class MetricsConfiguration {
@@ -266,9 +266,10 @@ public class SmarthostAutoConfiguration {
     public MetricsConfiguration() {}
 
     /**
-     * Meters for the mailer's events.
+     * Meters for the mailer's events: a {@link io.micrometer.core.instrument.binder.MeterBinder}
+     * that Boot binds to every registry it creates.
      *
-     * @param registry the registry
+     * @param mailer the mailer, for the open-connections gauge
      * @param outbox the outbox, if any: its gauges are registered too
      * @return the listener
      */
