@@ -103,7 +103,7 @@ final class AttemptLoop {
       SmarthostSettings settings =
           resolver.resolve().orElseThrow(() -> new SmarthostDisabledException(resolver.toString()));
       if (deadline.expired()) {
-        throw timedOut(settings, attempt - 1, deadline, null);
+        throw timedOut(settings, attempt - 1, deadline, null, start);
       }
       ConnectionPool.Connection c;
       try {
@@ -114,7 +114,7 @@ final class AttemptLoop {
         c = pool.acquire(session(settings), settings, wait, deadline::watch);
       } catch (MessagingException e) {
         if (deadline.expired()) {
-          throw timedOut(settings, attempt, deadline, e);
+          throw timedOut(settings, attempt, deadline, e, start);
         }
         SmtpFailure k =
             FailureClassifier.classify(
@@ -125,7 +125,7 @@ final class AttemptLoop {
         if (retry(k, attempt)) {
           continue;
         }
-        throw fail(k, settings, attempt, e, List.of());
+        throw fail(k, settings, attempt, e, List.of(), start);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new SmarthostBusyException(
@@ -139,7 +139,7 @@ final class AttemptLoop {
       } catch (MessagingException e) {
         if (deadline.expired()) {
           pool.release(c, false);
-          throw timedOut(settings, attempt, deadline, e);
+          throw timedOut(settings, attempt, deadline, e, start);
         }
         if (isPartial(e)) {
           pool.release(c, true);
@@ -154,14 +154,18 @@ final class AttemptLoop {
         }
         List<String> refused = new ArrayList<>();
         rejected(e).forEach(r -> refused.add(r.address()));
-        throw fail(k, settings, attempt, e, refused);
+        throw fail(k, settings, attempt, e, refused, start);
       }
     }
   }
 
   /** The send took longer than the send timeout: the connection was aborted, nothing retried. */
   private SmarthostSendException timedOut(
-      SmarthostSettings settings, int attempts, SendDeadline deadline, @Nullable Exception cause) {
+      SmarthostSettings settings,
+      int attempts,
+      SendDeadline deadline,
+      @Nullable Exception cause,
+      long start) {
     SmtpFailure k =
         SmtpFailure.builder(FailureKind.READ_TIMEOUT)
             .hint(
@@ -174,7 +178,8 @@ final class AttemptLoop {
         SmarthostSendException.builder(k, settings.authority())
             .attempts(Math.max(1, attempts))
             .build(cause == null ? new java.util.concurrent.TimeoutException(k.detail()) : cause);
-    listener(() -> listener.failed(e));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    listener(() -> listener.failed(e, took));
     return e;
   }
 
@@ -304,7 +309,8 @@ final class AttemptLoop {
       SmarthostSettings settings,
       int attempts,
       Exception cause,
-      List<String> rejected) {
+      List<String> rejected,
+      long start) {
     SmarthostSendException e =
         SmarthostSendException.builder(
                 FailureHints.withHint(k, settings, sessions.options().connectTimeout(), "sending"),
@@ -312,7 +318,8 @@ final class AttemptLoop {
             .rejectedRecipients(rejected)
             .attempts(attempts)
             .build(cause);
-    listener(() -> listener.failed(e));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    listener(() -> listener.failed(e, took));
     return e;
   }
 

@@ -28,6 +28,17 @@ public interface MailerListener {
   default void failed(SmarthostSendException failure) {}
 
   /**
+   * A message was not delivered, after this long (all attempts). Calls {@link
+   * #failed(SmarthostSendException)} unless overridden.
+   *
+   * @param failure the classified failure
+   * @param duration from the call to the failure
+   */
+  default void failed(SmarthostSendException failure, java.time.Duration duration) {
+    failed(failure);
+  }
+
+  /**
    * A temporary failure; the message is tried again.
    *
    * @param kind what failed

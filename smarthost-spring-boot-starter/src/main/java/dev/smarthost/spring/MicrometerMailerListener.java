@@ -25,9 +25,9 @@ import org.jspecify.annotations.Nullable;
  * once, so they exist with 0 before the first send: counters {@code smarthost.mail.sent}, {@code
  * smarthost.mail.failed} and {@code smarthost.mail.retried} (tag {@code kind}), {@code
  * smarthost.connections.opened}, {@code smarthost.mail.dead} (tag {@code kind}); timer {@code
- * smarthost.mail.send} (tag {@code outcome=success}); gauge {@code smarthost.connections.open};
- * with an outbox the gauges {@code smarthost.outbox.pending}, {@code smarthost.outbox.oldest.age}
- * (seconds) and {@code smarthost.outbox.dead}.
+ * smarthost.mail.send} (tag {@code outcome}: {@code success} or {@code failure}); gauge {@code
+ * smarthost.connections.open}; with an outbox the gauges {@code smarthost.outbox.pending}, {@code
+ * smarthost.outbox.oldest.age} (seconds) and {@code smarthost.outbox.dead}.
  */
 public final class MicrometerMailerListener implements MailerListener, MeterBinder {
   private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
@@ -52,6 +52,7 @@ public final class MicrometerMailerListener implements MailerListener, MeterBind
     meters.counter("smarthost.mail.sent");
     meters.counter("smarthost.connections.opened");
     Timer.builder("smarthost.mail.send").tag("outcome", "success").register(meters);
+    Timer.builder("smarthost.mail.send").tag("outcome", "failure").register(meters);
     Gauge.builder(
             "smarthost.connections.open",
             this,
@@ -103,8 +104,9 @@ public final class MicrometerMailerListener implements MailerListener, MeterBind
   }
 
   @Override
-  public void failed(SmarthostSendException failure) {
+  public void failed(SmarthostSendException failure, Duration duration) {
     meters.counter("smarthost.mail.failed", "kind", failure.kind().name()).increment();
+    meters.timer("smarthost.mail.send", "outcome", "failure").record(duration);
   }
 
   @Override

@@ -450,4 +450,45 @@ class SmarthostAutoConfigurationTest {
               });
     }
   }
+
+  @Test
+  void failuresAreCountedAndTimed() {
+    try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
+      server.fault(Fault.reject(Fault.Step.MAIL, 553, "5.7.1 Sender address rejected"));
+      withBootMetrics
+          .withPropertyValues(
+              "SMTP_ENABLED=1",
+              "SMTP_HOST=localhost",
+              "SMTP_PORT=" + server.port(),
+              "SMTP_ENCRYPTION=none")
+          .run(
+              context -> {
+                JavaMailSender sender = context.getBean(JavaMailSender.class);
+                assertThatThrownBy(() -> sender.send(message(sender, "refused")))
+                    .isInstanceOf(MailSendException.class);
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                assertThat(
+                        registry
+                            .get("smarthost.mail.failed")
+                            .tag("kind", "SENDER_REJECTED")
+                            .counter()
+                            .count())
+                    .isEqualTo(1.0);
+                assertThat(
+                        registry
+                            .get("smarthost.mail.send")
+                            .tag("outcome", "failure")
+                            .timer()
+                            .count())
+                    .isEqualTo(1);
+                assertThat(
+                        registry
+                            .get("smarthost.mail.send")
+                            .tag("outcome", "success")
+                            .timer()
+                            .count())
+                    .isZero();
+              });
+    }
+  }
 }
