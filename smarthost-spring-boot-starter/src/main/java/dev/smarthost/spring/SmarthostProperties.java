@@ -1,7 +1,5 @@
 package dev.smarthost.spring;
 
-import dev.smarthost.core.SmarthostMailer;
-import dev.smarthost.core.SmtpOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -21,13 +19,13 @@ public class SmarthostProperties {
   private final Ssl ssl = new Ssl();
 
   /** Time to open the TCP connection. */
-  private Duration connectTimeout = SmtpOptions.DEFAULT_CONNECT_TIMEOUT;
+  private Duration connectTimeout = Duration.ofSeconds(10);
 
   /** Time to wait for each reply. */
-  private Duration readTimeout = SmtpOptions.DEFAULT_READ_TIMEOUT;
+  private Duration readTimeout = Duration.ofSeconds(30);
 
   /** Time a write may block (a server that stops reading). */
-  private Duration writeTimeout = SmtpOptions.DEFAULT_WRITE_TIMEOUT;
+  private Duration writeTimeout = Duration.ofSeconds(30);
 
   /** Name sent in EHLO; default the host's name. */
   private @Nullable String ehloName;
@@ -242,7 +240,7 @@ public class SmarthostProperties {
     private Duration acquireTimeout = Duration.ofSeconds(60);
 
     /** Longest one send may take, all attempts included. */
-    private Duration sendTimeout = SmarthostMailer.DEFAULT_SEND_TIMEOUT;
+    private Duration sendTimeout = Duration.ofSeconds(60);
 
     /** Longest the mailer drains queued and due messages when the context closes. */
     private Duration closeTimeout = Duration.ofSeconds(30);
@@ -434,8 +432,8 @@ public class SmarthostProperties {
     public Ssl() {}
 
     /**
-     * Name of a Spring SSL bundle ({@code spring.ssl.bundle.jks.<name>} or {@code
-     * spring.ssl.bundle.pem.<name>}) whose trust store verifies the smarthost's certificate.
+     * Name of a Spring SSL bundle (spring.ssl.bundle.jks.NAME or spring.ssl.bundle.pem.NAME) whose
+     * trust store verifies the smarthost's certificate.
      */
     private @Nullable String bundle;
 
