@@ -42,6 +42,8 @@ final class OutboxDispatcher {
   private final Duration maxAge;
   private final MailerListener listener;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong looks =
+      new java.util.concurrent.atomic.AtomicLong();
   private final Object wake = new Object();
   private final Thread thread;
   private volatile boolean stopped;
@@ -109,6 +111,7 @@ final class OutboxDispatcher {
           ((FileOutbox) outbox).rescan();
           lastRescan = System.currentTimeMillis();
         }
+        looks.incrementAndGet();
         long waitMs =
             outbox
                 .nextDue()
@@ -307,9 +310,12 @@ final class OutboxDispatcher {
    */
   void drain(Duration wait) throws InterruptedException {
     long end = System.nanoTime() + wait.toNanos();
+    // the dispatcher must look at least once after this began: a shared outbox (Redis) knows what
+    // is due only after it has read it
+    long looked = looks.get() + 1;
     while (System.nanoTime() < end) {
       boolean due = outbox.nextDue().map(t -> !t.isAfter(Instant.now())).orElse(false);
-      if (!due && inFlight.get() == 0) {
+      if (!due && inFlight.get() == 0 && looks.get() > looked) {
         return;
       }
       signal();
