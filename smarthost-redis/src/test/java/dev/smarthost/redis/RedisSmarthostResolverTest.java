@@ -51,10 +51,17 @@ class RedisSmarthostResolverTest {
     }
   }
 
+  /**
+   * Replaces the hash in one transaction, as the cluster does: a subscriber that re-reads in
+   * between must not see it empty (it would rightly report e-mail switched off; this raced once in
+   * CI).
+   */
   private static void write(Map<String, String> fields) {
     try (Jedis jedis = redis.client()) {
-      jedis.del(KEY);
-      jedis.hset(KEY, fields);
+      redis.clients.jedis.Transaction t = jedis.multi();
+      t.del(KEY);
+      t.hset(KEY, fields);
+      t.exec();
     }
   }
 
