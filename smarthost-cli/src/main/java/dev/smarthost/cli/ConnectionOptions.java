@@ -56,23 +56,7 @@ final class ConnectionOptions {
       description = "Do not verify the certificate (still encrypted).")
   boolean noVerifyTls;
 
-  @Option(names = "--username", paramLabel = "USER", description = "User name for AUTH.")
-  @Nullable String username;
-
-  @Option(
-      names = "--password-file",
-      paramLabel = "FILE",
-      description = "Read the password from the first line of FILE.")
-  @Nullable Path passwordFile;
-
-  @Option(
-      names = "--password-env",
-      paramLabel = "VAR",
-      description = "Read the password from environment variable VAR.")
-  @Nullable String passwordEnv;
-
-  @Option(names = "--password", hidden = true, paramLabel = "PASSWORD")
-  @Nullable String forbiddenPassword;
+  @Mixin LoginOptions login = new LoginOptions();
 
   @Mixin TrustStoreOption trust = new TrustStoreOption();
 
@@ -93,22 +77,13 @@ final class ConnectionOptions {
   boolean json;
 
   SmarthostSettings settings(java.io.PrintWriter err) {
-    if (forbiddenPassword != null) {
-      throw new UsageException(
-          "--password: never pass a password as an argument (other users see it in ps);"
-              + " use --password-file or --password-env");
-    }
+    login.refuseArgumentPassword();
     int sources = (envFile != null ? 1 : 0) + (host != null ? 1 : 0) + (redis.given() ? 1 : 0);
     if (sources != 1) {
       throw new UsageException("give one of --env-file, --redis or --host");
     }
     if (envFile != null || redis.given()) {
-      if (port != null
-          || encryption != null
-          || username != null
-          || noVerifyTls
-          || passwordFile != null
-          || passwordEnv != null) {
+      if (port != null || encryption != null || noVerifyTls || login.given()) {
         throw new UsageException(
             (envFile != null ? "--env-file" : "--redis")
                 + ": holds the whole configuration; drop --port, --encryption, --username,"
@@ -138,14 +113,9 @@ final class ConnectionOptions {
       field("--port", () -> b.port(port));
     }
     b.verifyTls(!noVerifyTls);
-    String password = password();
-    if (username != null || password != null) {
-      if (username == null || password == null) {
-        throw new UsageException(
-            username == null
-                ? "--username: required with --password-file or --password-env"
-                : "--password-file or --password-env: required with --username");
-      }
+    String password = login.password();
+    String username = login.username;
+    if (username != null && password != null) {
       field("--username", () -> b.credentials(username, password));
     }
     return b.build();
@@ -173,10 +143,6 @@ final class ConnectionOptions {
                       "enabled",
                       "e-mail is switched off; nothing to check"));
     }
-  }
-
-  private @Nullable String password() {
-    return SecretOption.read("--password", passwordFile, passwordEnv);
   }
 
   SmtpOptions smtpOptions() {

@@ -9,7 +9,6 @@ import dev.smarthost.core.DiscoveryResult;
 import dev.smarthost.core.SmtpConnectionValidator;
 import dev.smarthost.core.SmtpOptions;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -44,23 +43,7 @@ class DiscoverCommand implements Callable<Integer> {
       description = "Ports to try, comma-separated (default 587,465,25,2525).")
   @Nullable List<Integer> ports;
 
-  @Option(
-      names = "--username",
-      paramLabel = "USER",
-      description = "Log in where the connection is encrypted.")
-  @Nullable String username;
-
-  @Option(
-      names = "--password-file",
-      paramLabel = "FILE",
-      description = "Read the password from the first line of FILE.")
-  @Nullable Path passwordFile;
-
-  @Option(
-      names = "--password-env",
-      paramLabel = "VAR",
-      description = "Read the password from environment variable VAR.")
-  @Nullable String passwordEnv;
+  @Mixin LoginOptions login = new LoginOptions();
 
   @Mixin TrustStoreOption trust = new TrustStoreOption();
 
@@ -87,13 +70,8 @@ class DiscoverCommand implements Callable<Integer> {
     SmtpConnectionValidator validator =
         SmtpConnectionValidator.create(options.build()).withDeadline(deadline);
     List<Integer> tried = ports == null ? DEFAULT_PORTS : ports;
-    String password = SecretOption.read("--password", passwordFile, passwordEnv);
-    if ((username == null) != (password == null)) {
-      throw new UsageException(
-          username == null
-              ? "--username: required with --password-file or --password-env"
-              : "--password-file or --password-env: required with --username");
-    }
+    String password = login.password();
+    String username = login.username;
     try {
       SmarthostSettings.normalizeHost(host); // a bad host is a usage error before anything prints
     } catch (IllegalArgumentException e) {

@@ -50,6 +50,7 @@ public final class FileOutbox implements Outbox {
   private static final String MSG = ".msg";
   private static final String STATE = ".state";
   private static final long SEGMENT_BYTES = 32L << 20;
+  private static final long RESCAN_EVERY_MS = 5_000;
 
   /** Default maximum number of pending messages. */
   public static final int DEFAULT_MAX_MESSAGES = 100_000;
@@ -73,6 +74,7 @@ public final class FileOutbox implements Outbox {
   private long bytes;
   private int count;
   private volatile boolean closed;
+  private volatile long lastRescan = System.currentTimeMillis();
 
   /** A pending entry, where its message is, and whether this process is delivering it. */
   private static final class Slot {
@@ -362,6 +364,10 @@ public final class FileOutbox implements Outbox {
 
   @Override
   public List<OutboxEntry> claimDue(Instant now, int max) {
+    if (now.toEpochMilli() - lastRescan > RESCAN_EVERY_MS) {
+      lastRescan = now.toEpochMilli();
+      rescanQuietly(); // entries retried from outside (the CLI) while this process runs
+    }
     List<OutboxEntry> due = new ArrayList<>();
     for (Slot s : pending.values()) {
       if (due.size() >= max) {
@@ -515,7 +521,7 @@ public final class FileOutbox implements Outbox {
 
   /**
    * Takes back dead entries that were retried from outside ({@code smarthost outbox retry} moves
-   * them to {@code pending/}); the mailer calls it every few seconds.
+   * them to {@code pending/}); {@link #claimDue} does so every 5 s by itself.
    *
    * @throws IOException if the directory cannot be listed
    */

@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 final class OutboxDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(SmarthostMailer.class);
-  private static final long RESCAN_EVERY_MS = 5_000;
 
   private final Outbox outbox;
   private final AttemptLoop attempts;
@@ -91,7 +90,6 @@ final class OutboxDispatcher {
   }
 
   private void loop() {
-    long lastRescan = System.currentTimeMillis();
     while (!stopped) {
       try {
         int free = parallel - inFlight.get();
@@ -105,11 +103,6 @@ final class OutboxDispatcher {
               outbox.release(e.id());
             }
           }
-        }
-        if (outbox instanceof FileOutbox
-            && System.currentTimeMillis() - lastRescan > RESCAN_EVERY_MS) {
-          ((FileOutbox) outbox).rescan();
-          lastRescan = System.currentTimeMillis();
         }
         looks.incrementAndGet();
         long waitMs =
