@@ -3,12 +3,16 @@
  * dev.smarthost.SmarthostSettings} into a correctly configured {@code jakarta.mail.Session}.
  */
 @org.jspecify.annotations.NullMarked
-@SuppressWarnings("module") // dev.smarthost.redis is built after this module
+// "module": dev.smarthost.redis is built after this module; "requires-automatic": the Nimbus SDK
+// has no module name of its own, so its name comes from the jar.
+@SuppressWarnings({"module", "requires-automatic"})
 module dev.smarthost.core {
   requires transitive dev.smarthost.api;
   requires transitive jakarta.mail;
   requires org.eclipse.angus.mail;
   requires org.slf4j;
+  // Optional: only OAuth 2.0 settings need it (the jar has no module name of its own).
+  requires static oauth2.oidc.sdk;
   requires static transitive org.jspecify;
 
   exports dev.smarthost.core;

@@ -32,6 +32,13 @@ public enum FailureKind {
    * first}), but the encryption is none.
    */
   ENCRYPTION_REQUIRED(false),
+  /**
+   * No OAuth 2.0 access token: the token endpoint could not be reached or refused the client
+   * ({@code invalid_client}, {@code unauthorized_client}, {@code invalid_scope}; the OAuth error
+   * code is in the detail). Temporary, so that queued mail waits until the administrator fixes the
+   * client instead of being given up.
+   */
+  OAUTH2_TOKEN_FAILED(true),
   /** Credentials are configured, but the server offers no AUTH (or no usable mechanism). */
   AUTH_NOT_OFFERED(false),
   /** The server rejected the user name or password. */

@@ -1,5 +1,7 @@
 package dev.smarthost;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,11 +18,21 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #ENV_FILE}: {@code SMTP_ENABLED} ({@code 1} on; empty, {@code 0} or absent off),
  *       {@code SMTP_HOST}, {@code SMTP_PORT} (absent: the encryption's default), {@code
  *       SMTP_USERNAME}, {@code SMTP_PASSWORD}, {@code SMTP_ENCRYPTION} (absent: starttls), {@code
- *       SMTP_TLSVERIFY} ({@code 1} verify, empty or {@code 0} don't, absent verify).
+ *       SMTP_TLSVERIFY} ({@code 1} verify, empty or {@code 0} don't, absent verify), and for OAuth
+ *       2.0 {@code SMTP_OAUTH2_TOKEN_URL}, {@code SMTP_OAUTH2_CLIENT_ID}, {@code
+ *       SMTP_OAUTH2_CLIENT_SECRET}, {@code SMTP_OAUTH2_SCOPE} (with {@code SMTP_USERNAME} the
+ *       mailbox and {@code SMTP_PASSWORD} empty).
  *   <li>{@link #REDIS}: hash fields {@code enabled} ({@code 1}/{@code 0}, absent off), {@code
  *       host}, {@code port} (absent 587), {@code username}, {@code password}, {@code encrypt_smtp}
- *       (absent starttls), {@code tls_verify} ({@code 1}/{@code 0}, absent verify).
+ *       (absent starttls), {@code tls_verify} ({@code 1}/{@code 0}, absent verify), {@code
+ *       oauth2_token_url}, {@code oauth2_client_id}, {@code oauth2_client_secret}, {@code
+ *       oauth2_scope}.
  * </ul>
+ *
+ * <p>An empty value counts as absent. OAuth 2.0 is on when a token URL or client id is set; then
+ * the token URL, client id, client secret and user name are required and a password is an error
+ * naming both. A reader that does not know the {@code OAUTH2} keys ignores them, so a writer always
+ * writes them (empty without OAuth 2.0) and a Redis hash never keeps stale ones.
  *
  * <p>Errors are {@link SmarthostConfigurationException}s that name the source, the key in its
  * spelling and the {@link SettingsField}; a password is never part of a message.
@@ -37,7 +49,11 @@ public final class SettingsCodec {
               "SMTP_ENCRYPTION",
               "SMTP_TLSVERIFY",
               "SMTP_USERNAME",
-              "SMTP_PASSWORD"),
+              "SMTP_PASSWORD",
+              "SMTP_OAUTH2_TOKEN_URL",
+              "SMTP_OAUTH2_CLIENT_ID",
+              "SMTP_OAUTH2_CLIENT_SECRET",
+              "SMTP_OAUTH2_SCOPE"),
           "",
           "1 (on) or empty (off)",
           "1 (verify) or empty (don't)",
@@ -47,7 +63,18 @@ public final class SettingsCodec {
   public static final SettingsCodec REDIS =
       new SettingsCodec(
           "redis",
-          keys("enabled", "host", "port", "encrypt_smtp", "tls_verify", "username", "password"),
+          keys(
+              "enabled",
+              "host",
+              "port",
+              "encrypt_smtp",
+              "tls_verify",
+              "username",
+              "password",
+              "oauth2_token_url",
+              "oauth2_client_id",
+              "oauth2_client_secret",
+              "oauth2_scope"),
           "0",
           "1 or 0",
           "1 or 0",
@@ -125,7 +152,7 @@ public final class SettingsCodec {
    * Encodes settings as every key of this spelling, in the order the cluster writes them.
    *
    * @param settings the settings
-   * @return keys to values, the password included
+   * @return keys to values, the password and client secret included
    */
   public Map<String, String> encode(SmarthostSettings settings) {
     Map<String, String> values = new LinkedHashMap<>();
@@ -136,6 +163,14 @@ public final class SettingsCodec {
     values.put(key(SettingsField.PASSWORD), settings.password().orElse(""));
     values.put(key(SettingsField.ENCRYPTION), settings.encryption().configValue());
     values.put(key(SettingsField.VERIFY_TLS), settings.verifyTls() ? "1" : off);
+    OAuth2Client client = settings.oauth2Client().orElse(null);
+    values.put(
+        key(SettingsField.OAUTH2_TOKEN_URL),
+        client == null ? "" : client.tokenEndpoint().toString());
+    values.put(key(SettingsField.OAUTH2_CLIENT_ID), client == null ? "" : client.clientId());
+    values.put(
+        key(SettingsField.OAUTH2_CLIENT_SECRET), client == null ? "" : client.clientSecret());
+    values.put(key(SettingsField.OAUTH2_SCOPE), client == null ? "" : client.scope().orElse(""));
     return values;
   }
 
@@ -199,6 +234,27 @@ public final class SettingsCodec {
       }
       String user = text(SettingsField.USERNAME);
       String password = text(SettingsField.PASSWORD);
+      if (isOAuth2()) {
+        OAuth2Client client = oauth2Client();
+        if (!password.isEmpty()) {
+          throw error(
+              SettingsField.PASSWORD,
+              "must be empty with OAuth 2.0 ("
+                  + key(SettingsField.OAUTH2_TOKEN_URL)
+                  + "): set either "
+                  + key(SettingsField.PASSWORD)
+                  + " or the OAuth 2.0 keys, not both");
+        }
+        if (user.isEmpty()) {
+          throw error(
+              SettingsField.USERNAME,
+              "required with OAuth 2.0 (the mailbox that sends), because "
+                  + key(SettingsField.OAUTH2_TOKEN_URL)
+                  + " is set");
+        }
+        set(() -> b.oauth2(user, client));
+        return Optional.of(b.build());
+      }
       if (user.isEmpty() != password.isEmpty()) {
         throw user.isEmpty()
             ? error(SettingsField.USERNAME, requiredWhen(SettingsField.PASSWORD))
@@ -206,6 +262,37 @@ public final class SettingsCodec {
       }
       set(() -> b.credentials(user, password));
       return Optional.of(b.build());
+    }
+
+    private boolean isOAuth2() {
+      return !text(SettingsField.OAUTH2_TOKEN_URL).isEmpty()
+          || !text(SettingsField.OAUTH2_CLIENT_ID).isEmpty()
+          || !text(SettingsField.OAUTH2_CLIENT_SECRET).isEmpty();
+    }
+
+    private OAuth2Client oauth2Client() {
+      String url = text(SettingsField.OAUTH2_TOKEN_URL);
+      String id = text(SettingsField.OAUTH2_CLIENT_ID);
+      String secret = text(SettingsField.OAUTH2_CLIENT_SECRET);
+      for (SettingsField field :
+          new SettingsField[] {
+            SettingsField.OAUTH2_TOKEN_URL,
+            SettingsField.OAUTH2_CLIENT_ID,
+            SettingsField.OAUTH2_CLIENT_SECRET
+          }) {
+        if (text(field).isEmpty()) {
+          throw error(field, "required with the other OAuth 2.0 keys");
+        }
+      }
+      URI uri;
+      try {
+        uri = new URI(url);
+      } catch (URISyntaxException e) {
+        throw error(SettingsField.OAUTH2_TOKEN_URL, quoted(url) + " is not a URL");
+      }
+      OAuth2Client[] client = new OAuth2Client[1];
+      set(() -> client[0] = OAuth2Client.of(uri, id, secret, text(SettingsField.OAUTH2_SCOPE)));
+      return client[0];
     }
 
     private String requiredWhen(SettingsField other) {

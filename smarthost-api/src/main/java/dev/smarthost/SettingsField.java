@@ -20,15 +20,35 @@ public enum SettingsField {
   /** The user name. */
   USERNAME,
   /** The password (never shown in any message). */
-  PASSWORD;
+  PASSWORD,
+  /** The OAuth 2.0 token endpoint ({@link OAuth2Client#tokenEndpoint()}). */
+  OAUTH2_TOKEN_URL,
+  /** The OAuth 2.0 client id. */
+  OAUTH2_CLIENT_ID,
+  /** The OAuth 2.0 client secret (never shown in any message). */
+  OAUTH2_CLIENT_SECRET,
+  /** The OAuth 2.0 scopes, space-separated. */
+  OAUTH2_SCOPE;
 
   /**
-   * Returns whether this field belongs to the credentials (user name or password), which a form
-   * shows as one group.
+   * Returns whether this field belongs to the credentials (user name, password or OAuth 2.0
+   * client), which a form shows as one group.
    *
-   * @return true for {@link #USERNAME} and {@link #PASSWORD}
+   * @return true for {@link #USERNAME}, {@link #PASSWORD} and the {@code OAUTH2_*} fields
    */
   public boolean isCredentials() {
-    return this == USERNAME || this == PASSWORD;
+    return this == USERNAME || this == PASSWORD || isOAuth2();
+  }
+
+  /**
+   * Returns whether this field describes the OAuth 2.0 client.
+   *
+   * @return true for the {@code OAUTH2_*} fields
+   */
+  public boolean isOAuth2() {
+    return this == OAUTH2_TOKEN_URL
+        || this == OAUTH2_CLIENT_ID
+        || this == OAUTH2_CLIENT_SECRET
+        || this == OAUTH2_SCOPE;
   }
 }

@@ -17,8 +17,12 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p>{@link #toString()} masks the password; {@link #equals(Object)} includes it, so a changed
- * password counts as a change.
+ * <p>Instead of a password, the user can log in with OAuth 2.0 ({@link Builder#oauth2}): then
+ * {@link #authentication()} is {@link Authentication#OAUTH2}, {@link #password()} is empty and
+ * {@link #oauth2Client()} says where the library gets access tokens.
+ *
+ * <p>{@link #toString()} masks the password and the client secret; {@link #equals(Object)} includes
+ * them, so a changed password or secret counts as a change.
  */
 public final class SmarthostSettings {
   /** The encryption used when the builder is given none. */
@@ -30,6 +34,7 @@ public final class SmarthostSettings {
   private final boolean verifyTls;
   private final @Nullable String username;
   private final @Nullable String password;
+  private final @Nullable OAuth2Client oauth2Client;
 
   private SmarthostSettings(Builder b) {
     this.host = Objects.requireNonNull(b.host);
@@ -38,6 +43,7 @@ public final class SmarthostSettings {
     this.verifyTls = b.verifyTls;
     this.username = b.username;
     this.password = b.password;
+    this.oauth2Client = b.oauth2Client;
   }
 
   /**
@@ -92,6 +98,7 @@ public final class SmarthostSettings {
     b.verifyTls = verifyTls;
     b.username = username;
     b.password = password;
+    b.oauth2Client = oauth2Client;
     return b;
   }
 
@@ -143,9 +150,23 @@ public final class SmarthostSettings {
   }
 
   /**
-   * Returns the user name to authenticate with.
+   * Returns how the library logs in.
    *
-   * @return the user name, present exactly when {@link #password()} is
+   * @return {@link Authentication#NONE} without a user name, {@link Authentication#OAUTH2} with an
+   *     {@link #oauth2Client()}, {@link Authentication#PASSWORD} otherwise
+   */
+  public Authentication authentication() {
+    if (username == null) {
+      return Authentication.NONE;
+    }
+    return oauth2Client != null ? Authentication.OAUTH2 : Authentication.PASSWORD;
+  }
+
+  /**
+   * Returns the user name to authenticate with (with OAuth 2.0: the mailbox that sends).
+   *
+   * @return the user name, present exactly when {@link #authentication()} is not {@link
+   *     Authentication#NONE}
    */
   public Optional<String> username() {
     return Optional.ofNullable(username);
@@ -154,16 +175,27 @@ public final class SmarthostSettings {
   /**
    * Returns the password to authenticate with. Never logged or printed by this library.
    *
-   * @return the password, present exactly when {@link #username()} is
+   * @return the password, present exactly when {@link #authentication()} is {@link
+   *     Authentication#PASSWORD}
    */
   public Optional<String> password() {
     return Optional.ofNullable(password);
   }
 
   /**
-   * Returns whether credentials are set.
+   * Returns the OAuth 2.0 client that access tokens come from.
    *
-   * @return true if {@link #username()} and {@link #password()} are present
+   * @return the client, present exactly when {@link #authentication()} is {@link
+   *     Authentication#OAUTH2}
+   */
+  public Optional<OAuth2Client> oauth2Client() {
+    return Optional.ofNullable(oauth2Client);
+  }
+
+  /**
+   * Returns whether the library logs in, with a password or OAuth 2.0.
+   *
+   * @return true unless {@link #authentication()} is {@link Authentication#NONE}
    */
   public boolean hasCredentials() {
     return username != null;
@@ -183,15 +215,16 @@ public final class SmarthostSettings {
         && host.equals(that.host)
         && encryption == that.encryption
         && Objects.equals(username, that.username)
-        && Objects.equals(password, that.password);
+        && Objects.equals(password, that.password)
+        && Objects.equals(oauth2Client, that.oauth2Client);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(host, port, encryption, verifyTls, username, password);
+    return Objects.hash(host, port, encryption, verifyTls, username, password, oauth2Client);
   }
 
-  /** Returns the settings with the password masked. */
+  /** Returns the settings with the password and the client secret masked. */
   @Override
   public String toString() {
     return "SmarthostSettings{"
@@ -200,7 +233,9 @@ public final class SmarthostSettings {
         + encryption
         + ", verifyTls="
         + verifyTls
-        + (username != null ? ", username=" + username + ", password=****" : "")
+        + (username == null ? "" : ", username=" + username)
+        + (password == null ? "" : ", password=****")
+        + (oauth2Client == null ? "" : ", oauth2=" + oauth2Client)
         + "}";
   }
 
@@ -212,6 +247,7 @@ public final class SmarthostSettings {
     private boolean verifyTls = true;
     private @Nullable String username;
     private @Nullable String password;
+    private @Nullable OAuth2Client oauth2Client;
 
     private Builder() {}
 
@@ -290,13 +326,42 @@ public final class SmarthostSettings {
         throw new InvalidSettingException(
             SettingsField.PASSWORD, "password", "must be set when a username is set");
       }
+      checkUsername(username);
+      this.username = username;
+      this.password = password;
+      this.oauth2Client = null;
+      return this;
+    }
+
+    /**
+     * Logs in with OAuth 2.0 instead of a password: the library gets access tokens from the client
+     * (client-credentials grant), caches and refreshes them, and sends them with SASL XOAUTH2.
+     * Replaces a password set before.
+     *
+     * @param username the mailbox that sends, e.g. {@code notifications@contoso.com}
+     * @param client where the access tokens come from
+     * @return this builder (for chaining)
+     * @throws IllegalArgumentException if the user name is empty or contains control characters
+     */
+    public Builder oauth2(String username, OAuth2Client client) {
+      Objects.requireNonNull(username, "username");
+      Objects.requireNonNull(client, "client");
+      if (username.isEmpty()) {
+        throw new InvalidSettingException(
+            SettingsField.USERNAME, "username", "must be set for OAuth 2.0 (the mailbox)");
+      }
+      checkUsername(username);
+      this.username = username;
+      this.password = null;
+      this.oauth2Client = client;
+      return this;
+    }
+
+    private static void checkUsername(String username) {
       if (username.chars().anyMatch(Character::isISOControl)) {
         throw new InvalidSettingException(
             SettingsField.USERNAME, "username", "must not contain control characters");
       }
-      this.username = username;
-      this.password = password;
-      return this;
     }
 
     /**
@@ -307,6 +372,7 @@ public final class SmarthostSettings {
     public Builder noCredentials() {
       this.username = null;
       this.password = null;
+      this.oauth2Client = null;
       return this;
     }
 

@@ -3,6 +3,7 @@ package dev.smarthost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,21 @@ class SettingsCodecTest {
           .credentials("ü@example.org", " Pä$$ =#wörd 密码 ")
           .build();
 
+  static final String SECRET = "cl13nt~s3cr3t=#";
+
+  static final SmarthostSettings OAUTH =
+      SmarthostSettings.builder()
+          .host("smtp.office365.com")
+          .encryption(Encryption.STARTTLS)
+          .oauth2(
+              "notifications@contoso.com",
+              OAuth2Client.of(
+                  URI.create("https://login.microsoftonline.com/contoso/oauth2/v2.0/token"),
+                  "app-id",
+                  SECRET,
+                  "https://outlook.office365.com/.default"))
+          .build();
+
   @Test
   void theTwoSpellingsOfEachField() {
     assertThat(SettingsCodec.ENV_FILE.key(SettingsField.HOST)).isEqualTo("SMTP_HOST");
@@ -31,6 +47,7 @@ class SettingsCodecTest {
   void whatIsEncodedDecodesToTheSameSettingsInBothSpellings() {
     for (SettingsCodec codec : new SettingsCodec[] {SettingsCodec.ENV_FILE, SettingsCodec.REDIS}) {
       assertThat(codec.decode("test", codec.encode(FULL))).as(codec.toString()).contains(FULL);
+      assertThat(codec.decode("test", codec.encode(OAUTH))).as(codec.toString()).contains(OAUTH);
       SmarthostSettings plain = SmarthostSettings.builder().host("relay.local").build();
       assertThat(codec.decode("test", codec.encode(plain))).contains(plain);
       assertThat(codec.decode("test", codec.encodeDisabled())).isEmpty();
@@ -40,6 +57,73 @@ class SettingsCodecTest {
     assertThat(SettingsCodec.REDIS.encode(FULL)).containsEntry("tls_verify", "0");
     assertThat(SettingsCodec.ENV_FILE.encodeDisabled()).isEqualTo(Map.of("SMTP_ENABLED", ""));
     assertThat(SettingsCodec.REDIS.encodeDisabled()).isEqualTo(Map.of("enabled", "0"));
+  }
+
+  @Test
+  void oauth2KeysAreWrittenEmptyWithoutOAuth2SoNoStaleSecretStaysInAHash() {
+    Map<String, String> redis = SettingsCodec.REDIS.encode(FULL);
+    assertThat(redis)
+        .containsEntry("oauth2_token_url", "")
+        .containsEntry("oauth2_client_id", "")
+        .containsEntry("oauth2_client_secret", "")
+        .containsEntry("oauth2_scope", "");
+    assertThat(SettingsCodec.ENV_FILE.encode(OAUTH))
+        .containsEntry("SMTP_PASSWORD", "")
+        .containsEntry("SMTP_USERNAME", "notifications@contoso.com")
+        .containsEntry(
+            "SMTP_OAUTH2_TOKEN_URL", "https://login.microsoftonline.com/contoso/oauth2/v2.0/token")
+        .containsEntry("SMTP_OAUTH2_CLIENT_ID", "app-id")
+        .containsEntry("SMTP_OAUTH2_CLIENT_SECRET", SECRET)
+        .containsEntry("SMTP_OAUTH2_SCOPE", "https://outlook.office365.com/.default");
+    SmarthostSettings decoded =
+        SettingsCodec.ENV_FILE.decode("env", SettingsCodec.ENV_FILE.encode(OAUTH)).orElseThrow();
+    assertThat(decoded.authentication()).isEqualTo(Authentication.OAUTH2);
+    assertThat(decoded.password()).isEmpty();
+    assertThat(decoded.toString()).doesNotContain(SECRET).contains("clientSecret=****");
+  }
+
+  @Test
+  void aPasswordAndOAuth2KeysTogetherIsAnErrorNamingBoth() {
+    Map<String, String> values = new HashMap<>(SettingsCodec.ENV_FILE.encode(OAUTH));
+    values.put("SMTP_PASSWORD", "pw-that-must-not-show");
+    assertThatThrownBy(() -> SettingsCodec.ENV_FILE.decode("f.env", values, Map.of()))
+        .isInstanceOfSatisfying(
+            SmarthostConfigurationException.class,
+            e -> {
+              assertThat(e.field()).hasValue(SettingsField.PASSWORD);
+              assertThat(e.getMessage())
+                  .contains("SMTP_PASSWORD", "SMTP_OAUTH2_TOKEN_URL")
+                  .doesNotContain("pw-that-must-not-show")
+                  .doesNotContain(SECRET);
+            });
+  }
+
+  @Test
+  void oauth2WithoutAMailboxOrWithOnlySomeKeysNamesTheMissingOne() {
+    Map<String, String> noUser = new HashMap<>(SettingsCodec.REDIS.encode(OAUTH));
+    noUser.put("username", "");
+    assertThatThrownBy(() -> SettingsCodec.REDIS.decode("redis", noUser))
+        .isInstanceOfSatisfying(
+            SmarthostConfigurationException.class,
+            e -> assertThat(e.field()).hasValue(SettingsField.USERNAME));
+    Map<String, String> onlyUrl =
+        Map.of(
+            "SMTP_ENABLED", "1",
+            "SMTP_HOST", "h",
+            "SMTP_USERNAME", "u",
+            "SMTP_OAUTH2_TOKEN_URL", "https://idp.example/token");
+    assertThatThrownBy(() -> SettingsCodec.ENV_FILE.decode("env", onlyUrl))
+        .isInstanceOfSatisfying(
+            SmarthostConfigurationException.class,
+            e -> {
+              assertThat(e.field()).hasValue(SettingsField.OAUTH2_CLIENT_ID);
+              assertThat(e.getMessage()).contains("SMTP_OAUTH2_CLIENT_ID");
+            });
+    Map<String, String> onlyScope =
+        Map.of("SMTP_ENABLED", "1", "SMTP_HOST", "h", "SMTP_OAUTH2_SCOPE", "s");
+    assertThat(SettingsCodec.ENV_FILE.decode("env", onlyScope).orElseThrow().authentication())
+        .as("a scope alone does not switch OAuth 2.0 on")
+        .isEqualTo(Authentication.NONE);
   }
 
   @Test
@@ -61,7 +145,8 @@ class SettingsCodecTest {
   @ParameterizedTest
   @EnumSource(SettingsField.class)
   void everyErrorNamesTheFieldAndTheKeyAndNeverThePassword(SettingsField field) {
-    Map<String, String> values = new HashMap<>(SettingsCodec.ENV_FILE.encode(FULL));
+    Map<String, String> values =
+        new HashMap<>(SettingsCodec.ENV_FILE.encode(field.isOAuth2() ? OAUTH : FULL));
     String key = SettingsCodec.ENV_FILE.key(field);
     values.put(
         key,
@@ -73,6 +158,10 @@ class SettingsCodecTest {
           case VERIFY_TLS -> "true";
           case USERNAME -> "";
           case PASSWORD -> "";
+          case OAUTH2_TOKEN_URL -> "http://idp.example/token"; // not https
+          case OAUTH2_CLIENT_ID -> "";
+          case OAUTH2_CLIENT_SECRET -> "";
+          case OAUTH2_SCOPE -> "a\u0001b";
         });
     assertThatThrownBy(() -> SettingsCodec.ENV_FILE.decode("f.env", values, Map.of(key, 4)))
         .isInstanceOfSatisfying(
@@ -80,6 +169,7 @@ class SettingsCodecTest {
             e -> {
               assertThat(e.field()).hasValue(field);
               assertThat(e.getMessage()).doesNotContain(FULL.password().orElseThrow().strip());
+              assertThat(e.getMessage()).doesNotContain(SECRET);
               assertThat(e.source()).isEqualTo("f.env");
             });
   }

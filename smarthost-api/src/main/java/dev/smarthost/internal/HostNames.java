@@ -74,6 +74,38 @@ public final class HostNames {
     return ascii;
   }
 
+  /**
+   * Whether a host (as {@link java.net.URI#getHost()} returns it) is this machine's loopback:
+   * {@code localhost}, {@code 127.0.0.0/8} or {@code ::1}, without a name lookup.
+   */
+  public static boolean isLoopback(String host) {
+    String h =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    h = h.toLowerCase(java.util.Locale.ROOT);
+    if (h.equals("localhost") || h.endsWith(".localhost")) {
+      return true;
+    }
+    if (isIpv4(h)) {
+      return h.startsWith("127.");
+    }
+    return isIpv6(h) && java.util.Arrays.equals(ipv6Bytes(h), LOOPBACK_V6);
+  }
+
+  private static final byte[] LOOPBACK_V6 = new byte[16];
+
+  static {
+    LOOPBACK_V6[15] = 1;
+  }
+
+  private static byte[] ipv6Bytes(String literal) {
+    try {
+      // A literal, so no lookup happens.
+      return java.net.InetAddress.getByName(literal).getAddress();
+    } catch (java.net.UnknownHostException e) {
+      return new byte[0];
+    }
+  }
+
   static boolean isIpv4(String s) {
     String[] parts = s.split("\\.", -1);
     if (parts.length != 4) {

@@ -1,5 +1,6 @@
 package dev.smarthost.core;
 
+import dev.smarthost.Authentication;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.internal.Slf4jDebugOutput;
 import dev.smarthost.core.internal.SmarthostTransport;
@@ -62,7 +63,9 @@ public final class SmarthostSessionFactory {
     Session session =
         Session.getInstance(
             SmtpProperties.of(settings, options),
-            settings.hasCredentials() ? new FixedAuthenticator(settings) : null);
+            settings.authentication() == Authentication.PASSWORD
+                ? new FixedAuthenticator(settings)
+                : null); // OAuth 2.0: the transport takes a token from the session's properties
     try {
       session.setProvider(TRANSPORT);
     } catch (jakarta.mail.NoSuchProviderException e) {

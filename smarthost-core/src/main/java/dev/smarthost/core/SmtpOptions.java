@@ -2,6 +2,7 @@ package dev.smarthost.core;
 
 import dev.smarthost.core.internal.Checks;
 import dev.smarthost.core.internal.TlsSocketFactories;
+import dev.smarthost.core.internal.TokenCache;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
@@ -54,6 +55,7 @@ public final class SmtpOptions {
   private final List<String> tlsProtocols;
   private final boolean debug;
   private final TlsSocketFactories socketFactories;
+  private final TokenCache tokenCache;
 
   private SmtpOptions(Builder b) {
     this.connectTimeout = b.connectTimeout;
@@ -65,6 +67,7 @@ public final class SmtpOptions {
     this.tlsProtocols = b.tlsProtocols;
     this.debug = b.debug;
     this.socketFactories = new TlsSocketFactories(trustStore, sslContext, tlsProtocols);
+    this.tokenCache = b.tokenCache;
   }
 
   /**
@@ -102,6 +105,7 @@ public final class SmtpOptions {
     b.sslContext = sslContext;
     b.tlsProtocols = tlsProtocols;
     b.debug = debug;
+    b.tokenCache = tokenCache;
     return b;
   }
 
@@ -179,6 +183,25 @@ public final class SmtpOptions {
     return debug;
   }
 
+  /**
+   * Returns where OAuth 2.0 access tokens come from.
+   *
+   * @return the source set with {@link Builder#tokenSource}, or {@link
+   *     TokenSource#clientCredentials()}
+   */
+  public TokenSource tokenSource() {
+    return tokenCache.source();
+  }
+
+  TokenCache tokenCache() {
+    return tokenCache;
+  }
+
+  /** A token request: the longer of the connect and read timeouts, for each of the two. */
+  Duration tokenTimeout() {
+    return connectTimeout.compareTo(readTimeout) > 0 ? connectTimeout : readTimeout;
+  }
+
   SSLSocketFactory socketFactory(boolean verifyTls) {
     return socketFactories.get(verifyTls);
   }
@@ -199,6 +222,7 @@ public final class SmtpOptions {
         && Objects.equals(ehloName, that.ehloName)
         && trustStore == that.trustStore
         && sslContext == that.sslContext
+        && tokenCache == that.tokenCache
         && tlsProtocols.equals(that.tlsProtocols);
   }
 
@@ -222,6 +246,7 @@ public final class SmtpOptions {
         + ", tlsProtocols="
         + tlsProtocols
         + (debug ? ", debug" : "")
+        + (tokenCache != TokenCache.defaultCache() ? ", tokenSource=" + tokenCache.source() : "")
         + "}";
   }
 
@@ -235,6 +260,7 @@ public final class SmtpOptions {
     private @Nullable SSLContext sslContext;
     private List<String> tlsProtocols = DEFAULT_TLS_PROTOCOLS;
     private boolean debug = Boolean.getBoolean(DEBUG_PROPERTY);
+    private TokenCache tokenCache = TokenCache.defaultCache();
 
     private Builder() {}
 
@@ -341,6 +367,25 @@ public final class SmtpOptions {
      */
     public Builder debug(boolean debug) {
       this.debug = debug;
+      return this;
+    }
+
+    /**
+     * Sets where OAuth 2.0 access tokens come from (default {@link
+     * TokenSource#clientCredentials()}). The options keep the tokens of this source in their own
+     * cache, shared by every session, validator and mailer built with them.
+     *
+     * @param source your own flow, e.g. a Google service account
+     * @return this builder (for chaining)
+     */
+    public Builder tokenSource(TokenSource source) {
+      Objects.requireNonNull(source, "source");
+      if (source != tokenCache.source()) {
+        this.tokenCache =
+            source == TokenSource.clientCredentials()
+                ? TokenCache.defaultCache()
+                : new TokenCache(source);
+      }
       return this;
     }
 

@@ -2,6 +2,7 @@ package dev.smarthost.core;
 
 import dev.smarthost.Encryption;
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.core.internal.TokenCache;
 import dev.smarthost.core.internal.TracingSocketFactory;
 import dev.smarthost.core.internal.WriteTimeouts;
 import java.util.Properties;
@@ -25,6 +26,9 @@ import java.util.Properties;
  *       verification is off) with {@code socketFactory.fallback=false}, and {@code
  *       ssl.checkserveridentity} equal to {@link SmarthostSettings#verifyTls()}; never {@code
  *       ssl.trust};
+ *   <li>with OAuth 2.0: {@code auth.mechanisms=XOAUTH2} only (a token never goes out as a PLAIN
+ *       password) and the token cache under {@code mail.smtp.smarthost.oauth2}, from which the
+ *       transport takes the token when it connects;
  *   <li>{@code localhost} (the EHLO name; Angus' reverse lookup is slow) and {@code auth=true} only
  *       with credentials.
  * </ul>
@@ -64,6 +68,16 @@ public final class SmtpProperties {
 
     p.setProperty(P + "auth", bool(settings.hasCredentials()));
     settings.username().ifPresent(user -> p.setProperty(P + "user", user));
+    settings
+        .oauth2Client()
+        .ifPresent(
+            client -> {
+              // Only XOAUTH2: a token must never go out as a PLAIN or LOGIN password.
+              p.setProperty(P + "auth.mechanisms", "XOAUTH2");
+              p.put(
+                  TokenCache.Login.PROPERTY,
+                  new TokenCache.Login(client, options.tokenCache(), options.tokenTimeout()));
+            });
     p.setProperty("mail.debug.auth", "false");
     return p;
   }

@@ -8,6 +8,8 @@ package dev.smarthost.core;
 public enum ValidationPhase {
   /** Looking up the host name. */
   RESOLVE,
+  /** Getting an OAuth 2.0 access token (only with {@link dev.smarthost.Authentication#OAUTH2}). */
+  TOKEN,
   /** Opening the TCP connection. */
   CONNECT,
   /** The implicit-TLS handshake, right after connecting and before the greeting. */

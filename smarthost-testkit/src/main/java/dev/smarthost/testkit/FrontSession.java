@@ -155,7 +155,10 @@ final class FrontSession implements Runnable {
         lines.add("STARTTLS");
       }
       if (authOffered()) {
-        lines.add("AUTH PLAIN LOGIN");
+        lines.add(
+            "AUTH"
+                + (front.password() != null ? " PLAIN LOGIN" : "")
+                + (front.tokenVerifier() != null ? " XOAUTH2 OAUTHBEARER" : ""));
       }
       for (int i = 0; i < lines.size(); i++) {
         client.write("250" + (i < lines.size() - 1 ? "-" : " ") + lines.get(i));
@@ -213,18 +216,47 @@ final class FrontSession implements Runnable {
     if (client.act(front.trigger(Fault.Step.AUTH, null))) {
       return;
     }
-    SaslExchange exchange = SaslExchange.run(argument, this::challenge);
+    SaslExchange exchange =
+        SaslExchange.run(
+            argument, this::challenge, front.password() != null, front.tokenVerifier() != null);
     if (exchange.refusal != null) {
       client.reply(exchange.refusal);
       return;
     }
     String user = exchange.user;
+    if (exchange.token != null) {
+      oauth2(user, exchange.token);
+      return;
+    }
     if (front.username().equals(user) && front.password().equals(exchange.password)) {
       authenticatedUser = user;
       client.reply("235 2.7.0 Authentication successful");
     } else {
       client.reply("535 5.7.8 Authentication credentials invalid");
     }
+  }
+
+  private void oauth2(@Nullable String user, String token) throws IOException {
+    java.util.function.Predicate<String> verifier = front.tokenVerifier();
+    boolean accepted;
+    try {
+      accepted = front.username().equals(user) && verifier != null && verifier.test(token);
+    } catch (RuntimeException e) {
+      accepted = false;
+    }
+    if (accepted) {
+      authenticatedUser = user;
+      client.reply("235 2.7.0 Authentication successful");
+      return;
+    }
+    // As Gmail and Dovecot do: the error as a base64 JSON challenge, then 535 after the client's
+    // (empty) answer.
+    try {
+      challenge(SaslExchange.OAUTH2_ERROR);
+    } catch (SaslExchange.Cancelled e) {
+      // an answer of "*" ends it the same way
+    }
+    client.reply("535 5.7.8 Authentication credentials invalid");
   }
 
   private String challenge(String base64) throws IOException {

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,6 +50,7 @@ public final class SmarthostServer implements AutoCloseable {
   private final Encryption encryption;
   private final @Nullable String username;
   private final @Nullable String password;
+  private final @Nullable Predicate<String> tokenVerifier;
   private final GreenMail greenMail;
   private final SmtpFront front;
   private final KeyStore trustStore;
@@ -61,6 +63,7 @@ public final class SmarthostServer implements AutoCloseable {
     this.encryption = b.encryption;
     this.username = b.username;
     this.password = b.password;
+    this.tokenVerifier = b.tokenVerifier;
     ServerSetup setup = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
     setup.setServerStartupTimeout(10_000);
     this.greenMail = new GreenMail(setup);
@@ -74,6 +77,7 @@ public final class SmarthostServer implements AutoCloseable {
               encryption,
               username,
               password,
+              tokenVerifier,
               b.port,
               greenMail.getSmtp().getPort(),
               (int) b.idleTimeout.toMillis(),
@@ -302,6 +306,7 @@ public final class SmarthostServer implements AutoCloseable {
         + ", "
         + encryption
         + (username != null ? ", auth required" : "")
+        + (tokenVerifier != null ? " (OAuth 2.0)" : "")
         + (faults().isEmpty() ? "" : ", faults=" + faults())
         + (closed ? ", closed" : "")
         + "}";
@@ -328,6 +333,7 @@ public final class SmarthostServer implements AutoCloseable {
     private Encryption encryption = Encryption.STARTTLS;
     private @Nullable String username;
     private @Nullable String password;
+    private @Nullable Predicate<String> tokenVerifier;
     private int port;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
@@ -359,6 +365,31 @@ public final class SmarthostServer implements AutoCloseable {
       }
       this.username = username;
       this.password = password;
+      return this;
+    }
+
+    /**
+     * Requires an OAuth 2.0 login (SASL XOAUTH2 or OAUTHBEARER) as {@code username} with a token
+     * that {@code tokenVerifier} accepts, like Microsoft 365 or Gmail; PLAIN and LOGIN are then not
+     * offered, unless {@link #requireAuth} is also set. A rejected token gets the 334 JSON error
+     * challenge ({@code {"status":"401",…}}) and, after the client's empty answer, {@code 535}.
+     *
+     * @param username the mailbox the token must be presented for
+     * @param tokenVerifier true for a token to accept; e.g. a JWT signature and issuer check
+     *     against the test's OAuth 2.0 server; called on the server's thread
+     * @return this builder (for chaining)
+     */
+    public Builder requireOAuth2(String username, Predicate<String> tokenVerifier) {
+      if (username.isEmpty() || username.chars().anyMatch(Character::isISOControl)) {
+        throw new IllegalArgumentException(
+            "username: must be non-empty, without control characters");
+      }
+      if (this.username != null && !this.username.equals(username)) {
+        throw new IllegalArgumentException(
+            "username: requireAuth and requireOAuth2 must name the same user");
+      }
+      this.username = username;
+      this.tokenVerifier = Objects.requireNonNull(tokenVerifier, "tokenVerifier");
       return this;
     }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +24,7 @@ final class SmtpFront implements AutoCloseable {
   private final Encryption encryption;
   private final @Nullable String username;
   private final @Nullable String password;
+  private final @Nullable Predicate<String> tokenVerifier;
   private final int backendPort;
   private final int idleTimeoutMillis;
   private final TlsContexts tls;
@@ -40,6 +42,7 @@ final class SmtpFront implements AutoCloseable {
       Encryption encryption,
       @Nullable String username,
       @Nullable String password,
+      @Nullable Predicate<String> tokenVerifier,
       int port,
       int backendPort,
       int idleTimeoutMillis,
@@ -50,6 +53,7 @@ final class SmtpFront implements AutoCloseable {
     this.encryption = encryption;
     this.username = username;
     this.password = password;
+    this.tokenVerifier = tokenVerifier;
     this.backendPort = backendPort;
     this.idleTimeoutMillis = idleTimeoutMillis;
     this.tls = tls;
@@ -108,6 +112,10 @@ final class SmtpFront implements AutoCloseable {
 
   @Nullable String username() {
     return username;
+  }
+
+  @Nullable Predicate<String> tokenVerifier() {
+    return tokenVerifier;
   }
 
   @Nullable String password() {

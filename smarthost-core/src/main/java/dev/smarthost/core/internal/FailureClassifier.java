@@ -47,6 +47,11 @@ public final class FailureClassifier {
       if (t instanceof AuthNotOfferedException) {
         return failure(FailureKind.AUTH_NOT_OFFERED, 0, null, detail);
       }
+      if (t instanceof TokenFailedException) {
+        return failure(FailureKind.OAUTH2_TOKEN_FAILED, 0, null, t.getMessage()).toBuilder()
+            .hint(FailureHints.tokenHint(((TokenFailedException) t).errorCode()))
+            .build();
+      }
     }
     if (has(chain, UnknownHostException.class)) {
       return failure(FailureKind.UNKNOWN_HOST, 0, null, detail);
@@ -156,7 +161,7 @@ public final class FailureClassifier {
           temporary(code) ? FailureKind.SERVER_UNAVAILABLE : FailureKind.AUTHENTICATION_FAILED,
           code,
           reply,
-          detail);
+          code == 334 ? detail + xoauth2Error(reply) : detail);
     }
     if (t instanceof SMTPSenderFailedException) {
       SMTPSenderFailedException e = (SMTPSenderFailedException) t;
@@ -192,6 +197,25 @@ public final class FailureClassifier {
           detail);
     }
     return null;
+  }
+
+  /**
+   * A rejected XOAUTH2 login: the server answers 334 with a base64 JSON error (RFC 7628 style), and
+   * Angus gives up there; the JSON is the only explanation.
+   */
+  private static String xoauth2Error(@Nullable String reply) {
+    if (reply == null || reply.length() <= 4) {
+      return "";
+    }
+    try {
+      String json =
+          new String(
+              java.util.Base64.getDecoder().decode(reply.substring(4).strip()),
+              java.nio.charset.StandardCharsets.UTF_8);
+      return " (the server's XOAUTH2 error: " + json.replaceAll("\\p{Cntrl}", " ") + ")";
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
   }
 
   private static SmtpFailure byCode(

@@ -1,10 +1,12 @@
 package dev.smarthost.core.internal;
 
+import dev.smarthost.Authentication;
 import dev.smarthost.Encryption;
 import dev.smarthost.FailureKind;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.SmtpFailure;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /** One sentence per failure kind that an administrator can act on. Never mentions credentials. */
 public final class FailureHints {
@@ -16,10 +18,66 @@ public final class FailureHints {
    */
   public static SmtpFailure withHint(
       SmtpFailure failure, SmarthostSettings settings, Duration connectTimeout, String phase) {
+    if (settings.authentication() == Authentication.OAUTH2
+        && (failure.kind() == FailureKind.AUTHENTICATION_FAILED
+            || failure.kind() == FailureKind.AUTH_NOT_OFFERED)) {
+      return failure.toBuilder().hint(oauth2LoginHint(failure, settings)).build();
+    }
     if (!failure.hint().isEmpty()) {
       return failure;
     }
     return failure.toBuilder().hint(hint(failure.kind(), settings, connectTimeout, phase)).build();
+  }
+
+  /**
+   * What to do when the token endpoint gave no token, by its OAuth error code (null: no answer).
+   */
+  static String tokenHint(@Nullable String errorCode) {
+    if (errorCode == null) {
+      return "The token endpoint could not be reached or gave no token: check the token URL and that"
+          + " this host can reach it over HTTPS (proxy, firewall).";
+    }
+    switch (errorCode) {
+      case "invalid_client":
+        return "The token endpoint does not accept this client id and secret: check both; client"
+            + " secrets expire (Microsoft Entra ID: create a new one under Certificates & secrets).";
+      case "unauthorized_client":
+        return "This client may not get tokens with the client-credentials grant: give the app an"
+            + " application permission (Microsoft 365: SMTP.SendAsApp) and grant admin consent.";
+      case "invalid_scope":
+        return "The token endpoint refused the scope: Microsoft 365 needs "
+            + "https://outlook.office365.com/.default, Gmail https://mail.google.com/.";
+      case "invalid_request":
+        return "The token endpoint refused the request: check the token URL and the tenant (Microsoft"
+            + " 365: https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token).";
+      default:
+        return "The token endpoint refused to issue a token ("
+            + errorCode
+            + "): see the detail for its explanation.";
+    }
+  }
+
+  private static String oauth2LoginHint(SmtpFailure failure, SmarthostSettings settings) {
+    if (failure.kind() == FailureKind.AUTH_NOT_OFFERED) {
+      return "The server offers no XOAUTH2 login here: use OAuth 2.0 with a server that supports it"
+          + " (Microsoft 365, Gmail) on its submission port, or log in with a password.";
+    }
+    boolean microsoft =
+        failure.provider().map(p -> p.startsWith("Microsoft")).orElse(false)
+            || settings.host().endsWith(".office365.com")
+            || settings.host().endsWith(".outlook.com");
+    String user = settings.username().orElse("");
+    if (microsoft) {
+      return "Exchange Online rejected the access token: the app registration needs the"
+          + " SMTP.SendAsApp application permission with admin consent, a service principal in"
+          + " Exchange Online (New-ServicePrincipal), permission on the mailbox "
+          + user
+          + " (Add-MailboxPermission), and SMTP AUTH enabled for that mailbox.";
+    }
+    return "The server rejected the access token for "
+        + user
+        + ": check that the scope is the one this mail server expects and that the client may send"
+        + " as this mailbox.";
   }
 
   public static String hint(

@@ -3,6 +3,7 @@ package dev.smarthost.core.internal;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.PhaseTiming;
 import dev.smarthost.core.ValidationPhase;
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
@@ -33,12 +34,63 @@ public class SmarthostTransport extends SMTPTransport {
     super(session, urlname, "smtp", false);
   }
 
+  /**
+   * Connects; with OAuth 2.0 settings the password is an access token from the session's {@link
+   * TokenCache.Login}, and a cached token that the server rejects is replaced by a new one once (it
+   * may have been revoked before it expired).
+   */
   @Override
   protected synchronized boolean protocolConnect(
       String host, int port, @Nullable String user, @Nullable String password)
       throws MessagingException {
+    Object login = session.getProperties().get(TokenCache.Login.PROPERTY);
+    if (!(login instanceof TokenCache.Login) || user == null) {
+      return connectOnce(host, port, user, password, 0, 0);
+    }
+    TokenCache.Login oauth2 = (TokenCache.Login) login;
+    long start = System.nanoTime();
+    TokenCache.Lease lease = lease(oauth2);
+    try {
+      return connectOnce(host, port, user, lease.token.value(), start, System.nanoTime());
+    } catch (AuthenticationFailedException e) {
+      if (lease.fresh || !isServerReply(e)) {
+        throw e;
+      }
+      oauth2.cache.invalidate(oauth2.client, lease.token);
+      start = System.nanoTime();
+      lease = lease(oauth2);
+      return connectOnce(host, port, user, lease.token.value(), start, System.nanoTime());
+    }
+  }
+
+  private static TokenCache.Lease lease(TokenCache.Login login) throws TokenFailedException {
+    try {
+      return login.cache.lease(login.client, login.timeout);
+    } catch (IOException e) {
+      throw new TokenFailedException(e);
+    }
+  }
+
+  /** A rejection the server sent (not a timeout, not "no common mechanism"). */
+  private static boolean isServerReply(AuthenticationFailedException e) {
+    String message = e.getMessage();
+    return !(e.getCause() instanceof java.net.SocketTimeoutException)
+        && message != null
+        && message.length() >= 3
+        && Character.isDigit(message.charAt(0));
+  }
+
+  private boolean connectOnce(
+      String host,
+      int port,
+      @Nullable String user,
+      @Nullable String password,
+      long tokenStart,
+      long tokenEnd)
+      throws MessagingException {
     ConnectionTrace t = new ConnectionTrace(phases);
     trace = t;
+    t.phase(ValidationPhase.TOKEN, tokenStart, tokenEnd);
     capture = SocketCapture.start();
     boolean connected;
     try {

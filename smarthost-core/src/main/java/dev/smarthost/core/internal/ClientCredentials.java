@@ -1,0 +1,37 @@
+package dev.smarthost.core.internal;
+
+import dev.smarthost.core.OAuth2TokenException;
+import dev.smarthost.core.TokenSource;
+
+/**
+ * The default {@link TokenSource}: the client-credentials grant through the Nimbus SDK when it is
+ * on the class path, otherwise a source whose every fetch says what to add.
+ */
+public final class ClientCredentials {
+  private static final TokenSource SOURCE = create();
+
+  private ClientCredentials() {}
+
+  /** The one default source of this JVM. */
+  public static TokenSource source() {
+    return SOURCE;
+  }
+
+  private static TokenSource create() {
+    try {
+      Class.forName(
+          "com.nimbusds.oauth2.sdk.TokenRequest", false, ClientCredentials.class.getClassLoader());
+      return new NimbusClientCredentials();
+    } catch (ClassNotFoundException | LinkageError e) {
+      return (client, timeout) -> {
+        throw new OAuth2TokenException(
+            "OAuth 2.0 settings need the Nimbus OAuth 2.0 SDK to fetch tokens: add"
+                + " com.nimbusds:oauth2-oidc-sdk to the application (or set"
+                + " SmtpOptions.tokenSource)",
+            null,
+            0,
+            null);
+      };
+    }
+  }
+}
