@@ -31,8 +31,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>An empty value counts as absent. OAuth 2.0 is on when a token URL or client id is set; then
  * the token URL, client id, client secret and user name are required and a password is an error
- * naming both. A reader that does not know the {@code OAUTH2} keys ignores them, so a writer always
- * writes them (empty without OAuth 2.0) and a Redis hash never keeps stale ones.
+ * naming both. A reader that does not know the {@code OAUTH2} keys ignores them; {@link #encode}
+ * writes them only for OAuth 2.0 settings (the writers replace the whole file or hash, so none
+ * stays behind).
  *
  * <p>Errors are {@link SmarthostConfigurationException}s that name the source, the key in its
  * spelling and the {@link SettingsField}; a password is never part of a message.
@@ -149,7 +150,8 @@ public final class SettingsCodec {
   }
 
   /**
-   * Encodes settings as every key of this spelling, in the order the cluster writes them.
+   * Encodes settings as the keys of this spelling, in the order the cluster writes them; the {@code
+   * OAUTH2} keys only for {@link Authentication#OAUTH2}.
    *
    * @param settings the settings
    * @return keys to values, the password and client secret included
@@ -163,14 +165,15 @@ public final class SettingsCodec {
     values.put(key(SettingsField.PASSWORD), settings.password().orElse(""));
     values.put(key(SettingsField.ENCRYPTION), settings.encryption().configValue());
     values.put(key(SettingsField.VERIFY_TLS), settings.verifyTls() ? "1" : off);
-    OAuth2Client client = settings.oauth2Client().orElse(null);
-    values.put(
-        key(SettingsField.OAUTH2_TOKEN_URL),
-        client == null ? "" : client.tokenEndpoint().toString());
-    values.put(key(SettingsField.OAUTH2_CLIENT_ID), client == null ? "" : client.clientId());
-    values.put(
-        key(SettingsField.OAUTH2_CLIENT_SECRET), client == null ? "" : client.clientSecret());
-    values.put(key(SettingsField.OAUTH2_SCOPE), client == null ? "" : client.scope().orElse(""));
+    settings
+        .oauth2Client()
+        .ifPresent(
+            client -> {
+              values.put(key(SettingsField.OAUTH2_TOKEN_URL), client.tokenEndpoint().toString());
+              values.put(key(SettingsField.OAUTH2_CLIENT_ID), client.clientId());
+              values.put(key(SettingsField.OAUTH2_CLIENT_SECRET), client.clientSecret());
+              values.put(key(SettingsField.OAUTH2_SCOPE), client.scope().orElse(""));
+            });
     return values;
   }
 

@@ -2,6 +2,7 @@ package dev.smarthost.cli;
 
 import dev.smarthost.Encryption;
 import dev.smarthost.InvalidSettingException;
+import dev.smarthost.OAuth2Client;
 import dev.smarthost.SettingsCodec;
 import dev.smarthost.SettingsField;
 import dev.smarthost.SmarthostConfigurationException;
@@ -58,6 +59,8 @@ final class ConnectionOptions {
 
   @Mixin LoginOptions login = new LoginOptions();
 
+  @Mixin OAuth2Options oauth2 = new OAuth2Options();
+
   @Mixin TrustStoreOption trust = new TrustStoreOption();
 
   @Option(
@@ -83,11 +86,11 @@ final class ConnectionOptions {
       throw new UsageException("give one of --env-file, --redis or --host");
     }
     if (envFile != null || redis.given()) {
-      if (port != null || encryption != null || noVerifyTls || login.given()) {
+      if (port != null || encryption != null || noVerifyTls || login.given() || oauth2.given()) {
         throw new UsageException(
             (envFile != null ? "--env-file" : "--redis")
                 + ": holds the whole configuration; drop --port, --encryption, --username,"
-                + " --no-verify-tls and the password options");
+                + " --no-verify-tls, the password and the OAuth 2.0 options");
       }
     }
     if (redis.given()) {
@@ -113,8 +116,21 @@ final class ConnectionOptions {
       field("--port", () -> b.port(port));
     }
     b.verifyTls(!noVerifyTls);
-    String password = login.password();
+    OAuth2Client client = oauth2.client();
     String username = login.username;
+    if (client != null) {
+      if (login.passwordFile != null || login.passwordEnv != null) {
+        throw new UsageException(
+            "--password-file/--password-env and the OAuth 2.0 options: use a password or OAuth 2.0,"
+                + " not both");
+      }
+      if (username == null) {
+        throw new UsageException("--username: required with OAuth 2.0 (the mailbox that sends)");
+      }
+      field("--username", () -> b.oauth2(username, client));
+      return b.build();
+    }
+    String password = login.password();
     if (username != null && password != null) {
       field("--username", () -> b.credentials(username, password));
     }

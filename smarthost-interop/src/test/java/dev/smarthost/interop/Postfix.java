@@ -56,7 +56,9 @@ final class Postfix implements AutoCloseable {
   private final Process dovecot;
   private final Process postfix;
 
-  private Postfix(String user, String password) throws Exception {
+  private Postfix(
+      String user, String password, java.net.@org.jspecify.annotations.Nullable URI introspection)
+      throws Exception {
     requireInstalled();
     dir = Files.createTempDirectory("smarthost-postfix");
     Files.setPosixFilePermissions(
@@ -65,7 +67,7 @@ final class Postfix implements AutoCloseable {
       ports.put(s, freePort());
     }
     writeCertificates();
-    dovecot = startDovecot(user, password);
+    dovecot = startDovecot(user, password, introspection);
     postfix = startPostfix();
     for (Service s : Service.values()) {
       awaitListening(ports.get(s));
@@ -73,7 +75,22 @@ final class Postfix implements AutoCloseable {
   }
 
   static Postfix start(String user, String password) throws Exception {
-    return new Postfix(user, password);
+    return new Postfix(user, password, null);
+  }
+
+  /**
+   * Starts with Dovecot's {@code oauth2} passdb as well: XOAUTH2 and OAUTHBEARER logins are checked
+   * by RFC 7662 introspection (POST, HTTP Basic client authentication) at {@code introspection},
+   * and the token's {@code sub} must be the user.
+   */
+  static Postfix startWithOAuth2(String user, String password, java.net.URI introspection)
+      throws Exception {
+    return new Postfix(user, password, introspection);
+  }
+
+  String dovecotLog() throws IOException {
+    Path log = dir.resolve("dovecot/dovecot.log");
+    return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
   }
 
   int port(Service service) {
@@ -132,8 +149,35 @@ final class Postfix implements AutoCloseable {
         dir.resolve(name + ".pem"), pem.privateKey + pem.chain, StandardCharsets.US_ASCII);
   }
 
-  private Process startDovecot(String user, String password) throws Exception {
+  private Process startDovecot(
+      String user, String password, java.net.@org.jspecify.annotations.Nullable URI introspection)
+      throws Exception {
     Path d = Files.createDirectories(dir.resolve("dovecot"));
+    String oauth2 = "";
+    if (introspection != null) {
+      Files.writeString(
+          d.resolve("oauth2.conf"),
+          String.join(
+              "\n",
+              "introspection_mode = post",
+              "introspection_url = http://dovecot:introspection-secret@"
+                  + introspection.getAuthority()
+                  + introspection.getPath(),
+              "force_introspection = yes",
+              "username_attribute = username",
+              "active_attribute = active",
+              "active_value = true",
+              ""));
+      oauth2 =
+          String.join(
+              "\n",
+              "passdb {",
+              "  driver = oauth2",
+              "  mechanisms = xoauth2 oauthbearer",
+              "  args = " + d.resolve("oauth2.conf"),
+              "}",
+              "");
+    }
     Files.writeString(
         d.resolve("users"), user + ":{PLAIN}" + password + "\n", StandardCharsets.UTF_8);
     Files.writeString(
@@ -146,12 +190,15 @@ final class Postfix implements AutoCloseable {
             "listen = 127.0.0.1",
             "log_path = " + d.resolve("dovecot.log"),
             "ssl = no",
-            "auth_mechanisms = plain login",
+            "auth_mechanisms = plain login" + (introspection != null ? " xoauth2 oauthbearer" : ""),
+            "auth_verbose = yes",
             "disable_plaintext_auth = no",
             "passdb {",
             "  driver = passwd-file",
+            "  mechanisms = plain login",
             "  args = scheme=PLAIN " + d.resolve("users"),
             "}",
+            oauth2,
             "userdb {",
             "  driver = static",
             "  args = uid=nobody gid=nogroup home=/nonexistent",

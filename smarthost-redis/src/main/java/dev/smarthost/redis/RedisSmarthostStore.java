@@ -71,7 +71,7 @@ public final class RedisSmarthostStore implements SmarthostStore {
     write(SettingsCodec.REDIS.encode(settings), true);
   }
 
-  /** Sets {@code enabled} to {@code 0} and removes the password. */
+  /** Sets {@code enabled} to {@code 0} and removes the password and the OAuth 2.0 secret. */
   @Override
   public void disable() {
     write(SettingsCodec.REDIS.encodeDisabled(), false);
@@ -83,7 +83,10 @@ public final class RedisSmarthostStore implements SmarthostStore {
       if (replace) {
         tx.del(key);
       } else {
-        tx.hdel(key, SettingsCodec.REDIS.key(SettingsField.PASSWORD));
+        tx.hdel(
+            key,
+            SettingsCodec.REDIS.key(SettingsField.PASSWORD),
+            SettingsCodec.REDIS.key(SettingsField.OAUTH2_CLIENT_SECRET));
       }
       tx.hset(key, fields);
       tx.exec();
