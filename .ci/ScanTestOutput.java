@@ -35,7 +35,19 @@ public class ScanTestOutput {
           " a=b #c  Pässwörd😀 ",
           "Passwort",
           "Leak-Marker-Pässwörd-4711",
-          "S3CR3T");
+          "S3CR3T",
+          // OAuth 2.0 client secrets
+          "Cl1ent~Secret.Marker_0815",
+          "cli-Secret~Marker.4242",
+          "Interop~Client.Secret_77",
+          "cl13nt~s3cr3t=#");
+
+  /** Mailboxes that log in with XOAUTH2 in the tests. */
+  static final List<String> MAILBOXES =
+      List.of("notifications@contoso.com", "box@contoso.com", "notifications@example.org");
+
+  /** Access tokens: the CLI test's fixed one, and any JWT sent as a bearer token in plain text. */
+  static final List<String> TOKENS = List.of("eyJ.cli-access-token.sig", "Bearer eyJ");
 
   static final List<String> USERS = List.of("app", "bench", "demo", "u", "ü@example.org");
 
@@ -104,6 +116,16 @@ public class ScanTestOutput {
                 b64.encodeToString(
                     ("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8))));
       }
+    }
+    for (int i = 0; i < TOKENS.size(); i++) {
+      needles.put("test token #" + i, TOKENS.get(i));
+    }
+    for (String mailbox : MAILBOXES) {
+      // The XOAUTH2 initial response "user=M^Aauth=Bearer <token>^A^A", base64: its prefix up to
+      // the last whole 3-byte group before the token is the same for every token.
+      byte[] prefix = ("user=" + mailbox + "\u0001auth=Bearer ").getBytes(StandardCharsets.UTF_8);
+      byte[] whole = java.util.Arrays.copyOf(prefix, prefix.length / 3 * 3);
+      needles.put("XOAUTH2 response for " + mailbox, b64.encodeToString(whole));
     }
     return needles;
   }

@@ -34,6 +34,7 @@ final class Report {
             ? (s.verifyTls() ? ", certificate verified" : ", certificate NOT verified")
             : "")
         + s.username().map(u -> ", user " + u).orElse(", no credentials")
+        + s.oauth2Client().map(c -> ", OAuth 2.0 via " + c.tokenEndpoint().getHost()).orElse("")
         + ")\n";
   }
 
@@ -100,6 +101,13 @@ final class Report {
     server.put("verifyTls", s.verifyTls());
     server.put("username", s.username().orElse(null));
     server.put("passwordSet", s.password().isPresent());
+    server.put("authentication", s.authentication().name().toLowerCase(java.util.Locale.ROOT));
+    s.oauth2Client()
+        .ifPresent(
+            c -> {
+              server.put("oauth2TokenUrl", c.tokenEndpoint().toString());
+              server.put("oauth2ClientId", c.clientId());
+            });
     server.put("greeting", r.greeting().orElse(null));
     strings(server.putArray("ehloExtensions"), r.ehloExtensions());
     strings(server.putArray("authMechanisms"), r.authMechanisms());

@@ -132,7 +132,9 @@ class CliOAuth2Test {
 
       Run json = run(check(server, "--json"));
       assertThat(json.exit).isZero();
-      assertThat(json.out).contains("\"token\"");
+      assertThat(json.out)
+          .contains("{\"phase\":\"TOKEN\"")
+          .contains("\"authentication\":\"oauth2\"");
     }
   }
 

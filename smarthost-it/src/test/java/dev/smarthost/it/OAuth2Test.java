@@ -19,6 +19,8 @@ import dev.smarthost.core.SmtpOptions;
 import dev.smarthost.core.ValidationPhase;
 import dev.smarthost.core.ValidationResult;
 import dev.smarthost.testkit.SmarthostServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -387,5 +389,59 @@ class OAuth2Test {
               });
     }
     assertThat(smtp.receivedMessages()).isEmpty();
+  }
+
+  @Test
+  void neitherTheSecretNorATokenIsLoggedOrPrintedEvenWithSmtpDebugOn() throws Exception {
+    PrintStream originalErr = System.err;
+    ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    List<String> texts = new ArrayList<>();
+    System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
+    try {
+      SmtpOptions debug = smtp.smtpOptions().toBuilder().debug(true).build();
+      SmarthostSettings settings = settings(oauth.client());
+      texts.add(settings.toString());
+      texts.add(String.valueOf(settings.oauth2Client()));
+      ValidationResult ok = SmtpConnectionValidator.create(debug).validate(settings);
+      texts.add(ok.toString());
+      try (SmarthostMailer mailer = mailer(settings, debug)) {
+        texts.add(mailer.send(Mail.message(smtp.session(), "debug on")).toString());
+      }
+      oauth.revoked.addAll(oauth.presented);
+      try (SmarthostServer rejecting =
+          SmarthostServer.builder()
+              .encryption(Encryption.STARTTLS)
+              .requireOAuth2(MAILBOX, token -> false)
+              .start()) {
+        SmarthostSettings rejected =
+            rejecting.settings().toBuilder().oauth2(MAILBOX, oauth.client()).build();
+        ValidationResult r =
+            SmtpConnectionValidator.create(rejecting.smtpOptions().toBuilder().debug(true).build())
+                .validate(rejected);
+        texts.add(r.toString());
+        texts.add(String.valueOf(r.failure().orElseThrow().detail()));
+      }
+      try (MockWebServer entra =
+          OAuth2Server.failingEndpoint(401, "invalid_client", "bad secret")) {
+        texts.add(
+            SmtpConnectionValidator.create(debug).validate(settings(clientOf(entra))).toString());
+      }
+    } finally {
+      System.setErr(originalErr);
+    }
+    String printed = logs.toString(StandardCharsets.UTF_8);
+    assertThat(printed).as("the SMTP debug trace ran").contains("EHLO").contains("AUTH XOAUTH2");
+    assertThat(oauth.presented).isNotEmpty();
+    String all = printed + String.join("\n", texts);
+    assertThat(all).doesNotContain(OAuth2Server.CLIENT_SECRET).doesNotContain("Bearer ");
+    for (String token : oauth.presented) {
+      assertThat(all).doesNotContain(token).doesNotContain(token.substring(0, 40));
+      String xoauth2 =
+          java.util.Base64.getEncoder()
+              .encodeToString(
+                  ("user=" + MAILBOX + "\u0001auth=Bearer " + token + "\u0001\u0001")
+                      .getBytes(StandardCharsets.UTF_8));
+      assertThat(all).doesNotContain(xoauth2.substring(0, 48));
+    }
   }
 }
