@@ -3,12 +3,15 @@ package dev.smarthost.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smarthost.Encryption;
 import dev.smarthost.InvalidSettingException;
+import dev.smarthost.OAuth2Client;
 import dev.smarthost.SettingsField;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.MailInstanceDirectory;
 import dev.smarthost.core.MailInstanceSmarthostResolver;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -60,6 +63,18 @@ final class SettingsForm {
       field(() -> b.port(port));
     }
     b.verifyTls(body.path("verifyTls").asBoolean(true));
+    String authentication = body.path("authentication").asText("");
+    if (authentication.equals("none")) {
+      return b.noCredentials().build();
+    }
+    if (authentication.equals("oauth2")) {
+      return oauth2(body, stored, b);
+    }
+    if (!authentication.isEmpty() && !authentication.equals("password")) {
+      throw new InvalidForm(
+          "credentials",
+          "authentication: '" + authentication + "' is not none, password or oauth2");
+    }
     String user = body.path("username").asText("");
     String password = body.hasNonNull("password") ? body.path("password").asText() : "";
     if (!user.isEmpty() && password.isEmpty()) {
@@ -76,6 +91,68 @@ final class SettingsForm {
     String p = password;
     field(() -> b.credentials(user, p));
     return b.build();
+  }
+
+  /**
+   * OAuth 2.0: an empty client secret keeps the stored one only while it goes to the same token
+   * endpoint for the same client, and the mailbox and server stay the same.
+   */
+  private static SmarthostSettings oauth2(
+      JsonNode body, SmarthostResolver stored, SmarthostSettings.Builder b) {
+    String user = body.path("username").asText("");
+    if (user.isEmpty()) {
+      throw new InvalidForm(
+          "credentials", "username: enter the mailbox that sends, e.g. notifications@contoso.com");
+    }
+    String url = body.path("oauth2TokenUrl").asText("");
+    String clientId = body.path("oauth2ClientId").asText("");
+    String scope = body.path("oauth2Scope").asText("");
+    if (url.isEmpty() || clientId.isEmpty()) {
+      throw new InvalidForm(
+          "credentials", (url.isEmpty() ? "token URL" : "client id") + ": required for OAuth 2.0");
+    }
+    URI endpoint;
+    try {
+      endpoint = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new InvalidForm("credentials", "token URL: not a URL");
+    }
+    String secret = body.path("oauth2ClientSecret").asText("");
+    if (secret.isEmpty()) {
+      SmarthostSettings target = b.build();
+      secret =
+          storedSecretFor(stored, target, user, endpoint, clientId)
+              .orElseThrow(
+                  () ->
+                      new InvalidForm(
+                          "credentials",
+                          "client secret: enter it again; the stored secret is kept only while the"
+                              + " token URL, client id, mailbox and server stay the same"));
+    }
+    String s = secret;
+    field(() -> b.oauth2(user, OAuth2Client.of(endpoint, clientId, s, scope)));
+    return b.build();
+  }
+
+  private static Optional<String> storedSecretFor(
+      SmarthostResolver stored,
+      SmarthostSettings target,
+      String user,
+      URI endpoint,
+      String clientId) {
+    try {
+      return stored
+          .resolve()
+          .filter(s -> s.host().equals(target.host()))
+          .filter(s -> s.port() == target.port())
+          .filter(s -> s.encryption() == target.encryption())
+          .filter(s -> s.username().orElse("").equals(user))
+          .flatMap(SmarthostSettings::oauth2Client)
+          .filter(c -> c.tokenEndpoint().equals(endpoint) && c.clientId().equals(clientId))
+          .map(OAuth2Client::clientSecret);
+    } catch (SmarthostConfigurationException e) {
+      return Optional.empty();
+    }
   }
 
   /** The stored password, if the stored settings send it to the same server as the form. */

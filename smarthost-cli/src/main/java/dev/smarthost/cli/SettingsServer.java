@@ -241,6 +241,15 @@ final class SettingsServer implements AutoCloseable {
           node.put("verifyTls", s.verifyTls());
           node.put("username", s.username().orElse(""));
           node.put("passwordSet", s.password().isPresent());
+          node.put("authentication", s.authentication().name().toLowerCase(java.util.Locale.ROOT));
+          node.put("oauth2ClientSecretSet", s.oauth2Client().isPresent());
+          s.oauth2Client()
+              .ifPresent(
+                  c -> {
+                    node.put("oauth2TokenUrl", c.tokenEndpoint().toString());
+                    node.put("oauth2ClientId", c.clientId());
+                    node.put("oauth2Scope", c.scope().orElse(""));
+                  });
         });
     return node;
   }

@@ -2,19 +2,15 @@ package dev.smarthost.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.smarthost.Encryption;
 import dev.smarthost.testkit.SmarthostServer;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,32 +29,18 @@ class CliOAuth2Test {
   static final String TOKEN = "eyJ.cli-access-token.sig";
 
   @TempDir Path dir;
-  HttpServer tokenEndpoint;
-  final List<String> forms = new CopyOnWriteArrayList<>();
+  TokenEndpoint tokenEndpoint;
+  List<String> forms;
 
   @BeforeEach
   void startTokenEndpoint() throws Exception {
-    tokenEndpoint =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    tokenEndpoint.createContext(
-        "/tenant/oauth2/v2.0/token",
-        exchange -> {
-          forms.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-          byte[] body =
-              ("{\"access_token\":\"" + TOKEN + "\",\"token_type\":\"Bearer\",\"expires_in\":3599}")
-                  .getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().set("Content-Type", "application/json");
-          exchange.sendResponseHeaders(200, body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        });
-    tokenEndpoint.start();
+    tokenEndpoint = new TokenEndpoint(TOKEN);
+    forms = tokenEndpoint.forms;
   }
 
   @AfterEach
   void stop() {
-    tokenEndpoint.stop(0);
+    tokenEndpoint.close();
   }
 
   private record Run(int exit, String out, String err) {}
@@ -97,9 +79,7 @@ class CliOAuth2Test {
                 "--username",
                 "box@contoso.com",
                 "--oauth2-token-url",
-                "http://127.0.0.1:"
-                    + tokenEndpoint.getAddress().getPort()
-                    + "/tenant/oauth2/v2.0/token",
+                tokenEndpoint.url(),
                 "--oauth2-client-id",
                 "app-id",
                 "--oauth2-client-secret-file",

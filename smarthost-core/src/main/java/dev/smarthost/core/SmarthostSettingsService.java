@@ -21,7 +21,7 @@ public final class SmarthostSettingsService {
     ENCRYPTION,
     /** The "verify TLS certificate" switch. */
     VERIFY_TLS,
-    /** User name and password. */
+    /** User name and password, or the OAuth 2.0 client. */
     CREDENTIALS,
     /** The test message's sender or recipient. */
     TEST_MESSAGE
@@ -94,6 +94,7 @@ public final class SmarthostSettingsService {
       case CERTIFICATE_EXPIRED:
       case CERTIFICATE_NAME_MISMATCH:
         return Optional.of(Field.VERIFY_TLS);
+      case OAUTH2_TOKEN_FAILED:
       case AUTH_NOT_OFFERED:
       case AUTHENTICATION_FAILED:
       case AUTHENTICATION_REQUIRED:

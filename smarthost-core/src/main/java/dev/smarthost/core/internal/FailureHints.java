@@ -132,6 +132,8 @@ public final class FailureHints {
                 + " or use the submission port 587 with STARTTLS."
             : "The server offers no authentication here: remove the username and password, or use the"
                 + " server's submission port.";
+      case OAUTH2_TOKEN_FAILED:
+        return tokenHint(null);
       case AUTHENTICATION_FAILED:
         return "The server rejected the username or password: check both (passwords are case-sensitive).";
       case AUTHENTICATION_REQUIRED:
