@@ -151,6 +151,79 @@ class SettingsPageBrowserTest {
     }
   }
 
+  @Test
+  void oauth2WithTheMicrosoft365PresetThenOwnEndpointSavesAfterAnXoauth2Login() throws Exception {
+    assertThat(Path.of(CHROMIUM))
+        .as("apt-get install chromium chromium-driver (.ci/run does this)")
+        .isExecutable();
+    Path env = dir.resolve("smarthost.env");
+    String accessToken = "eyJ.browser-access-token.sig";
+    String secret = "browser-Secret~Marker.6161";
+    try (SmarthostServer smtp =
+            SmarthostServer.builder()
+                .encryption(Encryption.STARTTLS)
+                .requireOAuth2("box@contoso.com", accessToken::equals)
+                .start();
+        TokenEndpoint tokens = new TokenEndpoint(accessToken);
+        SettingsServer page =
+            new SettingsServer(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                java.util.List.of(),
+                "browser-token-0123456789",
+                EnvFileSmarthostResolver.builder(env).optional(true).build(),
+                EnvFileSmarthostStore.of(env),
+                SmtpConnectionValidator.create(smtp.smtpOptions())
+                    .withDeadline(Duration.ofSeconds(10)),
+                null)) {
+      WebDriver browser = chromium();
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        browser.get("http://127.0.0.1:" + page.port() + "/#token=browser-token-0123456789");
+        assertThat(browser.findElement(By.id("oauth2-fields")).isDisplayed()).isFalse();
+        new Select(browser.findElement(By.id("authentication"))).selectByValue("oauth2");
+        assertThat(browser.findElement(By.id("oauth2-fields")).isDisplayed()).isTrue();
+        assertThat(browser.findElement(By.id("password")).isDisplayed()).isFalse();
+        fill(browser, "m365tenant", "contoso.onmicrosoft.com");
+        browser.findElement(By.id("m365")).click();
+        assertThat(browser.findElement(By.id("oauth2TokenUrl")).getAttribute("value"))
+            .isEqualTo(
+                "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token");
+        assertThat(browser.findElement(By.id("oauth2Scope")).getAttribute("value"))
+            .isEqualTo("https://outlook.office365.com/.default");
+        assertThat(browser.findElement(By.id("host")).getAttribute("value"))
+            .isEqualTo("smtp.office365.com");
+
+        // this test's own server and token endpoint instead of Microsoft's
+        fill(browser, "host", "localhost");
+        fill(browser, "port", Integer.toString(smtp.port()));
+        fill(browser, "oauth2TokenUrl", tokens.url());
+        fill(browser, "username", "box@contoso.com");
+        fill(browser, "oauth2ClientId", "app-id");
+        fill(browser, "oauth2ClientSecret", secret);
+        browser.findElement(By.id("save")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("result"), "Saved"));
+        assertThat(browser.findElement(By.id("result")).getText())
+            .contains("token")
+            .contains("auth");
+        assertThat(Files.readString(env))
+            .contains("SMTP_OAUTH2_CLIENT_SECRET=" + secret)
+            .contains("SMTP_OAUTH2_TOKEN_URL=" + tokens.url());
+        browser.navigate().refresh();
+        wait.until(
+            ExpectedConditions.attributeToBe(
+                By.id("oauth2ClientSecret"), "placeholder", "(unchanged)"));
+        assertThat(
+                new Select(browser.findElement(By.id("authentication")))
+                    .getFirstSelectedOption()
+                    .getAttribute("value"))
+            .isEqualTo("oauth2");
+        assertThat(browser.getPageSource()).doesNotContain(secret).doesNotContain(accessToken);
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
   private static void fill(WebDriver browser, String id, String value) {
     WebElement e = browser.findElement(By.id(id));
     e.clear();
