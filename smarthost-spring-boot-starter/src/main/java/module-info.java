@@ -4,6 +4,9 @@
  * and Micrometer metrics.
  */
 @org.jspecify.annotations.NullMarked
+// The Nimbus SDK (OAuth 2.0 tokens) has no module name of its own; requiring it here resolves it
+// for core, which needs it only for OAuth 2.0 settings.
+@SuppressWarnings("requires-automatic")
 module dev.smarthost.spring {
   requires transitive dev.smarthost.core;
   requires static dev.smarthost.redis;
@@ -17,6 +20,7 @@ module dev.smarthost.spring {
   requires static transitive micrometer.core;
   requires static transitive org.jspecify;
   requires org.slf4j;
+  requires oauth2.oidc.sdk;
 
   exports dev.smarthost.spring;
 

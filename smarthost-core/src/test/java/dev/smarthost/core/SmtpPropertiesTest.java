@@ -127,4 +127,29 @@ class SmtpPropertiesTest {
     assertThat(p.getProperty("mail.smtp.writetimeout")).isEqualTo("30000");
     assertThat(p.getProperty("mail.smtp.localhost")).isNotBlank();
   }
+
+  @Test
+  void oauth2AllowsOnlyXoauth2AndCarriesTheTokenCacheNotAPassword() {
+    SmarthostSettings settings =
+        SmarthostSettings.builder()
+            .host("smtp.office365.com")
+            .oauth2(
+                "box@contoso.com",
+                OAuth2Clients.microsoft365("contoso.onmicrosoft.com", "app", "secret-value"))
+            .build();
+    Properties p = SmtpProperties.of(settings, OPTIONS);
+    assertThat(p.getProperty("mail.smtp.auth")).isEqualTo("true");
+    assertThat(p.getProperty("mail.smtp.user")).isEqualTo("box@contoso.com");
+    assertThat(p.getProperty("mail.smtp.auth.mechanisms")).isEqualTo("XOAUTH2");
+    assertThat(p.get("mail.smtp.smarthost.oauth2")).isNotNull();
+    assertThat(p.values()).noneMatch(v -> String.valueOf(v).contains("secret-value"));
+    assertThat(SmtpProperties.of(settings, OPTIONS)).isEqualTo(p); // pure
+    assertThat(settings.oauth2Client().orElseThrow().tokenEndpoint().toString())
+        .isEqualTo("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token");
+
+    Properties password =
+        SmtpProperties.of(settings.toBuilder().credentials("u", "p").build(), OPTIONS);
+    assertThat(password.getProperty("mail.smtp.auth.mechanisms")).isNull();
+    assertThat(password.get("mail.smtp.smarthost.oauth2")).isNull();
+  }
 }

@@ -234,6 +234,59 @@ class SmarthostAutoConfigurationTest {
   }
 
   @Test
+  void theOAuth2KeysOfTheEnvironmentLogInWithXoauth2() throws Exception {
+    String accessToken = "eyJ.spring-access-token.sig";
+    java.util.List<String> forms = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer tokens =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    tokens.createContext(
+        "/token",
+        exchange -> {
+          forms.add(new String(exchange.getRequestBody().readAllBytes(), "UTF-8"));
+          byte[] body =
+              ("{\"access_token\":\""
+                      + accessToken
+                      + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}")
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    tokens.start();
+    try (SmarthostServer server =
+        SmarthostServer.builder()
+            .encryption(Encryption.NONE)
+            .requireOAuth2("box@contoso.com", accessToken::equals)
+            .start()) {
+      runner
+          .withPropertyValues(
+              "SMTP_ENABLED=1",
+              "SMTP_HOST=localhost",
+              "SMTP_PORT=" + server.port(),
+              "SMTP_ENCRYPTION=none",
+              "SMTP_USERNAME=box@contoso.com",
+              "SMTP_PASSWORD=",
+              "SMTP_OAUTH2_TOKEN_URL=http://127.0.0.1:" + tokens.getAddress().getPort() + "/token",
+              "SMTP_OAUTH2_CLIENT_ID=spring-app",
+              "SMTP_OAUTH2_CLIENT_SECRET=spring-Secret~Marker.7171",
+              "SMTP_OAUTH2_SCOPE=")
+          .run(
+              context -> {
+                JavaMailSender sender = context.getBean(JavaMailSender.class);
+                sender.send(message(sender, "via XOAUTH2 from Spring"));
+                assertThat(server.awaitMessages(1, Duration.ofSeconds(10)).get(0).subject())
+                    .hasValue("via XOAUTH2 from Spring");
+              });
+    } finally {
+      tokens.stop(0);
+    }
+    assertThat(forms).hasSize(1);
+    assertThat(forms.get(0)).contains("client_id=spring-app");
+  }
+
+  @Test
   void anOutboxDirectoryMakesSendDurableAndShowsInHealthAndMetrics() throws Exception {
     Path spool = dir.resolve("spool");
     try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start()) {

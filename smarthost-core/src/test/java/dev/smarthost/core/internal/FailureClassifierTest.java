@@ -26,4 +26,49 @@ class FailureClassifierTest {
     assertThat(FailureClassifier.classify(new MessagingException("[EOF]"), null).kind())
         .isEqualTo(FailureKind.PROTOCOL_ERROR);
   }
+
+  @Test
+  void microsoftRejectingAnAccessTokenGetsTheAppRegistrationHint() {
+    // Exchange Online answers a token it does not accept like a bad password.
+    dev.smarthost.SmtpFailure raw =
+        FailureClassifier.classify(
+            new jakarta.mail.AuthenticationFailedException(
+                "535 5.7.3 Authentication unsuccessful [SN4PR0601CA0012.namprd06.prod.outlook.com]"),
+            null);
+    assertThat(raw.kind()).isEqualTo(FailureKind.AUTHENTICATION_FAILED);
+    dev.smarthost.SmarthostSettings m365 =
+        dev.smarthost.SmarthostSettings.builder()
+            .host("smtp.office365.com")
+            .oauth2(
+                "box@contoso.com",
+                dev.smarthost.core.OAuth2Clients.microsoft365("contoso", "app", "secret"))
+            .build();
+    String hint = FailureHints.withHint(raw, m365, java.time.Duration.ofSeconds(10), "AUTH").hint();
+    assertThat(hint).contains("SMTP.SendAsApp", "New-ServicePrincipal", "box@contoso.com");
+    String passwordHint =
+        FailureHints.withHint(
+                raw,
+                m365.toBuilder().credentials("box@contoso.com", "pw").build(),
+                java.time.Duration.ofSeconds(10),
+                "AUTH")
+            .hint();
+    assertThat(passwordHint).doesNotContain("SMTP.SendAsApp");
+  }
+
+  @Test
+  void theXoauth2ErrorChallengeIsDecodedIntoTheDetail() {
+    String json =
+        "{\"status\":\"401\",\"schemes\":\"bearer\",\"scope\":\"https://mail.google.com/\"}";
+    String challenge =
+        "334 "
+            + java.util.Base64.getEncoder()
+                .encodeToString(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    dev.smarthost.SmtpFailure f =
+        FailureClassifier.classify(
+            new jakarta.mail.AuthenticationFailedException(
+                challenge, new jakarta.mail.AuthenticationFailedException("OAUTH2 asked for more")),
+            null);
+    assertThat(f.kind()).isEqualTo(FailureKind.AUTHENTICATION_FAILED);
+    assertThat(f.detail()).contains("the server's XOAUTH2 error: " + json);
+  }
 }
