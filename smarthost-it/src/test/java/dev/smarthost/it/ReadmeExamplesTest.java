@@ -51,7 +51,9 @@ class ReadmeExamplesTest {
   void readmeShowsTheseExamplesVerbatim() throws Exception {
     String source =
         java.nio.file.Files.readString(
-            Path.of("src/test/java/dev/smarthost/it/ReadmeExamplesTest.java"));
+                Path.of("src/test/java/dev/smarthost/it/ReadmeExamplesTest.java"))
+            + java.nio.file.Files.readString(
+                Path.of("src/test/java/dev/smarthost/it/ReadmeOAuth2ExamplesTest.java"));
     String readme = java.nio.file.Files.readString(Path.of("../README.md"));
     java.util.regex.Matcher regions =
         java.util.regex.Pattern.compile(
@@ -70,7 +72,7 @@ class ReadmeExamplesTest {
       assertThat(readme).as("README.md shows this example verbatim").contains(dedented);
       count++;
     }
-    assertThat(count).isEqualTo(8);
+    assertThat(count).isEqualTo(10);
   }
 
   @Test
