@@ -22,6 +22,14 @@ final class TokenEndpoint implements AutoCloseable {
   private final HttpServer server;
 
   TokenEndpoint(String token) throws IOException {
+    // The JDK's HTTP server reads its limits once, when the first server of the JVM starts, and
+    // SettingsServer sets its request deadline before that in its static initializer: initialize it
+    // first, or a SettingsServer test that runs later in this JVM loses the deadline.
+    try {
+      Class.forName(SettingsServer.class.getName(), true, TokenEndpoint.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(e);
+    }
     this.token = token;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(

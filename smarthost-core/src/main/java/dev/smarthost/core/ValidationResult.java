@@ -147,10 +147,16 @@ public final class ValidationResult {
    */
   public List<String> warnings() {
     if (settings.encryption() == dev.smarthost.Encryption.NONE && settings.username().isPresent()) {
-      return List.of(CLEAR_TEXT_CREDENTIALS);
+      return List.of(
+          settings.oauth2Client().isPresent() ? CLEAR_TEXT_TOKEN : CLEAR_TEXT_CREDENTIALS);
     }
     return List.of();
   }
+
+  /** The warning for an OAuth 2.0 login without encryption. */
+  static final String CLEAR_TEXT_TOKEN =
+      "the access token is sent in clear text (encryption is none): anyone on the network path"
+          + " can read and reuse it until it expires; use STARTTLS or TLS";
 
   /** The warning for credentials without encryption. */
   static final String CLEAR_TEXT_CREDENTIALS =

@@ -444,4 +444,22 @@ class OAuth2Test {
       assertThat(all).doesNotContain(xoauth2.substring(0, 48));
     }
   }
+
+  @Test
+  void aTokenInClearTextIsWarnedAbout() {
+    try (SmarthostServer plain =
+        SmarthostServer.builder()
+            .encryption(Encryption.NONE)
+            .requireOAuth2(MAILBOX, oauth.verifier())
+            .start()) {
+      ValidationResult r =
+          SmtpConnectionValidator.create(plain.smtpOptions())
+              .validate(plain.settings().toBuilder().oauth2(MAILBOX, oauth.client()).build());
+      assertThat(r.ok()).as(r.toString()).isTrue();
+      assertThat(r.warnings())
+          .singleElement()
+          .asString()
+          .startsWith("the access token is sent in clear text");
+    }
+  }
 }

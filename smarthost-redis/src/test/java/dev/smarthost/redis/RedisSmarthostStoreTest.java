@@ -63,4 +63,40 @@ class RedisSmarthostStoreTest {
       }
     }
   }
+
+  @Test
+  void oauth2SettingsAreStoredInTheirFieldsAndDisableRemovesTheSecret() throws Exception {
+    RedisSmarthostStore store = RedisSmarthostStore.create(redis.uri());
+    store.save(
+        SmarthostSettings.builder().host("old.example").credentials("app", "old-pw").build());
+    SmarthostSettings oauth =
+        SmarthostSettings.builder()
+            .host("smtp.office365.com")
+            .oauth2(
+                "box@contoso.com",
+                dev.smarthost.OAuth2Client.of(
+                    java.net.URI.create(
+                        "https://login.microsoftonline.com/contoso/oauth2/v2.0/token"),
+                    "app-id",
+                    "redis-Secret~Marker.9191",
+                    "https://outlook.office365.com/.default"))
+            .build();
+    store.save(oauth);
+    try (Jedis jedis = redis.client();
+        RedisSmarthostResolver resolver = RedisSmarthostResolver.builder(redis.uri()).build()) {
+      String key = RedisSmarthostResolver.DEFAULT_KEY;
+      assertThat(jedis.hget(key, "oauth2_client_id")).isEqualTo("app-id");
+      assertThat(jedis.hget(key, "oauth2_scope"))
+          .isEqualTo("https://outlook.office365.com/.default");
+      assertThat(jedis.hget(key, "password")).as("the old password is gone").isEqualTo("");
+      assertThat(resolver.resolve()).contains(oauth);
+
+      store.disable();
+      assertThat(jedis.hget(key, "oauth2_client_secret")).isNull();
+      assertThat(jedis.hget(key, "enabled")).isEqualTo("0");
+      store.save(
+          SmarthostSettings.builder().host("relay.example").encryption(Encryption.NONE).build());
+      assertThat(jedis.hget(key, "oauth2_token_url")).as("replaced as a whole").isNull();
+    }
+  }
 }
