@@ -102,7 +102,8 @@ final class OAuth2Options {
     } catch (URISyntaxException e) {
       throw new UsageException("--oauth2-token-url: not a URL");
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--microsoft365-tenant: " + e.getMessage());
+      throw new UsageException(
+          "--microsoft365-tenant: " + String.valueOf(e.getMessage()).replaceFirst("^tenant: ", ""));
     }
     String scopes = scope != null ? scope : tenant != null ? OAuth2Clients.MICROSOFT365_SCOPE : "";
     try {

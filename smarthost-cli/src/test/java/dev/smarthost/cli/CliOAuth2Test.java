@@ -146,6 +146,23 @@ class CliOAuth2Test {
       assertThat(both.exit).isEqualTo(2);
       assertThat(both.err).contains("--oauth2-token-url and --microsoft365-tenant: use one");
 
+      Run badTenant =
+          run(
+              "check",
+              "--host",
+              "localhost",
+              "--username",
+              "box@contoso.com",
+              "--microsoft365-tenant",
+              "contoso/../evil",
+              "--oauth2-client-id",
+              "app-id",
+              "--oauth2-client-secret-env",
+              "PATH");
+      assertThat(badTenant.exit).isEqualTo(2);
+      assertThat(badTenant.err)
+          .contains("--microsoft365-tenant: must be a directory (tenant) id or a domain");
+
       Run plainHttp =
           run(
               check(server).clone()[0],
