@@ -219,7 +219,7 @@ public final class SmtpConnectionValidator {
             && !probed
             && earlyProbe(settings)
             && System.nanoTime() - start >= GREETING_PROBE_AFTER.toNanos()
-            && attempt.waitsForGreeting()) {
+            && attempt.waitsForGreeting(GREETING_PROBE_AFTER.toNanos())) {
           Duration timeout = min(min(PROBE_TIMEOUT, options.connectTimeout()), remaining(end));
           probed = true;
           WORKERS.execute(() -> attempt.probeTls(timeout));

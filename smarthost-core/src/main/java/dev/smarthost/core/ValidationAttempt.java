@@ -85,9 +85,13 @@ final class ValidationAttempt {
   }
 
   /** Connected, and no greeting yet. */
-  boolean waitsForGreeting() {
+  /**
+   * Whether the connection has waited this long for the greeting (measured from the connect, not
+   * from the start: an OAuth 2.0 token request may come first).
+   */
+  boolean waitsForGreeting(long nanos) {
     ConnectionTrace t = trace();
-    return t != null && t.connected() && !t.greeted();
+    return t != null && t.waitingForGreetingNanos() >= nanos;
   }
 
   private void run() {

@@ -462,4 +462,35 @@ class OAuth2Test {
           .startsWith("the access token is sent in clear text");
     }
   }
+
+  @Test
+  void aSlowTokenEndpointDoesNotCountAsAMissingGreeting() throws Exception {
+    // The early TLS probe starts after 2.5 s without a greeting, measured from the connect: a
+    // token that took 2.2 s plus a greeting after 0.6 s is no reason for a second connection.
+    try (MockWebServer slowTokens = new MockWebServer();
+        SmarthostServer slowGreeting =
+            SmarthostServer.builder()
+                .encryption(Encryption.STARTTLS)
+                .requireOAuth2(MAILBOX, "slow-but-fine"::equals)
+                .start()) {
+      slowTokens.enqueue(
+          new okhttp3.mockwebserver.MockResponse()
+              .setHeadersDelay(2200, TimeUnit.MILLISECONDS)
+              .setHeader("Content-Type", "application/json")
+              .setBody(
+                  "{\"access_token\":\"slow-but-fine\",\"token_type\":\"Bearer\",\"expires_in\":600}"));
+      slowTokens.start(java.net.InetAddress.getLoopbackAddress(), 0);
+      slowGreeting.fault(dev.smarthost.testkit.Fault.slowGreeting(Duration.ofMillis(600)));
+      ValidationResult r =
+          SmtpConnectionValidator.create(slowGreeting.smtpOptions())
+              .validate(
+                  slowGreeting.settings().toBuilder()
+                      .oauth2(MAILBOX, clientOf(slowTokens))
+                      .build());
+      assertThat(r.ok()).as(r.toString()).isTrue();
+      assertThat(r.phases().get(1).phase()).isEqualTo(ValidationPhase.TOKEN);
+      assertThat(r.phases().get(1).duration()).isGreaterThan(Duration.ofMillis(2000));
+      assertThat(slowGreeting.connectionCount()).as("no TLS probe connection").isEqualTo(1);
+    }
+  }
 }

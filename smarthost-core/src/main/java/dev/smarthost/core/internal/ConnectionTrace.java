@@ -53,6 +53,14 @@ public final class ConnectionTrace {
     return connectedNanos != 0;
   }
 
+  /**
+   * How long the connection has waited for the greeting so far; 0 before connecting or after it.
+   */
+  public long waitingForGreetingNanos() {
+    long connected = connectedNanos;
+    return connected == 0 || greetingNanos != 0 ? 0 : System.nanoTime() - connected;
+  }
+
   public boolean greeted() {
     return greetingNanos != 0;
   }
