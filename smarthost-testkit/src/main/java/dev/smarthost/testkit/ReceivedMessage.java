@@ -175,6 +175,123 @@ public final class ReceivedMessage {
   }
 
   /**
+   * Returns the HTML of the message: the decoded content of a {@code text/html} message, or of the
+   * first {@code text/html} part of a multipart one (e.g. the HTML alternative).
+   *
+   * @return the HTML with line breaks as {@code \n}; empty if the message has no HTML part
+   */
+  public Optional<String> html() {
+    try {
+      for (jakarta.mail.Part part : parts()) {
+        if (part.isMimeType("text/html") && !isAttachment(part)) {
+          return Optional.of(String.valueOf(part.getContent()).replace("\r\n", "\n"));
+        }
+      }
+      return Optional.empty();
+    } catch (MessagingException | IOException e) {
+      throw unreadable(e);
+    }
+  }
+
+  /**
+   * Returns the attachments: parts with disposition {@code attachment}, or with a file name and not
+   * inline, in the order of the message.
+   *
+   * @return the attachments, decoded; empty if there are none
+   */
+  public List<Attachment> attachments() {
+    try {
+      List<Attachment> result = new ArrayList<>();
+      for (jakarta.mail.Part part : parts()) {
+        if (isAttachment(part)) {
+          String type = part.getContentType();
+          int semicolon = type.indexOf(';');
+          result.add(
+              new Attachment(
+                  part.getFileName() == null ? "" : part.getFileName(),
+                  (semicolon < 0 ? type : type.substring(0, semicolon))
+                      .trim()
+                      .toLowerCase(Locale.ROOT),
+                  part.getInputStream().readAllBytes()));
+        }
+      }
+      return Collections.unmodifiableList(result);
+    } catch (MessagingException | IOException e) {
+      throw unreadable(e);
+    }
+  }
+
+  private static boolean isAttachment(jakarta.mail.Part part) throws MessagingException {
+    String disposition = part.getDisposition();
+    return jakarta.mail.Part.ATTACHMENT.equalsIgnoreCase(disposition)
+        || (part.getFileName() != null && !jakarta.mail.Part.INLINE.equalsIgnoreCase(disposition));
+  }
+
+  /** Every leaf part, depth first, in the order of the message. */
+  private List<jakarta.mail.Part> parts() throws MessagingException, IOException {
+    List<jakarta.mail.Part> leaves = new ArrayList<>();
+    collect(message, leaves);
+    return leaves;
+  }
+
+  private static void collect(jakarta.mail.Part part, List<jakarta.mail.Part> leaves)
+      throws MessagingException, IOException {
+    if (part.isMimeType("multipart/*")) {
+      Multipart multipart = (Multipart) part.getContent();
+      for (int i = 0; i < multipart.getCount(); i++) {
+        collect(multipart.getBodyPart(i), leaves);
+      }
+    } else {
+      leaves.add(part);
+    }
+  }
+
+  /** An attachment of a {@link ReceivedMessage}: its file name, content type and decoded bytes. */
+  public static final class Attachment {
+    private final String name;
+    private final String contentType;
+    private final byte[] content;
+
+    Attachment(String name, String contentType, byte[] content) {
+      this.name = name;
+      this.contentType = contentType;
+      this.content = content;
+    }
+
+    /**
+     * Returns the file name.
+     *
+     * @return the name the sender gave, decoded; empty if it gave none
+     */
+    public String name() {
+      return name;
+    }
+
+    /**
+     * Returns the content type, without parameters.
+     *
+     * @return for example {@code application/pdf}
+     */
+    public String contentType() {
+      return contentType;
+    }
+
+    /**
+     * Returns the decoded content.
+     *
+     * @return a copy of the bytes
+     */
+    public byte[] content() {
+      return content.clone();
+    }
+
+    @Override
+    public String toString() {
+      return "Attachment{" + name + ", " + contentType + ", " + content.length + " bytes}";
+    }
+  }
+
+  /**
    * Returns the message as GreenMail stored it, for anything the accessors above do not cover.
    *
    * @return the message; do not modify it

@@ -252,4 +252,59 @@ class SmarthostServerTest {
         .hasMessageStartingWith("code: ");
     assertThatThrownBy(() -> Fault.slowGreeting(Duration.ZERO)).hasMessageStartingWith("delay: ");
   }
+
+  @Test
+  void givesTheHtmlPartAndTheAttachmentsOfAMultipartMessage() throws Exception {
+    try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
+      MimeMessage m = new MimeMessage(server.session());
+      m.setFrom(new InternetAddress("app@example.org"));
+      m.setRecipient(Message.RecipientType.TO, new InternetAddress("admin@example.org"));
+      m.setSubject("Report");
+      jakarta.mail.internet.MimeMultipart alternative =
+          new jakarta.mail.internet.MimeMultipart("alternative");
+      jakarta.mail.internet.MimeBodyPart text = new jakarta.mail.internet.MimeBodyPart();
+      text.setText("Disk almost full", "UTF-8");
+      jakarta.mail.internet.MimeBodyPart html = new jakarta.mail.internet.MimeBodyPart();
+      html.setContent("<p>Disk <b>almost</b> full – 98 %</p>", "text/html; charset=UTF-8");
+      alternative.addBodyPart(text);
+      alternative.addBodyPart(html);
+      jakarta.mail.internet.MimeBodyPart body = new jakarta.mail.internet.MimeBodyPart();
+      body.setContent(alternative);
+      byte[] pdf = {'%', 'P', 'D', 'F', '-', '1', '.', '7', 0, (byte) 0xff, 10};
+      jakarta.mail.internet.MimeBodyPart attachment = new jakarta.mail.internet.MimeBodyPart();
+      attachment.setDataHandler(
+          new jakarta.activation.DataHandler(
+              new jakarta.mail.util.ByteArrayDataSource(pdf, "application/pdf")));
+      attachment.setFileName("Bericht März.pdf");
+      attachment.setDisposition(jakarta.mail.Part.ATTACHMENT);
+      jakarta.mail.internet.MimeMultipart mixed = new jakarta.mail.internet.MimeMultipart("mixed");
+      mixed.addBodyPart(body);
+      mixed.addBodyPart(attachment);
+      m.setContent(mixed);
+      m.saveChanges();
+      Transport.send(m);
+
+      ReceivedMessage received = server.awaitMessages(1, Duration.ofSeconds(5)).get(0);
+      assertThat(received.body()).isEqualTo("Disk almost full");
+      assertThat(received.html()).hasValue("<p>Disk <b>almost</b> full – 98 %</p>");
+      assertThat(received.attachments()).hasSize(1);
+      ReceivedMessage.Attachment a = received.attachments().get(0);
+      assertThat(a.name()).isEqualTo("Bericht März.pdf");
+      assertThat(a.contentType()).isEqualTo("application/pdf");
+      assertThat(a.content()).isEqualTo(pdf);
+      dev.smarthost.testkit.assertj.SmarthostAssertions.assertThat(server)
+          .received(1)
+          .message(0)
+          .hasHtmlContaining("<b>almost</b>")
+          .hasAttachment("Bericht März.pdf", "application/pdf");
+      assertThatThrownBy(
+              () ->
+                  dev.smarthost.testkit.assertj.SmarthostAssertions.assertThat(server)
+                      .received(1)
+                      .message(0)
+                      .hasAttachment("other.pdf", "application/pdf"))
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("expected an attachment <other.pdf>");
+    }
+  }
 }

@@ -90,6 +90,44 @@ public final class ReceivedMessageAssert
   }
 
   /**
+   * Checks the HTML part.
+   *
+   * @param text what the HTML must contain
+   * @return this assertion
+   */
+  public ReceivedMessageAssert hasHtmlContaining(String text) {
+    isNotNull();
+    java.util.Optional<String> html = actual.html();
+    if (html.isEmpty()) {
+      throw failure("expected an HTML part containing <%s> but the message has none", text);
+    }
+    if (!html.get().contains(text)) {
+      throw failure("expected the HTML to contain <%s> but was <%s>", text, html.get());
+    }
+    return this;
+  }
+
+  /**
+   * Checks that the message has an attachment with this file name and content type.
+   *
+   * @param name the file name
+   * @param contentType the content type without parameters, e.g. {@code application/pdf}
+   * @return this assertion
+   */
+  public ReceivedMessageAssert hasAttachment(String name, String contentType) {
+    isNotNull();
+    java.util.List<dev.smarthost.testkit.ReceivedMessage.Attachment> attachments =
+        actual.attachments();
+    if (attachments.stream()
+        .noneMatch(a -> a.name().equals(name) && a.contentType().equalsIgnoreCase(contentType))) {
+      throw failure(
+          "expected an attachment <%s> of type <%s> but the message has %s",
+          name, contentType, attachments);
+    }
+    return this;
+  }
+
+  /**
    * Checks that the message travelled over TLS.
    *
    * @return this assertion
