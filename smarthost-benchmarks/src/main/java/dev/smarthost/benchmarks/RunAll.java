@@ -43,6 +43,12 @@ public final class RunAll {
           name,
           new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
       units.put(name, r.getPrimaryResult().getScoreUnit());
+      if (r.getParams().getBenchmark().contains("TestkitBenchmark")) {
+        scores.put(
+            name + ".p50",
+            new double[] {r.getPrimaryResult().getStatistics().getPercentile(50), 0});
+        units.put(name + ".p50", r.getPrimaryResult().getScoreUnit());
+      }
       if (name.contains("Latency")) {
         scores.put(
             name + ".p99",
@@ -219,7 +225,36 @@ public final class RunAll {
                 ms / bound <= 1.10 ? "yes" : "NO"));
       }
     }
+    ratio(
+        b,
+        s,
+        "one test on its own testkit server (STARTTLS + AUTH) ÷ on its own GreenMail (plain), medians",
+        "oneTestTestkit.p50",
+        "oneTestGreenMail.p50",
+        "≤ 1.0",
+        1.0,
+        false);
+    atMost(b, s, "testkit server start + stop, median", "startStopTestkit.p50", 2);
+    atMost(
+        b, s, "one STARTTLS + AUTH send through server.session(), median", "sendTestkit.p50", 15);
     return b.toString();
+  }
+
+  /** A median that must stay at or under a bound. */
+  private static void atMost(
+      StringBuilder b, Map<String, double[]> s, String label, String name, double max) {
+    if (!s.containsKey(name)) {
+      return;
+    }
+    double value = s.get(name)[0];
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "| %s | ≤ %.0f ms | %.2f ms | %s |%n",
+            label,
+            max,
+            value,
+            value <= max ? "yes" : "NO"));
   }
 
   private static void ratio(

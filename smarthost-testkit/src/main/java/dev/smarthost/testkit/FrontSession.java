@@ -14,15 +14,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One client connection: the front answers greeting, EHLO, STARTTLS and AUTH itself (with the
- * faults in force) and relays MAIL, RCPT, DATA, RSET and NOOP to GreenMail through a {@link
- * RelayedTransaction}.
+ * faults in force), and MAIL, RCPT, DATA, RSET and NOOP through a {@link MailTransaction}, which
+ * stores accepted messages in GreenMail.
  */
 final class FrontSession implements Runnable {
   private final SmtpFront front;
   private final ActiveFaults faults;
   private final Socket plain;
   private final InboundConnection client;
-  private @Nullable RelayedTransaction relay;
+  private @Nullable MailTransaction relay;
   private @Nullable String heloName;
   private @Nullable String authenticatedUser;
 
@@ -43,15 +43,12 @@ final class FrontSession implements Runnable {
       if (!greet()) {
         return;
       }
-      relay = new RelayedTransaction(front, faults, client);
+      relay = new MailTransaction(front, faults, client);
       converse();
     } catch (IOException | RuntimeException e) {
       // The client went away, the TLS handshake failed (the fault tests want exactly that), or it
       // idled out: this connection ends; the server goes on.
     } finally {
-      if (relay != null) {
-        relay.close();
-      }
       front.closed(plain);
     }
   }
@@ -284,9 +281,9 @@ final class FrontSession implements Runnable {
     relay().mail(line);
   }
 
-  private RelayedTransaction relay() {
+  private MailTransaction relay() {
     if (relay == null) {
-      throw new IllegalStateException("no backend");
+      throw new IllegalStateException("no transaction before the greeting");
     }
     return relay;
   }

@@ -318,25 +318,4 @@ public final class ReceivedMessage {
         + authenticatedUser().map(u -> ", authenticated as " + u).orElse("")
         + "}";
   }
-
-  static String receivedId(MimeMessage message) {
-    try {
-      String[] received = message.getHeader("Received");
-      if (received == null) {
-        return "";
-      }
-      for (String value : received) {
-        String v = value.toLowerCase(Locale.ROOT);
-        int at = v.indexOf("(smarthost-testkit)");
-        int id = v.indexOf(" id ", at);
-        if (at >= 0 && id >= 0) {
-          int end = v.indexOf(';', id);
-          return value.substring(id + 4, end < 0 ? value.length() : end).trim();
-        }
-      }
-      return "";
-    } catch (MessagingException e) {
-      throw unreadable(e);
-    }
-  }
 }

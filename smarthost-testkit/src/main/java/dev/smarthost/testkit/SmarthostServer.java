@@ -7,9 +7,7 @@ import dev.smarthost.SettingsCodec;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.SmarthostSessionFactory;
 import dev.smarthost.core.SmtpOptions;
-import dev.smarthost.testkit.internal.Certificates;
 import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -19,18 +17,16 @@ import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A real SMTP smarthost on loopback for tests. GreenMail stores and parses the mail; a thin front
- * adds what GreenMail lacks: STARTTLS, implicit TLS with a certificate generated for this server
- * (subject alternative names {@code localhost}, {@code 127.0.0.1}, {@code ::1}, signed by a CA of
- * its own, see {@link #trustStore()}), required AUTH, and {@link Fault faults}.
+ * adds what GreenMail lacks: STARTTLS, implicit TLS with a generated certificate (subject
+ * alternative names {@code localhost}, {@code 127.0.0.1}, {@code ::1}, signed by a CA of its own,
+ * made when first needed; see {@link #trustStore()}), required AUTH, and {@link Fault faults}.
  *
  * <pre>{@code
  * try (SmarthostServer server = SmarthostServer.builder()
@@ -53,8 +49,8 @@ public final class SmarthostServer implements AutoCloseable {
   private final @Nullable Predicate<String> tokenVerifier;
   private final GreenMail greenMail;
   private final SmtpFront front;
-  private final KeyStore trustStore;
-  private final SmtpOptions smtpOptions;
+  private final TlsContexts tls = new TlsContexts("smarthost-testkit CA " + System.nanoTime());
+  private volatile @Nullable SmtpOptions smtpOptions;
   private final FaultRegistry faults = new FaultRegistry();
   private final TransactionLog log = new TransactionLog();
   private volatile boolean closed;
@@ -64,13 +60,16 @@ public final class SmarthostServer implements AutoCloseable {
     this.username = b.username;
     this.password = b.password;
     this.tokenVerifier = b.tokenVerifier;
-    ServerSetup setup = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
-    setup.setServerStartupTimeout(10_000);
-    this.greenMail = new GreenMail(setup);
+    // GreenMail is the store: messages go into it directly, not over its SMTP server; its IMAP
+    // server runs only when asked for.
+    ServerSetup[] servers = new ServerSetup[0];
+    if (b.imap) {
+      ServerSetup imap = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP);
+      imap.setServerStartupTimeout(10_000);
+      servers = new ServerSetup[] {imap};
+    }
+    this.greenMail = new GreenMail(servers);
     greenMail.start();
-    Certificates authority = Certificates.newAuthority("smarthost-testkit CA " + System.nanoTime());
-    this.trustStore = authority.trustStore();
-    this.smtpOptions = SmtpOptions.builder().trustStore(trustStore).build();
     try {
       this.front =
           new SmtpFront(
@@ -79,9 +78,9 @@ public final class SmarthostServer implements AutoCloseable {
               password,
               tokenVerifier,
               b.port,
-              greenMail.getSmtp().getPort(),
+              new MailStore(greenMail),
               (int) b.idleTimeout.toMillis(),
-              new TlsContexts(authority),
+              tls,
               faults,
               log::add);
     } catch (IOException | RuntimeException e) {
@@ -146,21 +145,27 @@ public final class SmarthostServer implements AutoCloseable {
   }
 
   /**
-   * Returns a trust store holding the CA that signed this server's certificate, and nothing else.
+   * Returns a trust store holding the CA that signed this server's certificate, and nothing else
+   * (another server's certificate is not trusted by it).
    *
    * @return a new PKCS12 key store with one certificate entry
    */
   public KeyStore trustStore() {
-    return trustStore;
+    return tls.trustStore();
   }
 
   /**
    * Returns default options that trust this server's CA, for {@link SmarthostSessionFactory}.
    *
-   * @return the options
+   * @return the options (the same object on every call)
    */
   public SmtpOptions smtpOptions() {
-    return smtpOptions;
+    SmtpOptions options = smtpOptions;
+    if (options == null) {
+      options = SmtpOptions.builder().trustStore(trustStore()).build();
+      smtpOptions = options;
+    }
+    return options;
   }
 
   /**
@@ -170,7 +175,7 @@ public final class SmarthostServer implements AutoCloseable {
    * @return a new session
    */
   public Session session() {
-    return new SmarthostSessionFactory(smtpOptions).session(settings());
+    return new SmarthostSessionFactory(smtpOptions()).session(settings());
   }
 
   /**
@@ -224,6 +229,21 @@ public final class SmarthostServer implements AutoCloseable {
    */
   public List<ReceivedMessage> receivedMessages() {
     return toMessages(log.snapshot());
+  }
+
+  /**
+   * Returns the port of GreenMail's IMAP server, started with {@link Builder#imap()}: log in with a
+   * recipient's address as user and password to read its INBOX.
+   *
+   * @return the port on {@code 127.0.0.1}
+   * @throws IllegalStateException if the server was built without {@code imap()}
+   */
+  public int imapPort() {
+    if (greenMail.getImap() == null) {
+      throw new IllegalStateException(
+          "no IMAP server: build with SmarthostServer.builder().imap()");
+    }
+    return greenMail.getImap().getPort();
   }
 
   /**
@@ -312,18 +332,10 @@ public final class SmarthostServer implements AutoCloseable {
         + "}";
   }
 
-  private List<ReceivedMessage> toMessages(List<Transaction> transactions) {
-    Map<String, MimeMessage> stored = new HashMap<>();
-    for (MimeMessage m : greenMail.getReceivedMessages()) {
-      stored.putIfAbsent(ReceivedMessage.receivedId(m), m);
-    }
+  private static List<ReceivedMessage> toMessages(List<Transaction> transactions) {
     List<ReceivedMessage> result = new ArrayList<>(transactions.size());
     for (Transaction t : transactions) {
-      MimeMessage m = stored.get(t.id);
-      if (m == null) {
-        throw new IllegalStateException("GreenMail did not store accepted message " + t.id);
-      }
-      result.add(new ReceivedMessage(t, m));
+      result.add(new ReceivedMessage(t, t.message));
     }
     return result;
   }
@@ -334,6 +346,7 @@ public final class SmarthostServer implements AutoCloseable {
     private @Nullable String username;
     private @Nullable String password;
     private @Nullable Predicate<String> tokenVerifier;
+    private boolean imap;
     private int port;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
@@ -390,6 +403,17 @@ public final class SmarthostServer implements AutoCloseable {
       }
       this.username = username;
       this.tokenVerifier = Objects.requireNonNull(tokenVerifier, "tokenVerifier");
+      return this;
+    }
+
+    /**
+     * Also runs GreenMail's IMAP server (plain IMAP on a free loopback port, {@link #imapPort()}):
+     * every recipient has a mailbox whose login and password are the recipient's address.
+     *
+     * @return this builder (for chaining)
+     */
+    public Builder imap() {
+      this.imap = true;
       return this;
     }
 

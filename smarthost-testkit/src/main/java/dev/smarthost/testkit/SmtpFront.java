@@ -25,7 +25,7 @@ final class SmtpFront implements AutoCloseable {
   private final @Nullable String username;
   private final @Nullable String password;
   private final @Nullable Predicate<String> tokenVerifier;
-  private final int backendPort;
+  private final MailStore store;
   private final int idleTimeoutMillis;
   private final TlsContexts tls;
   private final FaultRegistry faults;
@@ -44,7 +44,7 @@ final class SmtpFront implements AutoCloseable {
       @Nullable String password,
       @Nullable Predicate<String> tokenVerifier,
       int port,
-      int backendPort,
+      MailStore store,
       int idleTimeoutMillis,
       TlsContexts tls,
       FaultRegistry faults,
@@ -54,7 +54,7 @@ final class SmtpFront implements AutoCloseable {
     this.username = username;
     this.password = password;
     this.tokenVerifier = tokenVerifier;
-    this.backendPort = backendPort;
+    this.store = store;
     this.idleTimeoutMillis = idleTimeoutMillis;
     this.tls = tls;
     this.faults = faults;
@@ -122,8 +122,8 @@ final class SmtpFront implements AutoCloseable {
     return password;
   }
 
-  int backendPort() {
-    return backendPort;
+  MailStore store() {
+    return store;
   }
 
   int idleTimeoutMillis() {

@@ -1,27 +1,48 @@
 package dev.smarthost.testkit;
 
 import dev.smarthost.testkit.internal.Certificates;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
-/** The server-side TLS contexts of one server: the good one, and one per certificate fault. */
+/**
+ * The server-side TLS contexts of one server: its own CA, the good context and one per certificate
+ * fault, each made on first use (a server that nobody connects to over TLS and whose trust store
+ * nobody asks for makes none). Cheap enough for one per test: the key pairs are the JVM's ({@link
+ * Certificates}), only the certificates are new.
+ */
 final class TlsContexts {
-  private final Certificates authority;
-  private final SSLContext good;
+  private final String caName;
+  private @Nullable Certificates authority;
+
+  TlsContexts(String caName) {
+    this.caName = caName;
+  }
+
+  private synchronized Certificates authority() {
+    if (authority == null) {
+      authority = Certificates.newAuthority(caName);
+    }
+    return authority;
+  }
+
+  KeyStore trustStore() {
+    return authority().trustStore();
+  }
+
+  private @Nullable SSLContext good;
   private @Nullable SSLContext expired;
   private @Nullable SSLContext wrongName;
   private @Nullable SSLContext selfSigned;
 
-  TlsContexts(Certificates authority) {
-    this.authority = authority;
-    this.good = authority.serverContext();
-  }
-
   synchronized SSLContext forFault(Fault.@Nullable Kind certificateFault) {
     if (certificateFault == null) {
+      if (good == null) {
+        good = authority().serverContext();
+      }
       return good;
     }
     Instant now = Instant.now();
@@ -29,19 +50,21 @@ final class TlsContexts {
       case TLS_CERT_EXPIRED:
         if (expired == null) {
           expired =
-              authority.serverContext(
-                  Certificates.LOOPBACK_NAMES,
-                  now.minus(Duration.ofDays(30)),
-                  now.minus(Duration.ofDays(1)));
+              authority()
+                  .serverContext(
+                      Certificates.LOOPBACK_NAMES,
+                      now.minus(Duration.ofDays(30)),
+                      now.minus(Duration.ofDays(1)));
         }
         return expired;
       case TLS_CERT_WRONG_NAME:
         if (wrongName == null) {
           wrongName =
-              authority.serverContext(
-                  List.of("wrong-name.invalid"),
-                  now.minus(Duration.ofHours(1)),
-                  now.plus(Duration.ofDays(1)));
+              authority()
+                  .serverContext(
+                      List.of("wrong-name.invalid"),
+                      now.minus(Duration.ofHours(1)),
+                      now.plus(Duration.ofDays(1)));
         }
         return wrongName;
       case TLS_CERT_SELF_SIGNED:

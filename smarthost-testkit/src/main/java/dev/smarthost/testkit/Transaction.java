@@ -1,5 +1,6 @@
 package dev.smarthost.testkit;
 
+import jakarta.mail.internet.MimeMessage;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -11,6 +12,7 @@ final class Transaction {
   final List<String> recipients;
   final @Nullable String authenticatedUser;
   final @Nullable String tlsProtocol;
+  final MimeMessage message;
 
   Transaction(
       String id,
@@ -18,12 +20,14 @@ final class Transaction {
       String sender,
       List<String> recipients,
       @Nullable String authenticatedUser,
-      @Nullable String tlsProtocol) {
+      @Nullable String tlsProtocol,
+      MimeMessage message) {
     this.id = id;
     this.heloName = heloName;
     this.sender = sender;
     this.recipients = List.copyOf(recipients);
     this.authenticatedUser = authenticatedUser;
     this.tlsProtocol = tlsProtocol;
+    this.message = message;
   }
 }

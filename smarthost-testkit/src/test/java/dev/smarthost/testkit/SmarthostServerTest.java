@@ -307,4 +307,36 @@ class SmarthostServerTest {
           .hasMessageContaining("expected an attachment <other.pdf>");
     }
   }
+
+  @Test
+  void aMessageCanBeReadOverImapToo() throws Exception {
+    try (SmarthostServer server =
+        SmarthostServer.builder()
+            .encryption(Encryption.STARTTLS)
+            .requireAuth(USER, PASSWORD)
+            .imap()
+            .start()) {
+      Transport.send(message(server.session(), "over IMAP"));
+      server.awaitMessages(1, Duration.ofSeconds(5));
+      jakarta.mail.Store imap = Session.getInstance(new Properties()).getStore("imap");
+      imap.connect("127.0.0.1", server.imapPort(), "admin@example.org", "admin@example.org");
+      try {
+        jakarta.mail.Folder inbox = imap.getFolder("INBOX");
+        inbox.open(jakarta.mail.Folder.READ_ONLY);
+        jakarta.mail.Message[] messages = inbox.getMessages();
+        assertThat(messages).hasSize(1);
+        assertThat(messages[0].getSubject()).isEqualTo("over IMAP");
+        assertThat(messages[0].getHeader("Received")[0])
+            .contains("(smarthost-testkit) with ESMTPSA");
+        inbox.close(false);
+      } finally {
+        imap.close();
+      }
+    }
+    try (SmarthostServer withoutImap = SmarthostServer.builder().start()) {
+      assertThatThrownBy(withoutImap::imapPort)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("builder().imap()");
+    }
+  }
 }

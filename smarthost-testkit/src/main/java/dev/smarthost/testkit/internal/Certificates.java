@@ -58,9 +58,19 @@ public final class Certificates {
     this.caCertificate = caCertificate;
   }
 
-  /** Creates a new CA valid for a day around now. */
+  /**
+   * The key pairs of this JVM, made on first use: a CA certificate or server certificate costs two
+   * signatures instead of a key generation each. A CA's identity for trust is its certificate (name
+   * and chain), so two servers with different CA certificates still do not trust each other.
+   */
+  private static final class JvmKeys {
+    static final KeyPair AUTHORITY = keyPair();
+    static final KeyPair SERVER = keyPair();
+  }
+
+  /** Creates a new CA (a new certificate of the JVM's CA key pair) valid for 30 days from now. */
   public static Certificates newAuthority(String name) {
-    KeyPair keys = keyPair();
+    KeyPair keys = JvmKeys.AUTHORITY;
     X500Name subject = new X500Name("CN=" + name);
     Instant now = Instant.now();
     X509Certificate ca =
@@ -70,7 +80,7 @@ public final class Certificates {
             keys.getPublic(),
             keys.getPrivate(),
             now.minus(Duration.ofHours(1)),
-            now.plus(Duration.ofDays(1)),
+            now.plus(Duration.ofDays(30)),
             true,
             List.of(),
             null);
@@ -95,7 +105,7 @@ public final class Certificates {
 
   /** A server context whose certificate this CA signed, for the given names and validity. */
   public SSLContext serverContext(List<String> names, Instant notBefore, Instant notAfter) {
-    KeyPair keys = keyPair();
+    KeyPair keys = JvmKeys.SERVER;
     X509Certificate leaf = issue(keys, names, notBefore, notAfter);
     return context(keys.getPrivate(), new Certificate[] {leaf, caCertificate});
   }
@@ -161,7 +171,7 @@ public final class Certificates {
   public SSLContext serverContext() {
     Instant now = Instant.now();
     return serverContext(
-        LOOPBACK_NAMES, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)));
+        LOOPBACK_NAMES, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)));
   }
 
   /** A server context whose certificate signed itself: no trusted CA vouches for it. */
@@ -187,7 +197,7 @@ public final class Certificates {
 
   private static SSLContext context(PrivateKey key, Certificate[] chain) {
     try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
+      KeyStore store = KeyStore.getInstance("JKS");
       store.load(null, null);
       store.setKeyEntry("server", key, NO_PASSWORD, chain);
       KeyManagerFactory kmf =

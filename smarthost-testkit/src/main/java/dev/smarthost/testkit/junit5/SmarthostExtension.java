@@ -74,9 +74,31 @@ public final class SmarthostExtension
     ExtensionContext classContext = context.getParent().orElse(context);
     StoredServer perClass = classContext.getStore(NAMESPACE).get(SERVER, StoredServer.class);
     if (options.perClass && perClass != null) {
+      refuseConcurrentMethods(context);
       perClass.server.reset();
     } else {
       context.getStore(NAMESPACE).put(SERVER, new StoredServer(start(context)));
+    }
+  }
+
+  /**
+   * One server per class is reset before each test; with test methods running at the same time that
+   * reset would wipe another test's messages and faults, so it is refused, not raced.
+   */
+  private static void refuseConcurrentMethods(ExtensionContext context) {
+    boolean parallel =
+        context
+            .getConfigurationParameter("junit.jupiter.execution.parallel.enabled")
+            .map(Boolean::parseBoolean)
+            .orElse(false);
+    if (parallel
+        && context.getExecutionMode() == org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT) {
+      throw new org.junit.jupiter.api.extension.ExtensionConfigurationException(
+          "SmarthostExtension.perClass() shares one server among the tests of "
+              + context.getRequiredTestClass().getName()
+              + " and resets it before each test, which would race with test methods running"
+              + " concurrently: use a server per test (the default, safe in parallel), or run"
+              + " this class with @Execution(ExecutionMode.SAME_THREAD)");
     }
   }
 

@@ -2,6 +2,9 @@ package dev.smarthost.testkit;
 
 import static dev.smarthost.testkit.InboundConnection.address;
 
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
@@ -12,51 +15,57 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * MAIL, RCPT, DATA, RSET and NOOP of one front session, relayed to GreenMail with the step faults
- * in force; an accepted message is reported to the front as a {@link Transaction}.
+ * MAIL, RCPT, DATA, RSET and NOOP of one front session, with the step faults in force; an accepted
+ * message goes into the {@link MailStore} (GreenMail) and is reported to the front as a {@link
+ * Transaction}.
  */
-final class RelayedTransaction implements AutoCloseable {
+final class MailTransaction {
   private static final String GO_AHEAD = "354 End data with <CR><LF>.<CR><LF>";
+  private static final int MAX_MESSAGE_BYTES = 33_554_432; // as advertised in EHLO SIZE
 
   private final SmtpFront front;
   private final ActiveFaults faults;
   private final InboundConnection client;
-  private final Backend backend;
   private @Nullable String sender;
   private final List<String> recipients = new ArrayList<>();
 
-  RelayedTransaction(SmtpFront front, ActiveFaults faults, InboundConnection client)
-      throws IOException {
+  MailTransaction(SmtpFront front, ActiveFaults faults, InboundConnection client) {
     this.front = front;
     this.faults = faults;
     this.client = client;
-    this.backend = Backend.open(front.backendPort());
   }
 
   void mail(String line) throws IOException {
     if (client.act(front.trigger(Fault.Step.MAIL, null))) {
       return;
     }
-    String answer = backend.command(line);
-    if (answer.startsWith("2")) {
-      sender = address(line);
-      recipients.clear();
+    if (sender != null) {
+      client.reply("503 5.5.1 Nested MAIL command");
+      return;
     }
-    client.reply(answer);
+    sender = address(line);
+    recipients.clear();
+    client.reply("250 2.1.0 Ok");
   }
 
   void rcpt(String line) throws IOException {
     if (client.act(front.trigger(Fault.Step.RCPT, address(line)))) {
       return;
     }
-    String answer = backend.command(line);
-    if (answer.startsWith("2")) {
-      recipients.add(address(line));
+    if (sender == null) {
+      client.reply("503 5.5.1 Need MAIL command");
+      return;
     }
-    client.reply(answer);
+    String recipient = address(line);
+    if (recipient.isEmpty() || recipient.chars().anyMatch(c -> c <= ' ')) {
+      client.reply("501 5.1.3 Bad recipient address syntax");
+      return;
+    }
+    recipients.add(recipient);
+    client.reply("250 2.1.5 Ok");
   }
 
-  /** DATA: the message goes to GreenMail with a Received header naming the session's facts. */
+  /** DATA: the message goes to the store with a Received header naming the session's facts. */
   void data(@Nullable String heloName, @Nullable String authenticatedUser) throws IOException {
     String from = sender;
     if (from == null || heloName == null || recipients.isEmpty()) {
@@ -73,43 +82,47 @@ final class RelayedTransaction implements AutoCloseable {
       throw new IOException("stopped reading at DATA: " + Fault.DATA_NOT_READ);
     }
     Optional<Fault> fault = front.trigger(Fault.Step.DATA, null);
-    if (fault.isPresent()) {
-      client.reply(GO_AHEAD);
-      copyMessage(null); // read and dropped: GreenMail never sees it
-      if (client.act(fault)) {
-        reset();
-        backend.command("RSET");
-      }
-      return;
-    }
-    String answer = backend.command("DATA");
-    client.reply(answer);
-    if (!answer.startsWith("354")) {
-      return;
-    }
+    client.reply(GO_AHEAD);
     String id = front.nextId();
     String tls = client.tlsProtocol();
-    backend.write(
+    ByteArrayOutputStream message = new ByteArrayOutputStream();
+    message.writeBytes(
         receivedHeader(id, heloName, tls != null, authenticatedUser != null)
             .getBytes(StandardCharsets.UTF_8));
-    if (!copyMessage(backend)) {
+    if (!copyMessage(message)) {
       throw new IOException("client closed during DATA");
     }
-    String result = backend.readReply();
-    if (result.startsWith("2")) {
-      front.accepted(new Transaction(id, heloName, from, recipients, authenticatedUser, tls));
+    if (fault.isPresent()) {
+      client.act(fault); // read and dropped: the store never sees it
+      reset();
+      return;
     }
+    if (message.size() > MAX_MESSAGE_BYTES) {
+      reset();
+      client.reply("552 5.3.4 Message size exceeds fixed limit");
+      return;
+    }
+    MimeMessage stored;
+    try {
+      stored = front.store().parse(message.toByteArray());
+      front.store().deliver(stored, recipients);
+    } catch (MessagingException e) {
+      reset();
+      client.reply("451 4.3.0 Cannot store the message: " + e.getMessage());
+      return;
+    }
+    front.accepted(new Transaction(id, heloName, from, recipients, authenticatedUser, tls, stored));
     reset();
-    client.reply(result);
+    client.reply("250 2.0.0 Ok: queued as " + id);
   }
 
   void rset() throws IOException {
     reset();
-    client.reply(backend.command("RSET"));
+    client.reply("250 2.0.0 Ok");
   }
 
   void noop() throws IOException {
-    client.reply(backend.command("NOOP"));
+    client.reply("250 2.0.0 Ok");
   }
 
   /** Forgets sender and recipients (after EHLO, STARTTLS, RSET or a finished message). */
@@ -118,21 +131,25 @@ final class RelayedTransaction implements AutoCloseable {
     recipients.clear();
   }
 
-  @Override
-  public void close() {
-    backend.close();
-  }
-
-  /** Copies message lines up to and including the final dot; false if the client went away. */
-  private boolean copyMessage(@Nullable Backend target) throws IOException {
+  /**
+   * Copies message lines up to the final dot into {@code target}, joined by CRLF, with the
+   * dot-stuffing removed; false if the client went away.
+   */
+  private boolean copyMessage(ByteArrayOutputStream target) throws IOException {
     byte[] line;
+    boolean first = true;
     while ((line = client.readLine()) != null) {
-      if (target != null) {
-        target.write(line);
-      }
       if (line.length == 1 && line[0] == '.') {
         return true;
       }
+      if (!first) {
+        // the CRLF before the final dot ends the data, as GreenMail's own SMTP server keeps it
+        target.write('\r');
+        target.write('\n');
+      }
+      first = false;
+      int from = line.length > 0 && line[0] == '.' ? 1 : 0;
+      target.write(line, from, line.length - from);
     }
     return false;
   }
@@ -148,6 +165,7 @@ final class RelayedTransaction implements AutoCloseable {
         + " id "
         + id
         + ";\r\n\t"
-        + DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now());
+        + DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now())
+        + "\r\n";
   }
 }

@@ -1,0 +1,51 @@
+package dev.smarthost.testkit;
+
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.user.UserException;
+import com.icegreen.greenmail.user.UserManager;
+import com.icegreen.greenmail.util.GreenMail;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * GreenMail as the store: each accepted message goes straight into the mailbox of each recipient (a
+ * GreenMail user, created on first use with the address as login and password, as GreenMail's own
+ * SMTP server does), so that tests can also read it with GreenMail's API or its IMAP server. No
+ * second SMTP connection.
+ */
+final class MailStore {
+  private final GreenMail greenMail;
+  private final Session session = Session.getInstance(new Properties());
+
+  MailStore(GreenMail greenMail) {
+    this.greenMail = greenMail;
+  }
+
+  /** Parses the message as received (CRLF lines, dots already unstuffed). */
+  MimeMessage parse(byte[] message) throws MessagingException {
+    return new MimeMessage(session, new ByteArrayInputStream(message));
+  }
+
+  /** Stores one copy of the message in each recipient's INBOX. */
+  void deliver(MimeMessage message, List<String> recipients) throws MessagingException {
+    UserManager users = greenMail.getUserManager();
+    for (String recipient : recipients) {
+      GreenMailUser user;
+      synchronized (users) {
+        user = users.getUserByEmail(recipient);
+        if (user == null) {
+          try {
+            user = users.createUser(recipient, recipient, recipient);
+          } catch (UserException e) {
+            throw new MessagingException("cannot create mailbox " + recipient, e);
+          }
+        }
+      }
+      user.deliver(new MimeMessage(message));
+    }
+  }
+}
