@@ -71,27 +71,50 @@ public final class Fault {
     /** The final reply after the message data: the message is read, then refused or lost. */
     DATA;
 
-    boolean transactional() {
+    /**
+     * Returns whether a fault at this step acts on a command of a session (AUTH, MAIL, RCPT, DATA)
+     * rather than on a connection as a whole.
+     *
+     * @return true for AUTH, MAIL, RCPT and DATA
+     */
+    public boolean transactional() {
       return this == AUTH || this == MAIL || this == RCPT || this == DATA;
     }
   }
 
-  /** What a fault does; one constant per constant or factory. */
-  enum Kind {
+  /** What a fault does; one constant per constant or factory of {@link Fault}. */
+  public enum Kind {
+    /** {@link Fault#NO_GREETING}. */
     NO_GREETING,
+    /** {@link Fault#DROP_AFTER_EHLO}. */
     DROP_AFTER_EHLO,
+    /** {@link Fault#NO_STARTTLS_OFFERED}. */
     NO_STARTTLS_OFFERED,
+    /** {@link Fault#NO_AUTH_OFFERED}. */
     NO_AUTH_OFFERED,
+    /** {@link Fault#TLS_CERT_EXPIRED}. */
     TLS_CERT_EXPIRED,
+    /** {@link Fault#TLS_CERT_WRONG_NAME}. */
     TLS_CERT_WRONG_NAME,
+    /** {@link Fault#TLS_CERT_SELF_SIGNED}. */
     TLS_CERT_SELF_SIGNED,
+    /** {@link Fault#DATA_NOT_READ}. */
     DATA_NOT_READ,
+    /** {@link Fault#slowGreeting}. */
     SLOW_GREETING,
+    /** {@link Fault#reject} and {@link Fault#rejectRecipient}. */
     REJECT,
+    /** {@link Fault#stall}. */
     STALL,
+    /** {@link Fault#drop}. */
     DROP;
 
-    boolean isCertificate() {
+    /**
+     * Returns whether the fault replaces the server's certificate.
+     *
+     * @return true for the three {@code TLS_CERT_*} kinds
+     */
+    public boolean isCertificate() {
       return this == TLS_CERT_EXPIRED
           || this == TLS_CERT_WRONG_NAME
           || this == TLS_CERT_SELF_SIGNED;
@@ -230,16 +253,33 @@ public final class Fault {
     }
   }
 
-  Kind kind() {
+  /**
+   * Returns what this fault does.
+   *
+   * @return the kind
+   */
+  public Kind kind() {
     return kind;
   }
 
-  /** Whether this fault acts per command (AUTH, MAIL, RCPT, DATA) rather than per connection. */
-  boolean transactional() {
+  /**
+   * Returns whether this fault acts per command (AUTH, MAIL, RCPT, DATA) rather than per
+   * connection.
+   *
+   * @return true for a step fault at a transactional step
+   */
+  public boolean transactional() {
     return step != null && step.transactional();
   }
 
-  boolean matches(Step at, @Nullable String address) {
+  /**
+   * Returns whether this fault acts at this step for this recipient.
+   *
+   * @param at the step the session is at
+   * @param address the recipient of a RCPT, or null
+   * @return true if the step matches and the fault names no recipient or this one
+   */
+  public boolean matches(Step at, @Nullable String address) {
     return step == at && (recipient == null || recipient.equalsIgnoreCase(String.valueOf(address)));
   }
 
@@ -292,8 +332,14 @@ public final class Fault {
     return Optional.of(b.toString());
   }
 
-  /** Whether this fault and {@code other} cannot both be active: same kind, step and recipient. */
-  boolean replaces(Fault other) {
+  /**
+   * Returns whether this fault and {@code other} cannot both be active: same kind, step and
+   * recipient, so that setting one replaces the other.
+   *
+   * @param other another fault
+   * @return true if they are of the same kind, step and recipient
+   */
+  public boolean replaces(Fault other) {
     return kind == other.kind && step == other.step && Objects.equals(recipient, other.recipient);
   }
 

@@ -1,5 +1,6 @@
 package dev.smarthost.testkit;
 
+import dev.smarthost.testkit.internal.Transaction;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Header;
 import jakarta.mail.MessagingException;

@@ -1,7 +1,8 @@
-package dev.smarthost.testkit;
+package dev.smarthost.testkit.internal;
 
-import static dev.smarthost.testkit.InboundConnection.address;
+import static dev.smarthost.testkit.internal.InboundConnection.address;
 
+import dev.smarthost.testkit.Fault;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
@@ -19,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * message goes into the {@link MailStore} (GreenMail) and is reported to the front as a {@link
  * Transaction}.
  */
-final class MailTransaction {
+public final class MailTransaction {
   private static final String GO_AHEAD = "354 End data with <CR><LF>.<CR><LF>";
   private static final int MAX_MESSAGE_BYTES = 33_554_432; // as advertised in EHLO SIZE
 

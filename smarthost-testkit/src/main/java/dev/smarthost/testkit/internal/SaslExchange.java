@@ -1,4 +1,4 @@
-package dev.smarthost.testkit;
+package dev.smarthost.testkit.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * The server side of AUTH PLAIN, LOGIN, XOAUTH2 and OAUTHBEARER (RFC 7628): what the client claims,
  * or the reply refusing it.
  */
-final class SaslExchange {
+public final class SaslExchange {
   /** Sends a 334 challenge and returns the client's response line. */
   interface Channel {
     String challenge(String base64) throws IOException;

@@ -1,4 +1,4 @@
-package dev.smarthost.testkit;
+package dev.smarthost.testkit.internal;
 
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.user.UserException;
@@ -17,11 +17,11 @@ import java.util.Properties;
  * SMTP server does), so that tests can also read it with GreenMail's API or its IMAP server. No
  * second SMTP connection.
  */
-final class MailStore {
+public final class MailStore {
   private final GreenMail greenMail;
   private final Session session = Session.getInstance(new Properties());
 
-  MailStore(GreenMail greenMail) {
+  public MailStore(GreenMail greenMail) {
     this.greenMail = greenMail;
   }
 

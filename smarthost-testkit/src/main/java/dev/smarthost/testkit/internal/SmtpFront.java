@@ -1,6 +1,7 @@
-package dev.smarthost.testkit;
+package dev.smarthost.testkit.internal;
 
 import dev.smarthost.Encryption;
+import dev.smarthost.testkit.Fault;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,7 +21,7 @@ import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /** Accepts client connections on loopback and runs a {@link FrontSession} for each. */
-final class SmtpFront implements AutoCloseable {
+public final class SmtpFront implements AutoCloseable {
   private final Encryption encryption;
   private final @Nullable String username;
   private final @Nullable String password;
@@ -38,7 +39,7 @@ final class SmtpFront implements AutoCloseable {
   private final AtomicInteger connections = new AtomicInteger();
   private volatile boolean closed;
 
-  SmtpFront(
+  public SmtpFront(
       Encryption encryption,
       @Nullable String username,
       @Nullable String password,
@@ -98,11 +99,11 @@ final class SmtpFront implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return serverSocket.getLocalPort();
   }
 
-  int connections() {
+  public int connections() {
     return connections.get();
   }
 

@@ -1,11 +1,12 @@
-package dev.smarthost.testkit;
+package dev.smarthost.testkit.internal;
 
+import dev.smarthost.testkit.Fault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /** The connection faults a connection took when it was accepted. */
-final class ActiveFaults {
+public final class ActiveFaults {
   static final ActiveFaults NONE = new ActiveFaults(List.of());
 
   private final List<Fault> faults;

@@ -1,10 +1,11 @@
-package dev.smarthost.testkit;
+package dev.smarthost.testkit.internal;
 
-import static dev.smarthost.testkit.InboundConnection.argument;
-import static dev.smarthost.testkit.InboundConnection.text;
-import static dev.smarthost.testkit.InboundConnection.verb;
+import static dev.smarthost.testkit.internal.InboundConnection.argument;
+import static dev.smarthost.testkit.internal.InboundConnection.text;
+import static dev.smarthost.testkit.internal.InboundConnection.verb;
 
 import dev.smarthost.Encryption;
+import dev.smarthost.testkit.Fault;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * faults in force), and MAIL, RCPT, DATA, RSET and NOOP through a {@link MailTransaction}, which
  * stores accepted messages in GreenMail.
  */
-final class FrontSession implements Runnable {
+public final class FrontSession implements Runnable {
   private final SmtpFront front;
   private final ActiveFaults faults;
   private final Socket plain;

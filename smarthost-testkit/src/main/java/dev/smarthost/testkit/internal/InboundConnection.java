@@ -1,5 +1,6 @@
-package dev.smarthost.testkit;
+package dev.smarthost.testkit.internal;
 
+import dev.smarthost.testkit.Fault;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * The client's side of one front session: reads command lines, writes replies, upgrades to TLS, and
  * acts out step faults. Also the small parsers for command lines.
  */
-final class InboundConnection {
+public final class InboundConnection {
   private final Socket plain;
   private LineReader in;
   private OutputStream out;

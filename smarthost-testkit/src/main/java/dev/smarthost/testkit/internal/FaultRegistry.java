@@ -1,5 +1,6 @@
-package dev.smarthost.testkit;
+package dev.smarthost.testkit.internal;
 
+import dev.smarthost.testkit.Fault;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -7,7 +8,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /** The faults in force on one server, with what is left of their uses. Thread-safe. */
-final class FaultRegistry {
+public final class FaultRegistry {
   private static final class Entry {
     final Fault fault;
     int remaining; // 0: unlimited
@@ -25,12 +26,12 @@ final class FaultRegistry {
 
   private final List<Entry> entries = new ArrayList<>();
 
-  synchronized void add(Fault fault) {
+  public synchronized void add(Fault fault) {
     entries.removeIf(e -> fault.replaces(e.fault));
     entries.add(new Entry(fault));
   }
 
-  synchronized List<Fault> list() {
+  public synchronized List<Fault> list() {
     List<Fault> faults = new ArrayList<>();
     for (Entry e : entries) {
       faults.add(e.fault);
@@ -38,7 +39,7 @@ final class FaultRegistry {
     return List.copyOf(faults);
   }
 
-  synchronized void clear() {
+  public synchronized void clear() {
     entries.clear();
   }
 

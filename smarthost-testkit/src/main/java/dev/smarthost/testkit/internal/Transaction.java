@@ -1,20 +1,20 @@
-package dev.smarthost.testkit;
+package dev.smarthost.testkit.internal;
 
 import jakarta.mail.internet.MimeMessage;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** The envelope and session facts of one message the front accepted. */
-final class Transaction {
-  final String id;
-  final String heloName;
-  final String sender;
-  final List<String> recipients;
-  final @Nullable String authenticatedUser;
-  final @Nullable String tlsProtocol;
-  final MimeMessage message;
+public final class Transaction {
+  public final String id;
+  public final String heloName;
+  public final String sender;
+  public final List<String> recipients;
+  public final @Nullable String authenticatedUser;
+  public final @Nullable String tlsProtocol;
+  public final MimeMessage message;
 
-  Transaction(
+  public Transaction(
       String id,
       String heloName,
       String sender,

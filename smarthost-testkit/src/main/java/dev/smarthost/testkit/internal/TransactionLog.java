@@ -1,4 +1,4 @@
-package dev.smarthost.testkit;
+package dev.smarthost.testkit.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,12 +7,12 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /** The messages the front accepted, in order, with a bounded wait for more. */
-final class TransactionLog {
+public final class TransactionLog {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition arrived = lock.newCondition();
   private final List<Transaction> transactions = new ArrayList<>();
 
-  void add(Transaction transaction) {
+  public void add(Transaction transaction) {
     lock.lock();
     try {
       transactions.add(transaction);
@@ -23,7 +23,7 @@ final class TransactionLog {
   }
 
   /** Waits up to {@code timeout} for {@code count}; returns what arrived either way. */
-  List<Transaction> await(int count, Duration timeout) {
+  public List<Transaction> await(int count, Duration timeout) {
     long remaining = timeout.toNanos();
     lock.lock();
     try {
@@ -39,11 +39,11 @@ final class TransactionLog {
     }
   }
 
-  List<Transaction> snapshot() {
+  public List<Transaction> snapshot() {
     return await(0, Duration.ZERO);
   }
 
-  void clear() {
+  public void clear() {
     lock.lock();
     try {
       transactions.clear();

@@ -1,4 +1,4 @@
-package dev.smarthost.testkit;
+package dev.smarthost.testkit.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,7 +6,7 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /** Reads CRLF (or bare LF) terminated lines as bytes, so 8-bit message data passes unchanged. */
-final class LineReader {
+public final class LineReader {
   static final int MAX_LINE = 64 * 1024;
 
   private final InputStream in;

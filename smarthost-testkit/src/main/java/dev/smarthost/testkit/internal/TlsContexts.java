@@ -1,6 +1,6 @@
-package dev.smarthost.testkit;
+package dev.smarthost.testkit.internal;
 
-import dev.smarthost.testkit.internal.Certificates;
+import dev.smarthost.testkit.Fault;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,11 +14,11 @@ import org.jspecify.annotations.Nullable;
  * nobody asks for makes none). Cheap enough for one per test: the key pairs are the JVM's ({@link
  * Certificates}), only the certificates are new.
  */
-final class TlsContexts {
+public final class TlsContexts {
   private final String caName;
   private @Nullable Certificates authority;
 
-  TlsContexts(String caName) {
+  public TlsContexts(String caName) {
     this.caName = caName;
   }
 
@@ -29,7 +29,7 @@ final class TlsContexts {
     return authority;
   }
 
-  KeyStore trustStore() {
+  public KeyStore trustStore() {
     return authority().trustStore();
   }
 
