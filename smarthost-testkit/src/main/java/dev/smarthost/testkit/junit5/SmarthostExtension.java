@@ -134,6 +134,9 @@ public final class SmarthostExtension
     if (options.username != null && options.password != null) {
       b.requireAuth(options.username, options.password);
     }
+    if (options.imap) {
+      b.imap();
+    }
     return b.start();
   }
 
@@ -183,6 +186,7 @@ public final class SmarthostExtension
     private @Nullable String username;
     private @Nullable String password;
     private boolean perClass;
+    private boolean imap;
 
     private Builder() {}
 
@@ -219,6 +223,16 @@ public final class SmarthostExtension
      */
     public Builder perClass() {
       this.perClass = true;
+      return this;
+    }
+
+    /**
+     * Also runs GreenMail's IMAP server on each server ({@link SmarthostServer.Builder#imap()}).
+     *
+     * @return this builder (for chaining)
+     */
+    public Builder imap() {
+      this.imap = true;
       return this;
     }
 
