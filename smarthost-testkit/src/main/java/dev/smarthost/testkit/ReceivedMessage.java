@@ -176,6 +176,25 @@ public final class ReceivedMessage {
   }
 
   /**
+   * Returns whether the client pipelined this transaction (RFC 2920): it sent a command before the
+   * reply to MAIL FROM or to a RCPT TO arrived.
+   *
+   * @return true if commands arrived ahead of the replies
+   */
+  public boolean pipelined() {
+    return transaction.pipelined;
+  }
+
+  /**
+   * Returns whether the message came in BDAT chunks (RFC 3030) rather than with DATA.
+   *
+   * @return true for BDAT
+   */
+  public boolean chunked() {
+    return transaction.chunked;
+  }
+
+  /**
    * Returns the HTML of the message: the decoded content of a {@code text/html} message, or of the
    * first {@code text/html} part of a multipart one (e.g. the HTML alternative).
    *

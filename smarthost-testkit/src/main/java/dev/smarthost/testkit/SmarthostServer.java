@@ -86,6 +86,8 @@ public final class SmarthostServer implements AutoCloseable {
               b.port,
               new MailStore(greenMail),
               (int) b.idleTimeout.toMillis(),
+              b.pipelining,
+              b.chunking,
               tls,
               faults,
               log::add);
@@ -353,6 +355,8 @@ public final class SmarthostServer implements AutoCloseable {
     private @Nullable String password;
     private @Nullable Predicate<String> tokenVerifier;
     private boolean imap;
+    private boolean pipelining = true;
+    private boolean chunking = true;
     private int port;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
@@ -420,6 +424,32 @@ public final class SmarthostServer implements AutoCloseable {
      */
     public Builder imap() {
       this.imap = true;
+      return this;
+    }
+
+    /**
+     * Sets whether EHLO offers PIPELINING (RFC 2920; default true). Either way the server answers
+     * commands in order and records whether a client sent before the replies came ({@link
+     * ReceivedMessage#pipelined()}), so a test can check that a client does not pipeline to a
+     * server that does not offer it.
+     *
+     * @param offered false for a server without PIPELINING
+     * @return this builder (for chaining)
+     */
+    public Builder pipelining(boolean offered) {
+      this.pipelining = offered;
+      return this;
+    }
+
+    /**
+     * Sets whether EHLO offers CHUNKING and the server accepts BDAT (RFC 3030; default true).
+     * Without it a BDAT chunk is read and refused with {@code 502}.
+     *
+     * @param offered false for a server without CHUNKING
+     * @return this builder (for chaining)
+     */
+    public Builder chunking(boolean offered) {
+      this.chunking = offered;
       return this;
     }
 

@@ -112,6 +112,9 @@ public final class FrontSession implements Runnable {
         case "DATA":
           relay().data(heloName, authenticatedUser);
           break;
+        case "BDAT":
+          relay().bdat(argument(line), heloName, authenticatedUser);
+          break;
         case "RSET":
           relay().rset();
           break;
@@ -149,6 +152,12 @@ public final class FrontSession implements Runnable {
       lines.add("localhost greets " + name);
       lines.add("8BITMIME");
       lines.add("SIZE 33554432");
+      if (front.pipelining()) {
+        lines.add("PIPELINING");
+      }
+      if (front.chunking()) {
+        lines.add("CHUNKING");
+      }
       if (starttlsOffered()) {
         lines.add("STARTTLS");
       }

@@ -34,6 +34,16 @@ public final class InboundConnection {
     return in.readLine();
   }
 
+  /** Whether the client already sent more (it pipelined). */
+  boolean hasBufferedInput() throws IOException {
+    return in.hasBufferedInput();
+  }
+
+  /** Exactly {@code count} bytes of message data (BDAT). */
+  byte[] readExactly(int count) throws IOException {
+    return in.readExactly(count);
+  }
+
   void reply(String reply) throws IOException {
     write(reply);
     out.flush();

@@ -21,6 +21,24 @@ public final class LineReader {
    *
    * @throws IOException if the line is longer than {@link #MAX_LINE} or reading fails
    */
+  /** Whether the client has sent more than was read so far (it did not wait for a reply). */
+  boolean hasBufferedInput() throws IOException {
+    return in.available() > 0;
+  }
+
+  /**
+   * Reads exactly {@code count} bytes (a BDAT chunk).
+   *
+   * @throws IOException if the stream ends first
+   */
+  byte[] readExactly(int count) throws IOException {
+    byte[] chunk = in.readNBytes(count);
+    if (chunk.length < count) {
+      throw new IOException("the client closed after " + chunk.length + " of " + count + " bytes");
+    }
+    return chunk;
+  }
+
   byte @Nullable [] readLine() throws IOException {
     int length = 0;
     while (true) {

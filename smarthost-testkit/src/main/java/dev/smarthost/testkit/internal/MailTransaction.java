@@ -29,6 +29,9 @@ public final class MailTransaction {
   private final InboundConnection client;
   private @Nullable String sender;
   private final List<String> recipients = new ArrayList<>();
+  private boolean pipelined;
+  private @Nullable ByteArrayOutputStream chunks;
+  private @Nullable String chunksId;
 
   MailTransaction(SmtpFront front, ActiveFaults faults, InboundConnection client) {
     this.front = front;
@@ -46,10 +49,12 @@ public final class MailTransaction {
     }
     sender = address(line);
     recipients.clear();
+    pipelined = client.hasBufferedInput();
     client.reply("250 2.1.0 Ok");
   }
 
   void rcpt(String line) throws IOException {
+    pipelined |= client.hasBufferedInput();
     if (client.act(front.trigger(Fault.Step.RCPT, address(line)))) {
       return;
     }
@@ -98,6 +103,85 @@ public final class MailTransaction {
       reset();
       return;
     }
+    store(id, heloName, from, authenticatedUser, message, false);
+  }
+
+  /**
+   * BDAT (RFC 3030): reads the chunk whatever happens (the client sends it without waiting), then
+   * collects it; the LAST chunk stores the message like DATA.
+   */
+  void bdat(String argument, @Nullable String heloName, @Nullable String authenticatedUser)
+      throws IOException {
+    String[] parts = argument.trim().split(" +");
+    long size;
+    try {
+      size = Long.parseLong(parts[0]);
+    } catch (NumberFormatException e) {
+      client.reply("501 5.5.4 BDAT needs a chunk size");
+      throw new IOException("BDAT without a size: cannot tell where the chunk ends");
+    }
+    boolean last = parts.length > 1 && parts[1].equalsIgnoreCase("LAST");
+    if (size < 0 || size > MAX_MESSAGE_BYTES) {
+      client.reply("552 5.3.4 Message size exceeds fixed limit");
+      throw new IOException("BDAT chunk of " + size + " bytes");
+    }
+    byte[] chunk = client.readExactly((int) size);
+    String from = sender;
+    if (!front.chunking()) {
+      client.reply("502 5.5.1 CHUNKING is not offered");
+      return;
+    }
+    if (from == null || heloName == null || recipients.isEmpty()) {
+      reset();
+      client.reply(from == null ? "503 5.5.1 MAIL first" : "554 5.5.1 No valid recipients");
+      return;
+    }
+    ByteArrayOutputStream message = chunks;
+    if (message == null) {
+      message = new ByteArrayOutputStream();
+      chunksId = front.nextId();
+      message.writeBytes(
+          receivedHeader(
+                  chunksId, heloName, client.tlsProtocol() != null, authenticatedUser != null)
+              .getBytes(StandardCharsets.UTF_8));
+      chunks = message;
+    }
+    message.writeBytes(chunk);
+    if (message.size() > MAX_MESSAGE_BYTES) {
+      reset();
+      client.reply("552 5.3.4 Message size exceeds fixed limit");
+      return;
+    }
+    if (!last) {
+      client.reply("250 2.0.0 " + size + " octets received");
+      return;
+    }
+    String id = java.util.Objects.requireNonNull(chunksId);
+    Optional<Fault> fault = front.trigger(Fault.Step.DATA, null);
+    if (fault.isPresent()) {
+      client.act(fault); // read and dropped: the store never sees it
+      reset();
+      return;
+    }
+    // Stored like DATA, whose final CRLF belongs to the end marker: the same body either way.
+    byte[] bytes = message.toByteArray();
+    int end = bytes.length;
+    if (end >= 2 && bytes[end - 2] == '\r' && bytes[end - 1] == '\n') {
+      end -= 2;
+    }
+    ByteArrayOutputStream trimmed = new ByteArrayOutputStream(end);
+    trimmed.write(bytes, 0, end);
+    store(id, heloName, from, authenticatedUser, trimmed, true);
+  }
+
+  private void store(
+      String id,
+      String heloName,
+      String from,
+      @Nullable String authenticatedUser,
+      ByteArrayOutputStream message,
+      boolean chunked)
+      throws IOException {
     if (message.size() > MAX_MESSAGE_BYTES) {
       reset();
       client.reply("552 5.3.4 Message size exceeds fixed limit");
@@ -112,7 +196,17 @@ public final class MailTransaction {
       client.reply("451 4.3.0 Cannot store the message: " + e.getMessage());
       return;
     }
-    front.accepted(new Transaction(id, heloName, from, recipients, authenticatedUser, tls, stored));
+    front.accepted(
+        new Transaction(
+            id,
+            heloName,
+            from,
+            recipients,
+            authenticatedUser,
+            client.tlsProtocol(),
+            stored,
+            pipelined,
+            chunked));
     reset();
     client.reply("250 2.0.0 Ok: queued as " + id);
   }
@@ -130,6 +224,9 @@ public final class MailTransaction {
   void reset() {
     sender = null;
     recipients.clear();
+    pipelined = false;
+    chunks = null;
+    chunksId = null;
   }
 
   /**

@@ -27,6 +27,8 @@ public final class SmtpFront implements AutoCloseable {
   private final @Nullable String password;
   private final @Nullable Predicate<String> tokenVerifier;
   private final MailStore store;
+  private final boolean pipelining;
+  private final boolean chunking;
   private final int idleTimeoutMillis;
   private final TlsContexts tls;
   private final FaultRegistry faults;
@@ -47,6 +49,8 @@ public final class SmtpFront implements AutoCloseable {
       int port,
       MailStore store,
       int idleTimeoutMillis,
+      boolean pipelining,
+      boolean chunking,
       TlsContexts tls,
       FaultRegistry faults,
       Consumer<Transaction> accepted)
@@ -56,6 +60,8 @@ public final class SmtpFront implements AutoCloseable {
     this.password = password;
     this.tokenVerifier = tokenVerifier;
     this.store = store;
+    this.pipelining = pipelining;
+    this.chunking = chunking;
     this.idleTimeoutMillis = idleTimeoutMillis;
     this.tls = tls;
     this.faults = faults;
@@ -125,6 +131,16 @@ public final class SmtpFront implements AutoCloseable {
 
   MailStore store() {
     return store;
+  }
+
+  /** Whether EHLO offers PIPELINING (RFC 2920). */
+  boolean pipelining() {
+    return pipelining;
+  }
+
+  /** Whether EHLO offers CHUNKING (RFC 3030, BDAT). */
+  boolean chunking() {
+    return chunking;
   }
 
   int idleTimeoutMillis() {

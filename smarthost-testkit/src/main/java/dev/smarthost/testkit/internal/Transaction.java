@@ -13,6 +13,8 @@ public final class Transaction {
   public final @Nullable String authenticatedUser;
   public final @Nullable String tlsProtocol;
   public final MimeMessage message;
+  public final boolean pipelined;
+  public final boolean chunked;
 
   public Transaction(
       String id,
@@ -21,7 +23,9 @@ public final class Transaction {
       List<String> recipients,
       @Nullable String authenticatedUser,
       @Nullable String tlsProtocol,
-      MimeMessage message) {
+      MimeMessage message,
+      boolean pipelined,
+      boolean chunked) {
     this.id = id;
     this.heloName = heloName;
     this.sender = sender;
@@ -29,5 +33,7 @@ public final class Transaction {
     this.authenticatedUser = authenticatedUser;
     this.tlsProtocol = tlsProtocol;
     this.message = message;
+    this.pipelined = pipelined;
+    this.chunked = chunked;
   }
 }
