@@ -134,29 +134,27 @@ final class SettingsForm {
     return b.build();
   }
 
+  /** The stored client secret, if it goes to the same token endpoint and client and server. */
   private static Optional<String> storedSecretFor(
       SmarthostResolver stored,
       SmarthostSettings target,
       String user,
       URI endpoint,
       String clientId) {
-    try {
-      return stored
-          .resolve()
-          .filter(s -> s.host().equals(target.host()))
-          .filter(s -> s.port() == target.port())
-          .filter(s -> s.encryption() == target.encryption())
-          .filter(s -> s.username().orElse("").equals(user))
-          .flatMap(SmarthostSettings::oauth2Client)
-          .filter(c -> c.tokenEndpoint().equals(endpoint) && c.clientId().equals(clientId))
-          .map(OAuth2Client::clientSecret);
-    } catch (SmarthostConfigurationException e) {
-      return Optional.empty();
-    }
+    return storedForSameServer(stored, target, user)
+        .flatMap(SmarthostSettings::oauth2Client)
+        .filter(c -> c.tokenEndpoint().equals(endpoint) && c.clientId().equals(clientId))
+        .map(OAuth2Client::clientSecret);
   }
 
   /** The stored password, if the stored settings send it to the same server as the form. */
   private static Optional<String> storedPasswordFor(
+      SmarthostResolver stored, SmarthostSettings target, String user) {
+    return storedForSameServer(stored, target, user).flatMap(SmarthostSettings::password);
+  }
+
+  /** The stored settings, if they go to the form's host, port and encryption as the same user. */
+  private static Optional<SmarthostSettings> storedForSameServer(
       SmarthostResolver stored, SmarthostSettings target, String user) {
     try {
       return stored
@@ -164,8 +162,7 @@ final class SettingsForm {
           .filter(s -> s.host().equals(target.host()))
           .filter(s -> s.port() == target.port())
           .filter(s -> s.encryption() == target.encryption())
-          .filter(s -> s.username().orElse("").equals(user))
-          .flatMap(SmarthostSettings::password);
+          .filter(s -> s.username().orElse("").equals(user));
     } catch (SmarthostConfigurationException e) {
       return Optional.empty();
     }

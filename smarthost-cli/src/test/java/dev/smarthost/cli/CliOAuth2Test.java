@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smarthost.Encryption;
 import dev.smarthost.testkit.SmarthostServer;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,18 +41,9 @@ class CliOAuth2Test {
     tokenEndpoint.close();
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit =
-        SmarthostCli.run(
-            args,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    Run r =
-        new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  /** Runs the command; nothing it prints may contain the test's secrets. */
+  private static CliRun run(String... args) {
+    CliRun r = CliRun.of(args);
     assertThat(r.out + r.err).doesNotContain(SECRET).doesNotContain(TOKEN);
     return r;
   }
@@ -103,14 +92,14 @@ class CliOAuth2Test {
             .encryption(Encryption.STARTTLS)
             .requireOAuth2("box@contoso.com", TOKEN::equals)
             .start()) {
-      Run r = run(check(server));
+      CliRun r = run(check(server));
       assertThat(r.exit).as(r.out + r.err).isZero();
       assertThat(r.out).contains("  token ").contains("AUTH offered: XOAUTH2 OAUTHBEARER");
       assertThat(r.out.indexOf("  token ")).isLessThan(r.out.indexOf("  connect "));
       assertThat(forms).hasSize(1);
       assertThat(forms.get(0)).contains("grant_type=client_credentials", "client_id=app-id");
 
-      Run json = run(check(server, "--json"));
+      CliRun json = run(check(server, "--json"));
       assertThat(json.exit).isZero();
       assertThat(json.out)
           .contains("{\"phase\":\"TOKEN\"")
@@ -125,7 +114,7 @@ class CliOAuth2Test {
             .encryption(Encryption.STARTTLS)
             .requireOAuth2("box@contoso.com", token -> false)
             .start()) {
-      Run r = run(check(server));
+      CliRun r = run(check(server));
       assertThat(r.exit).isEqualTo(1);
       assertThat(r.out + r.err).contains("AUTHENTICATION_FAILED").contains("access token");
     }
@@ -138,15 +127,15 @@ class CliOAuth2Test {
             .encryption(Encryption.STARTTLS)
             .requireOAuth2("box@contoso.com", TOKEN::equals)
             .start()) {
-      Run argument = run(append(check(server), "--oauth2-client-secret", SECRET));
+      CliRun argument = run(append(check(server), "--oauth2-client-secret", SECRET));
       assertThat(argument.exit).isEqualTo(2);
       assertThat(argument.err).contains("never pass a secret as an argument");
 
-      Run both = run(append(check(server), "--microsoft365-tenant", "contoso.onmicrosoft.com"));
+      CliRun both = run(append(check(server), "--microsoft365-tenant", "contoso.onmicrosoft.com"));
       assertThat(both.exit).isEqualTo(2);
       assertThat(both.err).contains("--oauth2-token-url and --microsoft365-tenant: use one");
 
-      Run badTenant =
+      CliRun badTenant =
           run(
               "check",
               "--host",
@@ -163,7 +152,7 @@ class CliOAuth2Test {
       assertThat(badTenant.err)
           .contains("--microsoft365-tenant: must be a directory (tenant) id or a domain");
 
-      Run plainHttp =
+      CliRun plainHttp =
           run(
               check(server).clone()[0],
               "--host",

@@ -25,18 +25,9 @@ class CliTest {
 
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit =
-        SmarthostCli.run(
-            args,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    Run r =
-        new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  /** Runs the command; nothing it prints may contain the test's secrets. */
+  private static CliRun run(String... args) {
+    CliRun r = CliRun.of(args);
     assertThat(r.out + r.err).doesNotContain(PASSWORD);
     return r;
   }
@@ -83,7 +74,7 @@ class CliTest {
 
   @Test
   void versionIsTheOneMavenBuilt() {
-    Run r = run("--version");
+    CliRun r = run("--version");
     assertThat(r.exit).isZero();
     assertThat(System.getProperty("smarthost.expected.version")).isNotBlank();
     assertThat(r.out.strip())
@@ -93,7 +84,7 @@ class CliTest {
   @Test
   void exitZeroWhenTheCheckPasses() throws Exception {
     try (SmarthostServer server = SmarthostServer.builder().requireAuth("app", PASSWORD).start()) {
-      Run r = run(args(server, PASSWORD).toArray(new String[0]));
+      CliRun r = run(args(server, PASSWORD).toArray(new String[0]));
       assertThat(r.exit).as(r.err).isZero();
       assertThat(r.out)
           .contains("Checking localhost:" + server.port())
@@ -172,7 +163,7 @@ class CliTest {
               "changeit",
               "--timeout",
               "20s");
-      Run text = run(common.toArray(new String[0]));
+      CliRun text = run(common.toArray(new String[0]));
       assertThat(text.exit).as(text.err).isZero();
       assertThat(text.out)
           .contains("Discovering localhost on ports " + server.port())
@@ -181,7 +172,7 @@ class CliTest {
           .contains("Recommended: --port " + server.port() + " --encryption tls with the login");
       List<String> withJson = new ArrayList<>(common);
       withJson.add("--json");
-      Run json = run(withJson.toArray(new String[0]));
+      CliRun json = run(withJson.toArray(new String[0]));
       JsonNode root = new ObjectMapper().readTree(json.out);
       assertThat(root.get("recommended").get("encryption").asText()).isEqualTo("tls");
       assertThat(root.get("recommended").get("verifyTls").asBoolean()).isTrue();
@@ -189,7 +180,7 @@ class CliTest {
       assertThat(root.get("candidates").get(0).get("kind").asText())
           .isEqualTo("SERVER_EXPECTS_TLS");
     }
-    Run bad = run("discover", "--host", "localhost", "--ports", "25,70000");
+    CliRun bad = run("discover", "--host", "localhost", "--ports", "25,70000");
     assertThat(bad.exit).isEqualTo(2);
     assertThat(bad.err).contains("--ports: each must be 1–65535, but was 70000");
   }
@@ -218,27 +209,27 @@ class CliTest {
       while (outbox.dead().size() < 2 && System.nanoTime() < end) {
         Thread.sleep(20);
       }
-      Run list = run("outbox", "list", "--dir", spool.toString(), "--json");
+      CliRun list = run("outbox", "list", "--dir", spool.toString(), "--json");
       assertThat(list.exit).as(list.err).isZero();
       JsonNode json = new ObjectMapper().readTree(list.out);
       assertThat(json.get("pending")).isEmpty();
       assertThat(json.get("dead")).hasSize(2);
       assertThat(json.get("dead").get(0).get("lastFailure").get("code").asInt()).isEqualTo(553);
-      Run text = run("outbox", "list", "--dir", spool.toString());
+      CliRun text = run("outbox", "list", "--dir", spool.toString());
       assertThat(text.out).contains("Dead: 2").contains(first).contains("SENDER_REJECTED — 553");
 
-      Run retry = run("outbox", "retry", first, "--dir", spool.toString());
+      CliRun retry = run("outbox", "retry", first, "--dir", spool.toString());
       assertThat(retry.exit).isZero();
       assertThat(retry.out).contains("Retrying " + first);
       // the running mailer picks the retried entry up (it rescans within 5 s)
       assertThat(server.awaitMessages(1, java.time.Duration.ofSeconds(15))).hasSize(1);
       assertThat(run("outbox", "retry", "no-such-id", "--dir", spool.toString()).exit).isEqualTo(1);
-      Run purge = run("outbox", "purge-dead", "--dir", spool.toString(), "--json");
+      CliRun purge = run("outbox", "purge-dead", "--dir", spool.toString(), "--json");
       assertThat(new ObjectMapper().readTree(purge.out).get("purged").asInt()).isEqualTo(1);
       assertThat(outbox.dead()).isEmpty();
       assertThat(second).isNotEqualTo(first);
     }
-    Run notAnOutbox = run("outbox", "list", "--dir", dir.toString());
+    CliRun notAnOutbox = run("outbox", "list", "--dir", dir.toString());
     assertThat(notAnOutbox.exit).isEqualTo(2);
     assertThat(notAnOutbox.err).contains("is not an outbox");
   }
@@ -246,7 +237,7 @@ class CliTest {
   @Test
   void exitOneWithKindAndHintWhenItFails() throws Exception {
     try (SmarthostServer server = SmarthostServer.builder().requireAuth("app", PASSWORD).start()) {
-      Run r = run(args(server, "wrong-" + PASSWORD.substring(0, 3)).toArray(new String[0]));
+      CliRun r = run(args(server, "wrong-" + PASSWORD.substring(0, 3)).toArray(new String[0]));
       assertThat(r.exit).isEqualTo(1);
       assertThat(r.out)
           .contains("FAILED: AUTHENTICATION_FAILED")
@@ -258,7 +249,7 @@ class CliTest {
   void jsonHasTheDocumentedShape() throws Exception {
     try (SmarthostServer server = SmarthostServer.builder().requireAuth("app", PASSWORD).start()) {
       server.fault(Fault.reject(Fault.Step.RCPT, 554, "5.7.1 Relay access denied"));
-      Run r =
+      CliRun r =
           run(
               args(server, PASSWORD, "--json", "--from", "a@example.org", "--to", "b@example.org")
                   .toArray(new String[0]));
@@ -283,7 +274,7 @@ class CliTest {
   @Test
   void jsonFailureIsNullWhenOk() throws Exception {
     try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
-      Run r =
+      CliRun r =
           run(
               "check",
               "--host",
@@ -338,7 +329,7 @@ class CliTest {
     assertThat(run("check", "--host", "h", "--from", "x").err)
         .contains("--to: required with --from");
     assertThat(run("check", "--bogus").exit).isEqualTo(2);
-    Run stray = run("check", "--host", "h", PASSWORD, "--pasword=" + PASSWORD);
+    CliRun stray = run("check", "--host", "h", PASSWORD, "--pasword=" + PASSWORD);
     assertThat(stray.err)
         .contains(
             "unknown option '--pasword=…' and 1 unexpected value (not shown: a value may be a"
@@ -361,7 +352,7 @@ class CliTest {
     Path env = dir.resolve("smarthost.env");
     Files.writeString(
         env, "SMTP_ENABLED=1\nSMTP_HOST=h\nSMTP_PORT=abc\nSMTP_PASSWORD=" + PASSWORD + "\n");
-    Run r = run("check", "--env-file", env.toString());
+    CliRun r = run("check", "--env-file", env.toString());
     assertThat(r.exit).isEqualTo(2);
     assertThat(r.err).contains(env + " line 3, SMTP_PORT: 'abc' is not a number");
     Files.writeString(env, "SMTP_ENABLED=\n");
@@ -374,7 +365,7 @@ class CliTest {
         SmarthostServer.builder().encryption(Encryption.TLS).requireAuth("app", PASSWORD).start()) {
       Path env = dir.resolve("smarthost.env");
       server.writeEnvFile(env);
-      Run r =
+      CliRun r =
           run(
               "send-test",
               "--env-file",
@@ -406,7 +397,7 @@ class CliTest {
             new String[] {"serve", "--redis", "redis://127.0.0.1"},
             new String[] {"serve", "--redis", "http://127.0.0.1:6379"},
             new String[] {"check", "--redis", "redis://bad host:1"})) {
-      Run r = run(args);
+      CliRun r = run(args);
       assertThat(r.exit).as(String.join(" ", args)).isEqualTo(2);
       assertThat(r.err.lines().filter(l -> l.startsWith("smarthost: "))).hasSize(1);
       assertThat(r.err).doesNotContain("\tat ").doesNotContain("Caused by");
@@ -427,10 +418,10 @@ class CliTest {
       int i = a.indexOf("--trust-store-password");
       a.set(i, "--trust-store-password-file");
       a.set(i + 1, Files.writeString(dir.resolve("store-password"), "changeit\n").toString());
-      Run r = run(a.toArray(new String[0]));
+      CliRun r = run(a.toArray(new String[0]));
       assertThat(r.exit).as(r.err).isZero();
     }
-    Run both =
+    CliRun both =
         run(
             "check",
             "--host",
@@ -442,13 +433,13 @@ class CliTest {
     assertThat(both.exit).isEqualTo(2);
     assertThat(both.err).contains("--trust-store-password: give it once");
 
-    Run warned =
+    CliRun warned =
         run("check", "--redis", "rediss://default:" + PASSWORD + "@127.0.0.1:1", "--timeout", "1s");
     assertThat(warned.err)
         .contains("warning: the --redis URI carries a password")
         .contains("rediss://127.0.0.1:1");
     Path redisPassword = Files.writeString(dir.resolve("redis-password"), "other\n");
-    Run twice =
+    CliRun twice =
         run(
             "check",
             "--redis",
@@ -520,7 +511,7 @@ class CliTest {
               "app",
               "password",
               PASSWORD));
-      Run r =
+      CliRun r =
           run(
               "check",
               "--redis",
@@ -534,7 +525,7 @@ class CliTest {
       assertThat(new ObjectMapper().readTree(r.out).get("server").get("encryption").asText())
           .isEqualTo("tls");
       jedis.hset("cluster/smarthost", "port", "x");
-      Run bad = run("check", "--redis", redis.uri().toString());
+      CliRun bad = run("check", "--redis", redis.uri().toString());
       assertThat(bad.exit).isEqualTo(2);
       assertThat(bad.err).contains("redis cluster/smarthost, port: 'x' is not a number");
     }
@@ -542,7 +533,7 @@ class CliTest {
 
   @Test
   void demoRunsTheWholeFlow() {
-    Run r = run("demo");
+    CliRun r = run("demo");
     assertThat(r.exit).as(r.out + r.err).isZero();
     assertThat(r.out)
         .contains("Wrote ")

@@ -53,16 +53,7 @@ class SettingsPageBrowserTest {
                 .encryption(Encryption.STARTTLS)
                 .requireAuth("app", "s3cret-Pässwörd")
                 .start();
-        SettingsServer page =
-            new SettingsServer(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                java.util.List.of(),
-                "browser-token-0123456789",
-                EnvFileSmarthostResolver.builder(env).optional(true).build(),
-                EnvFileSmarthostStore.of(env),
-                SmtpConnectionValidator.create(smtp.smtpOptions())
-                    .withDeadline(Duration.ofSeconds(10)),
-                null)) {
+        SettingsServer page = page(env, smtp, Duration.ofSeconds(10))) {
       WebDriver browser = chromium();
       try {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
@@ -110,16 +101,7 @@ class SettingsPageBrowserTest {
                 .encryption(Encryption.STARTTLS)
                 .requireAuth("app", "s3cret-Pässwörd")
                 .start();
-        SettingsServer page =
-            new SettingsServer(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                java.util.List.of(),
-                "browser-token-0123456789",
-                EnvFileSmarthostResolver.builder(env).optional(true).build(),
-                EnvFileSmarthostStore.of(env),
-                SmtpConnectionValidator.create(smtp.smtpOptions())
-                    .withDeadline(Duration.ofSeconds(15)),
-                null)) {
+        SettingsServer page = page(env, smtp, Duration.ofSeconds(15))) {
       WebDriver browser = chromium();
       try {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
@@ -165,16 +147,7 @@ class SettingsPageBrowserTest {
                 .requireOAuth2("box@contoso.com", accessToken::equals)
                 .start();
         TokenEndpoint tokens = new TokenEndpoint(accessToken);
-        SettingsServer page =
-            new SettingsServer(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                java.util.List.of(),
-                "browser-token-0123456789",
-                EnvFileSmarthostResolver.builder(env).optional(true).build(),
-                EnvFileSmarthostStore.of(env),
-                SmtpConnectionValidator.create(smtp.smtpOptions())
-                    .withDeadline(Duration.ofSeconds(10)),
-                null)) {
+        SettingsServer page = page(env, smtp, Duration.ofSeconds(10))) {
       WebDriver browser = chromium();
       try {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
@@ -222,6 +195,19 @@ class SettingsPageBrowserTest {
         browser.quit();
       }
     }
+  }
+
+  /** The settings page on a free loopback port, storing into {@code env}, checking against smtp. */
+  private static SettingsServer page(Path env, SmarthostServer smtp, Duration deadline)
+      throws java.io.IOException {
+    return new SettingsServer(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        java.util.List.of(),
+        "browser-token-0123456789",
+        EnvFileSmarthostResolver.builder(env).optional(true).build(),
+        EnvFileSmarthostStore.of(env),
+        SmtpConnectionValidator.create(smtp.smtpOptions()).withDeadline(deadline),
+        null);
   }
 
   private static void fill(WebDriver browser, String id, String value) {
