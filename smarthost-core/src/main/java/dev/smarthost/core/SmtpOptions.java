@@ -54,6 +54,8 @@ public final class SmtpOptions {
   private final @Nullable SSLContext sslContext;
   private final List<String> tlsProtocols;
   private final boolean debug;
+  private final boolean pipelining;
+  private final boolean chunking;
   private final TlsSocketFactories socketFactories;
   private final TokenCache tokenCache;
 
@@ -66,6 +68,8 @@ public final class SmtpOptions {
     this.sslContext = b.sslContext;
     this.tlsProtocols = b.tlsProtocols;
     this.debug = b.debug;
+    this.pipelining = b.pipelining;
+    this.chunking = b.chunking;
     this.socketFactories = new TlsSocketFactories(trustStore, sslContext, tlsProtocols);
     this.tokenCache = b.tokenCache;
   }
@@ -105,6 +109,8 @@ public final class SmtpOptions {
     b.sslContext = sslContext;
     b.tlsProtocols = tlsProtocols;
     b.debug = debug;
+    b.pipelining = pipelining;
+    b.chunking = chunking;
     b.tokenCache = tokenCache;
     return b;
   }
@@ -184,6 +190,26 @@ public final class SmtpOptions {
   }
 
   /**
+   * Returns whether a message is sent with RFC 2920 PIPELINING when the server offers it: MAIL
+   * FROM, every RCPT TO and the message command go out together and the replies are read after.
+   *
+   * @return true (the default) to pipeline
+   */
+  public boolean pipelining() {
+    return pipelining;
+  }
+
+  /**
+   * Returns whether the message is sent with RFC 3030 {@code BDAT} when the server offers CHUNKING,
+   * instead of DATA.
+   *
+   * @return true (the default) to use BDAT
+   */
+  public boolean chunking() {
+    return chunking;
+  }
+
+  /**
    * Returns where OAuth 2.0 access tokens come from.
    *
    * @return the source set with {@link Builder#tokenSource}, or {@link
@@ -216,6 +242,8 @@ public final class SmtpOptions {
     }
     SmtpOptions that = (SmtpOptions) o;
     return debug == that.debug
+        && pipelining == that.pipelining
+        && chunking == that.chunking
         && connectTimeout.equals(that.connectTimeout)
         && readTimeout.equals(that.readTimeout)
         && writeTimeout.equals(that.writeTimeout)
@@ -228,7 +256,15 @@ public final class SmtpOptions {
 
   @Override
   public int hashCode() {
-    return Objects.hash(connectTimeout, readTimeout, writeTimeout, ehloName, tlsProtocols, debug);
+    return Objects.hash(
+        connectTimeout,
+        readTimeout,
+        writeTimeout,
+        ehloName,
+        tlsProtocols,
+        debug,
+        pipelining,
+        chunking);
   }
 
   @Override
@@ -246,6 +282,8 @@ public final class SmtpOptions {
         + ", tlsProtocols="
         + tlsProtocols
         + (debug ? ", debug" : "")
+        + (pipelining ? "" : ", no pipelining")
+        + (chunking ? "" : ", no chunking")
         + (tokenCache != TokenCache.defaultCache() ? ", tokenSource=" + tokenCache.source() : "")
         + "}";
   }
@@ -260,6 +298,8 @@ public final class SmtpOptions {
     private @Nullable SSLContext sslContext;
     private List<String> tlsProtocols = DEFAULT_TLS_PROTOCOLS;
     private boolean debug = Boolean.getBoolean(DEBUG_PROPERTY);
+    private boolean pipelining = true;
+    private boolean chunking = true;
     private TokenCache tokenCache = TokenCache.defaultCache();
 
     private Builder() {}
@@ -367,6 +407,33 @@ public final class SmtpOptions {
      */
     public Builder debug(boolean debug) {
       this.debug = debug;
+      return this;
+    }
+
+    /**
+     * Sends with RFC 2920 PIPELINING when the server offers it (default true): the envelope and the
+     * message command in one write, the replies read after, so a message costs one round trip
+     * instead of four or more. Switch it off for a server that offers PIPELINING but mishandles it;
+     * every message then goes command by command.
+     *
+     * @param pipelining false to wait for each reply before the next command
+     * @return this builder (for chaining)
+     */
+    public Builder pipelining(boolean pipelining) {
+      this.pipelining = pipelining;
+      return this;
+    }
+
+    /**
+     * Sends the message with RFC 3030 {@code BDAT} when the server offers CHUNKING (default true):
+     * no DATA round trip, no dot-stuffing. Switch it off for a server that offers CHUNKING but
+     * mishandles it; the message then goes with DATA.
+     *
+     * @param chunking false to always use DATA
+     * @return this builder (for chaining)
+     */
+    public Builder chunking(boolean chunking) {
+      this.chunking = chunking;
       return this;
     }
 

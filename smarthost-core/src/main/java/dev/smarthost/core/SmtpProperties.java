@@ -2,6 +2,7 @@ package dev.smarthost.core;
 
 import dev.smarthost.Encryption;
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.core.internal.SmarthostTransport;
 import dev.smarthost.core.internal.TokenCache;
 import dev.smarthost.core.internal.TracingSocketFactory;
 import dev.smarthost.core.internal.WriteTimeouts;
@@ -29,6 +30,9 @@ import java.util.Properties;
  *   <li>with OAuth 2.0: {@code auth.mechanisms=XOAUTH2} only (a token never goes out as a PLAIN
  *       password) and the token cache under {@code mail.smtp.smarthost.oauth2}, from which the
  *       transport takes the token when it connects;
+ *   <li>{@code smarthost.pipelining} and {@code smarthost.chunking}: whether the transport may
+ *       pipeline the transaction and send the message with BDAT when the server offers them (Angus'
+ *       own {@code chunksize} stays unset: its BDAT dot-stuffs the message);
  *   <li>{@code localhost} (the EHLO name; Angus' reverse lookup is slow) and {@code auth=true} only
  *       with credentials.
  * </ul>
@@ -78,6 +82,8 @@ public final class SmtpProperties {
                   TokenCache.Login.PROPERTY,
                   new TokenCache.Login(client, options.tokenCache(), options.tokenTimeout()));
             });
+    p.setProperty(SmarthostTransport.PIPELINING, bool(options.pipelining()));
+    p.setProperty(SmarthostTransport.CHUNKING, bool(options.chunking()));
     p.setProperty("mail.debug.auth", "false");
     return p;
   }

@@ -79,6 +79,8 @@ class SmtpPropertiesTest {
     expected.put("mail.smtp.ssl.protocols", "TLSv1.3 TLSv1.2");
     expected.put("mail.smtp.auth", Boolean.toString(credentials));
     expected.put("mail.debug.auth", "false");
+    expected.put("mail.smtp.smarthost.pipelining", "true");
+    expected.put("mail.smtp.smarthost.chunking", "true");
     if (credentials) {
       expected.put("mail.smtp.user", "app");
     }
@@ -104,6 +106,18 @@ class SmtpPropertiesTest {
         .isInstanceOf(javax.net.SocketFactory.class)
         .isNotInstanceOf(SSLSocketFactory.class);
     assertThat(p.keySet()).hasSize(expected.size() + 3);
+  }
+
+  @Test
+  void pipeliningAndChunkingFollowTheOptionsAndAngusOwnBdatStaysOff() {
+    SmarthostSettings s = SmarthostSettings.builder().host("smtp.example.org").build();
+    Properties off =
+        SmtpProperties.of(s, OPTIONS.toBuilder().pipelining(false).chunking(false).build());
+    assertThat(off.getProperty("mail.smtp.smarthost.pipelining")).isEqualTo("false");
+    assertThat(off.getProperty("mail.smtp.smarthost.chunking")).isEqualTo("false");
+    // Angus' BDAT dot-stuffs the message (angus-mail#209): chunksize must never be set
+    assertThat(SmtpProperties.of(s, OPTIONS)).doesNotContainKey("mail.smtp.chunksize");
+    assertThat(off).doesNotContainKey("mail.smtp.chunksize");
   }
 
   @Test

@@ -49,9 +49,10 @@ public final class Fault {
       new Fault(Kind.TLS_CERT_SELF_SIGNED, null, null, 0, null, null, 0);
 
   /**
-   * Answer DATA with 354, then read nothing more and never reply: once the socket buffers are full
-   * (a few megabytes on loopback) the client's writes block, and only its write timeout ends the
-   * wait. The connection is closed after the server's idle timeout or when the server closes.
+   * Answer DATA with 354 (or take a BDAT command), then read nothing more and never reply: once the
+   * socket buffers are full (a few megabytes on loopback) the client's writes block, and only its
+   * write timeout ends the wait. The connection is closed after the server's idle timeout or when
+   * the server closes.
    */
   public static final Fault DATA_NOT_READ =
       new Fault(Kind.DATA_NOT_READ, null, null, 0, null, null, 0);

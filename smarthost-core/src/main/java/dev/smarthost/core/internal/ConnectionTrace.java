@@ -27,6 +27,9 @@ public final class ConnectionTrace {
   volatile @Nullable String ehloReply;
   volatile @Nullable SSLSession tlsSession;
   volatile @Nullable Socket socket;
+  volatile int roundTrips;
+  volatile boolean pipelined;
+  volatile boolean chunked;
   private final @Nullable Consumer<PhaseTiming> phases;
 
   ConnectionTrace(@Nullable Consumer<PhaseTiming> phases) {
@@ -93,6 +96,31 @@ public final class ConnectionTrace {
         .filter(l -> l.length() > 4)
         .map(l -> l.substring(4))
         .collect(java.util.stream.Collectors.toUnmodifiableList());
+  }
+
+  /** Records how the last message on this connection went. */
+  void transactionDone(int roundTrips, boolean pipelined, boolean chunked) {
+    this.roundTrips = roundTrips;
+    this.pipelined = pipelined;
+    this.chunked = chunked;
+  }
+
+  /**
+   * How often the last pipelined or chunked message on this connection waited for the server (0
+   * when it went command by command through Angus).
+   */
+  public int lastRoundTrips() {
+    return roundTrips;
+  }
+
+  /** Whether the last message on this connection was sent with PIPELINING. */
+  public boolean lastPipelined() {
+    return pipelined;
+  }
+
+  /** Whether the last message on this connection was sent with BDAT (CHUNKING). */
+  public boolean lastChunked() {
+    return chunked;
   }
 
   /** Closes the connection from another thread, to end an attempt past its deadline. */

@@ -1,37 +1,40 @@
 package dev.smarthost.core.internal;
 
 import dev.smarthost.SmarthostSettings;
-import dev.smarthost.core.PhaseTiming;
 import dev.smarthost.core.ValidationPhase;
+import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
+import jakarta.mail.event.TransportEvent;
+import jakarta.mail.event.TransportListener;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Optional;
-import java.util.function.Consumer;
-import javax.net.ssl.SSLSession;
+import java.util.Vector;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Angus' SMTP transport with the check and the bookkeeping it lacks: with credentials it insists
- * that {@code AUTH} really happened, and it keeps a {@link ConnectionTrace} (greeting, EHLO reply,
- * TLS session, timings) for diagnostics. Registered as the session's {@code smtp} provider; used
- * for plain, STARTTLS and implicit TLS ({@code mail.smtp.ssl.enable}) alike.
+ * The session's {@code smtp} provider (plain, STARTTLS and implicit TLS alike), on top of the
+ * traced Angus transport: with credentials it insists that {@code AUTH} really happened, with OAuth
+ * 2.0 settings it logs in with a token from the {@link TokenCache}, and it sends a message with
+ * PIPELINING and CHUNKING where the server offers them ({@link PipelinedTransaction}).
  */
-public class SmarthostTransport extends SMTPTransport {
+public class SmarthostTransport extends TracingTransport {
+  /** Session property: {@code false} keeps the transaction command by command (RFC 2920). */
+  public static final String PIPELINING = "mail.smtp.smarthost.pipelining";
+
+  /** Session property: {@code false} sends the message with DATA, never BDAT (RFC 3030). */
+  public static final String CHUNKING = "mail.smtp.smarthost.chunking";
+
   private static final int AUTH_SUCCEEDED = 235;
 
-  private volatile ConnectionTrace trace = new ConnectionTrace(null);
-  private volatile @Nullable Consumer<PhaseTiming> phases;
-  private long dataStartNanos;
-  private volatile @Nullable SocketCapture capture;
-  private volatile boolean aborted;
+  private final Vector<TransportListener> listeners = new Vector<>();
 
   public SmarthostTransport(Session session, URLName urlname) {
-    super(session, urlname, "smtp", false);
+    super(session, urlname);
   }
 
   /**
@@ -88,23 +91,8 @@ public class SmarthostTransport extends SMTPTransport {
       long tokenStart,
       long tokenEnd)
       throws MessagingException {
-    ConnectionTrace t = new ConnectionTrace(phases);
-    trace = t;
-    t.phase(ValidationPhase.TOKEN, tokenStart, tokenEnd);
-    capture = SocketCapture.start();
-    boolean connected;
-    try {
-      connected = super.protocolConnect(host, port, user, password);
-    } finally {
-      absorbCapture();
-      capture.finish();
-      capture = null;
-    }
-    if (!connected) {
+    if (!tracedConnect(host, port, user, password, tokenStart, tokenEnd)) {
       return false;
-    }
-    if (t.tlsSession == null && t.tlsStartNanos != 0 && lastTls != null) {
-      t.tlsSession = lastTls.getSession();
     }
     if (user != null && password != null) {
       if (getLastReturnCode() != AUTH_SUCCEEDED) {
@@ -117,189 +105,99 @@ public class SmarthostTransport extends SMTPTransport {
             port != -1 ? port : Integer.parseInt(session.getProperty("mail.smtp.port"));
         throw new AuthNotOfferedException(SmarthostSettings.authority(host, actualPort));
       }
+      ConnectionTrace t = trace();
       t.authenticated = true;
       t.phase(ValidationPhase.AUTH, t.lastEhloEndNanos);
     }
     return true;
   }
 
-  private javax.net.ssl.@Nullable SSLSocket lastTls;
-
-  /** Copies what the socket factories recorded so far into the trace. */
-  private void absorbCapture() {
-    SocketCapture c = capture;
-    if (c == null) {
-      return;
-    }
-    ConnectionTrace t = trace;
-    if (t.connectedNanos == 0 && c.connectedNanos != 0) {
-      t.connectedNanos = c.connectedNanos;
-      t.socket = c.plain;
-      closeIfAborted(c.plain);
-    }
-    if (c.tlsStartNanos != 0 && t.tlsStartNanos != c.tlsStartNanos) {
-      t.tlsStartNanos = c.tlsStartNanos;
-      lastTls = c.tls;
-    }
-  }
-
-  @Override
-  protected int readServerResponse() throws MessagingException {
-    ConnectionTrace t = trace;
-    if (t.greetingNanos == 0 && capture != null) {
-      absorbCapture();
-      long greetingStart = System.nanoTime();
-      long connected = t.connectedNanos != 0 ? t.connectedNanos : greetingStart;
-      t.phase(ValidationPhase.CONNECT, t.startNanos, connected);
-      if (t.tlsStartNanos != 0) {
-        // implicit TLS: the handshake came right after connecting, before the greeting
-        t.phase(ValidationPhase.TLS, connected, greetingStart);
-      }
-      int code = super.readServerResponse();
-      t.greeting = getLastServerResponse();
-      t.greetingNanos = t.phase(ValidationPhase.GREETING, greetingStart);
-      return code;
-    }
-    return super.readServerResponse();
-  }
-
-  @Override
-  protected boolean ehlo(String domain) throws MessagingException {
-    ConnectionTrace t = trace;
-    absorbCapture();
-    long start = System.nanoTime();
-    boolean ok = super.ehlo(domain);
-    if (ok) {
-      t.ehloReply = getLastServerResponse();
-    }
-    t.lastEhloEndNanos = t.phase(ValidationPhase.EHLO, start);
-    return ok;
-  }
-
-  @Override
-  protected void helo(String domain) throws MessagingException {
-    ConnectionTrace t = trace;
-    long start = System.nanoTime();
-    super.helo(domain);
-    t.lastEhloEndNanos = t.phase(ValidationPhase.EHLO, start);
-  }
-
-  @Override
-  protected void startTLS() throws MessagingException {
-    ConnectionTrace t = trace;
-    long start = System.nanoTime();
-    super.startTLS();
-    absorbCapture();
-    if (lastTls != null) {
-      t.tlsSession = lastTls.getSession();
-    }
-    t.phase(ValidationPhase.STARTTLS, start);
-  }
-
-  @Override
-  protected void mailFrom() throws MessagingException {
-    long start = System.nanoTime();
-    super.mailFrom();
-    trace.phase(ValidationPhase.MAIL, start);
-  }
-
-  @Override
-  protected void rcptTo() throws MessagingException {
-    long start = System.nanoTime();
-    super.rcptTo();
-    trace.phase(ValidationPhase.RCPT, start);
-  }
-
-  @Override
-  protected OutputStream data() throws MessagingException {
-    dataStartNanos = System.nanoTime();
-    return super.data();
-  }
-
-  @Override
-  protected void finishData() throws IOException, MessagingException {
-    super.finishData();
-    trace.phase(ValidationPhase.DATA, dataStartNanos);
-  }
-
-  @Override
-  protected OutputStream bdat() throws MessagingException {
-    dataStartNanos = System.nanoTime();
-    return super.bdat();
-  }
-
-  @Override
-  protected void finishBdat() throws IOException, MessagingException {
-    super.finishBdat();
-    trace.phase(ValidationPhase.DATA, dataStartNanos);
-  }
-
   /**
-   * Reports each step of the next connections and transactions to {@code sink} as it completes (the
-   * validator's progress); null for none.
+   * Sends with PIPELINING and CHUNKING when the server offers them ({@link PipelinedTransaction});
+   * otherwise Angus' command-by-command conversation. Outcomes are reported the same either way.
    */
-  public void reportPhases(@Nullable Consumer<PhaseTiming> sink) {
-    this.phases = sink;
+  @Override
+  public synchronized void sendMessage(Message message, Address[] addresses)
+      throws MessagingException {
+    checkConnected();
+    PipelinedTransaction transaction = PipelinedTransaction.prepare(this, message, addresses);
+    if (transaction == null) {
+      trace().transactionDone(0, false, false);
+      super.sendMessage(message, addresses);
+    } else {
+      transaction.send();
+    }
   }
 
-  /** Whether the socket is still open, without asking the server (no NOOP). */
-  public boolean isConnectedWithoutNoop() {
+  /** The output of the connection's top socket with the write timeout; null if unknown. */
+  @Nullable OutputStream wire() {
+    java.net.Socket plain = trace().socket;
+    java.net.Socket top = topSocket();
+    if (plain == null || top == null || top.isClosed()) {
+      return null;
+    }
     try {
-      checkConnected();
-    } catch (IllegalStateException e) {
-      return false;
+      long timeout = Long.parseLong(session.getProperty("mail.smtp.writetimeout"));
+      return new java.io.BufferedOutputStream(
+          new TimedWire(top.getOutputStream(), plain, timeout), 16 * 1024);
+    } catch (IOException | RuntimeException e) {
+      return null;
     }
-    java.net.Socket socket = trace.socket;
-    return socket == null || !socket.isClosed();
+  }
+
+  Session session() {
+    return session;
+  }
+
+  /** The next reply, as Angus reads it (sets the last server response). */
+  int reply() throws MessagingException {
+    return readServerResponse();
+  }
+
+  /** A command written past Angus' stream, shown in the debug trace as Angus shows its own. */
+  void traceCommand(String command) {
+    if (session.getDebug()) {
+      session.getDebugOut().println(command);
+    }
+  }
+
+  /** Angus' xtext encoding of the MAIL FROM {@code AUTH=} submitter. */
+  static String submitterText(String text, boolean utf8) {
+    return SMTPTransport.xtext(text, utf8);
+  }
+
+  void closeQuietly() {
+    try {
+      close();
+    } catch (MessagingException | RuntimeException ignored) {
+      // the connection is given up anyway
+    }
   }
 
   /**
-   * Closes the socket from another thread, whatever the connection is doing (connecting, TLS
-   * handshake, waiting for a reply, writing): the thread using it fails at once. Also closes a
-   * socket that a connect still under way opens later.
+   * Tells the transport listeners; Angus' own notification fires only once between two of its
+   * {@code sendMessage} calls, so this path queues the event itself.
    */
-  public void abort() {
-    aborted = true;
-    SocketCapture c = capture;
-    if (c != null) {
-      closeQuietly(c.plain);
-    }
-    trace.abort();
-  }
-
-  private void closeIfAborted(java.net.@Nullable Socket socket) {
-    if (aborted) {
-      closeQuietly(socket);
+  void notifyTransport(
+      int type,
+      Address @Nullable [] sent,
+      Address @Nullable [] unsent,
+      Address @Nullable [] invalid,
+      Message message) {
+    if (!listeners.isEmpty()) {
+      queueEvent(new TransportEvent(this, type, sent, unsent, invalid, message), listeners);
     }
   }
 
-  private static void closeQuietly(java.net.@Nullable Socket socket) {
-    if (socket != null) {
-      try {
-        socket.close();
-      } catch (java.io.IOException ignored) {
-        // aborting anyway
-      }
-    }
+  @Override
+  public synchronized void addTransportListener(TransportListener l) {
+    listeners.add(l);
+    super.addTransportListener(l);
   }
 
-  /** The trace of the current (or last) connection attempt. */
-  public ConnectionTrace trace() {
-    return trace;
-  }
-
-  /** The server's greeting on the current connection. */
-  public Optional<String> greeting() {
-    return trace.greeting();
-  }
-
-  /** The TLS session of the current connection, if it is encrypted. */
-  public Optional<SSLSession> tlsSession() {
-    return trace.tlsSession();
-  }
-
-  /** Whether the current connection authenticated with the configured credentials. */
-  public boolean authenticated() {
-    return trace.authenticated();
+  @Override
+  public synchronized void removeTransportListener(TransportListener l) {
+    listeners.remove(l);
+    super.removeTransportListener(l);
   }
 }

@@ -80,12 +80,7 @@ public final class MailTransaction {
     }
     if (faults.has(Fault.Kind.DATA_NOT_READ)) {
       client.reply(GO_AHEAD);
-      try {
-        Thread.sleep(front.idleTimeoutMillis()); // not reading; interrupted when the server closes
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      throw new IOException("stopped reading at DATA: " + Fault.DATA_NOT_READ);
+      stopReading("DATA");
     }
     Optional<Fault> fault = front.trigger(Fault.Step.DATA, null);
     client.reply(GO_AHEAD);
@@ -106,6 +101,15 @@ public final class MailTransaction {
     store(id, heloName, from, authenticatedUser, message, false);
   }
 
+  private void stopReading(String command) throws IOException {
+    try {
+      Thread.sleep(front.idleTimeoutMillis()); // not reading; interrupted when the server closes
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new IOException("stopped reading at " + command + ": " + Fault.DATA_NOT_READ);
+  }
+
   /**
    * BDAT (RFC 3030): reads the chunk whatever happens (the client sends it without waiting), then
    * collects it; the LAST chunk stores the message like DATA.
@@ -121,6 +125,9 @@ public final class MailTransaction {
       throw new IOException("BDAT without a size: cannot tell where the chunk ends");
     }
     boolean last = parts.length > 1 && parts[1].equalsIgnoreCase("LAST");
+    if (faults.has(Fault.Kind.DATA_NOT_READ)) {
+      stopReading("BDAT");
+    }
     if (size < 0 || size > MAX_MESSAGE_BYTES) {
       client.reply("552 5.3.4 Message size exceeds fixed limit");
       throw new IOException("BDAT chunk of " + size + " bytes");

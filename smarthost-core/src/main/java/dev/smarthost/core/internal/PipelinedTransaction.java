@@ -1,0 +1,404 @@
+package dev.smarthost.core.internal;
+
+import dev.smarthost.core.ValidationPhase;
+import jakarta.mail.Address;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.event.TransportEvent;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.OutputStream;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
+import org.eclipse.angus.mail.smtp.SMTPOutputStream;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One message over an open {@link SmarthostTransport} connection with the round trips that RFC 2920
+ * PIPELINING and RFC 3030 CHUNKING save: MAIL FROM, every RCPT TO and the message command go out in
+ * one write and the replies are read after, in order; with CHUNKING a message of up to {@link
+ * #CHUNK_BYTES} travels in the same write as {@code BDAT n LAST}, so the whole transaction is one
+ * round trip.
+ *
+ * <p>Angus keeps the connection, TLS, AUTH, MIME and the reading of replies. This class writes the
+ * commands itself because Angus flushes after every command and reads its reply at once, and
+ * because Angus' own BDAT dot-stuffs the message (angus-mail issue 209) and waits after every
+ * chunk. The outcome is reported exactly as Angus' {@code sendMessage} reports it (the same
+ * exceptions, address arrays, reply codes and transport events), so a caller sees no difference but
+ * the time.
+ *
+ * <p>The message goes with the envelope only when a refused recipient cannot change what Angus
+ * would do ({@code sendpartial}, or one recipient): a server refuses the message command when no
+ * recipient was accepted, and with DATA the body is then never sent. A message larger than one
+ * chunk waits for the envelope's replies, so a refused sender costs no upload.
+ */
+final class PipelinedTransaction {
+  /**
+   * The size of a BDAT chunk, and the largest message sent together with its envelope (measured:
+   * benchmarks/RESULTS.md, issue 22).
+   */
+  static final int CHUNK_BYTES = 64 * 1024;
+
+  private static final String[] IGNORE_HEADERS = {"Bcc", "Content-Length"};
+  private static final int OK = 250;
+  private static final int GO_AHEAD = 354;
+
+  private final SmarthostTransport transport;
+  private final MimeMessage message;
+  private final InternetAddress[] recipients;
+  private final boolean pipelining;
+  private final boolean chunking;
+  private final boolean sendPartial;
+  private final boolean utf8;
+  private final CommandWriter out;
+  private final long start = System.nanoTime();
+  private long envelopeRead;
+  private @Nullable Envelope envelope;
+
+  /** A reply that leaves the conversation in an unknown state (EOF, no code): close, no RSET. */
+  private boolean outOfStep;
+
+  /** The server's refusal, already ended with RSET, thrown as it is. */
+  private @Nullable MessagingException refusal;
+
+  private PipelinedTransaction(
+      SmarthostTransport transport,
+      MimeMessage message,
+      InternetAddress[] recipients,
+      boolean pipelining,
+      boolean chunking,
+      OutputStream wire) {
+    Session session = transport.session();
+    this.transport = transport;
+    this.message = message;
+    this.recipients = recipients;
+    this.pipelining = pipelining;
+    this.chunking = chunking;
+    this.sendPartial = Boolean.parseBoolean(session.getProperty("mail.smtp.sendpartial"));
+    this.utf8 =
+        Boolean.parseBoolean(session.getProperty("mail.mime.allowutf8"))
+            && transport.supportsExtension("SMTPUTF8");
+    this.out = new CommandWriter(wire, transport, utf8);
+  }
+
+  /**
+   * Returns the transaction for this message, or null where Angus' own command-by-command
+   * conversation must run: the server offers neither extension (or they are switched off), or the
+   * message needs what only Angus does ({@code SMTPMessage} settings, group addresses, 8BITMIME
+   * conversion, success reports).
+   */
+  static @Nullable PipelinedTransaction prepare(
+      SmarthostTransport transport, Message message, Address @Nullable [] addresses) {
+    Session session = transport.session();
+    boolean pipelining =
+        enabled(session, SmarthostTransport.PIPELINING)
+            && transport.supportsExtension("PIPELINING");
+    boolean chunking =
+        enabled(session, SmarthostTransport.CHUNKING) && transport.supportsExtension("CHUNKING");
+    if (!(pipelining || chunking)
+        || !(message instanceof MimeMessage)
+        || message instanceof SMTPMessage
+        || addresses == null
+        || addresses.length == 0
+        || transport.getReportSuccess()
+        || Boolean.parseBoolean(session.getProperty("mail.smtp.allow8bitmime"))) {
+      return null;
+    }
+    InternetAddress[] recipients = new InternetAddress[addresses.length];
+    for (int i = 0; i < addresses.length; i++) {
+      if (!(addresses[i] instanceof InternetAddress)
+          || ((InternetAddress) addresses[i]).isGroup()) {
+        return null;
+      }
+      recipients[i] = (InternetAddress) addresses[i];
+    }
+    OutputStream wire = transport.wire();
+    return wire == null
+        ? null
+        : new PipelinedTransaction(
+            transport, (MimeMessage) message, recipients, pipelining, chunking, wire);
+  }
+
+  private static boolean enabled(Session session, String property) {
+    return !"false".equals(session.getProperty(property));
+  }
+
+  /** Sends the message; throws what Angus' {@code sendMessage} would throw. */
+  void send() throws MessagingException {
+    Envelope env;
+    int finalCode;
+    try {
+      env = new Envelope(transport, message, recipients, utf8, sendPartial);
+      envelope = env;
+      finalCode = chunking ? sendChunked(env) : sendWithData(env);
+    } catch (IOException | MessagingException e) {
+      throw failed(unwrapped(e));
+    } finally {
+      transport.trace().transactionDone(out.roundTrips(), pipelining, chunking);
+    }
+    transport.trace().phase(ValidationPhase.DATA, envelopeRead);
+    if (env.partial()) {
+      Address[] sent = env.valid();
+      Address[] unsent = env.validUnsent();
+      Address[] invalid = env.invalid();
+      transport.notifyTransport(
+          TransportEvent.MESSAGE_PARTIALLY_DELIVERED, sent, unsent, invalid, message);
+      throw new SMTPSendFailedException(
+          ".",
+          finalCode,
+          transport.getLastServerResponse(),
+          env.recipientFailures(),
+          sent,
+          unsent,
+          invalid);
+    }
+    transport.notifyTransport(
+        TransportEvent.MESSAGE_DELIVERED, recipients, new Address[0], new Address[0], message);
+  }
+
+  /** The refusal an {@link Abort} carried out of the message's {@code writeTo}, or {@code e}. */
+  private static Exception unwrapped(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof Abort) {
+        return ((Abort) t).failure;
+      }
+    }
+    return e;
+  }
+
+  /**
+   * A refusal is thrown as it is; anything else (the connection broke, the message could not be
+   * written) leaves unknown what the server has, so the connection is closed.
+   */
+  private MessagingException failed(Exception e) {
+    MessagingException failure;
+    if (e == refusal) {
+      failure = refusal;
+    } else {
+      transport.closeQuietly();
+      failure =
+          e instanceof MessagingException
+              ? (MessagingException) e
+              : new MessagingException("IOException while sending message", e);
+    }
+    Envelope env = envelope;
+    transport.notifyTransport(
+        TransportEvent.MESSAGE_NOT_DELIVERED,
+        null,
+        env == null ? new Address[0] : env.unsent(),
+        env == null ? new Address[0] : env.invalid(),
+        message);
+    return failure;
+  }
+
+  /** MAIL, RCPT..., DATA pipelined (DATA only when it cannot go wrong), then the body. */
+  private int sendWithData(Envelope env) throws IOException, MessagingException {
+    boolean dataWithEnvelope = sendPartial || env.size() == 1;
+    writeEnvelope(env);
+    if (dataWithEnvelope) {
+      out.command("DATA");
+    }
+    out.flush();
+    boolean accepted = readEnvelope(env, false);
+    int code = 0;
+    if (dataWithEnvelope && !outOfStep) {
+      code = transport.reply();
+      if (!accepted && code == GO_AHEAD) {
+        // RFC 2920 3.1: a server that takes DATA without recipients gets an empty message
+        out.command(".");
+        out.flush();
+        transport.reply();
+      }
+    }
+    if (!accepted) {
+      throw refused(env.refusal());
+    }
+    if (!dataWithEnvelope) {
+      out.command("DATA");
+      out.flush();
+      code = transport.reply();
+    }
+    if (code != GO_AHEAD) {
+      throw bodyRefused(env, "DATA", code);
+    }
+    SMTPOutputStream body = new SMTPOutputStream(out.stream());
+    message.writeTo(body, IGNORE_HEADERS);
+    body.ensureAtBOL();
+    out.command(".");
+    out.flush();
+    code = transport.reply();
+    if (code != OK) {
+      throw bodyRefused(env, ".", code);
+    }
+    return code;
+  }
+
+  /** MAIL, RCPT... and BDAT chunks, pipelined where the server allows it. */
+  private int sendChunked(Envelope env) throws IOException, MessagingException {
+    ChunkSender sender = new ChunkSender(env);
+    BdatStream chunks = new BdatStream(CHUNK_BYTES, sender);
+    BdatStream.LineEnds body = new BdatStream.LineEnds(chunks);
+    message.writeTo(body, IGNORE_HEADERS);
+    body.ensureAtBOL();
+    chunks.finish();
+    return OK;
+  }
+
+  /** Sends each chunk: the first with the envelope if it is also the last, else after it. */
+  private final class ChunkSender implements BdatStream.Sink {
+    private final Envelope env;
+    private boolean envelopeSent;
+    private int pending;
+
+    ChunkSender(Envelope env) {
+      this.env = env;
+    }
+
+    @Override
+    public void chunk(byte[] bytes, int length, boolean last) throws IOException {
+      try {
+        if (!envelopeSent) {
+          envelopeSent = true;
+          if (last && pipelining && (sendPartial || env.size() == 1)) {
+            writeEnvelope(env);
+            out.bdat(bytes, length, true);
+            out.flush();
+            boolean accepted = readEnvelope(env, false);
+            int code = outOfStep ? -1 : transport.reply();
+            if (!accepted) {
+              throw refused(env.refusal());
+            }
+            if (code != OK) {
+              throw bodyRefused(env, ".", code);
+            }
+            return;
+          }
+          if (pipelining) {
+            writeEnvelope(env);
+            out.flush();
+          }
+          if (!readEnvelope(env, !pipelining)) {
+            throw refused(env.refusal());
+          }
+        }
+        out.bdat(bytes, length, last);
+        pending++;
+        if (!pipelining || last) {
+          readChunkReplies();
+        }
+      } catch (MessagingException e) {
+        throw new Abort(e);
+      }
+    }
+
+    /** Reads every reply still due; the first refusal ends the message. */
+    private void readChunkReplies() throws IOException, MessagingException {
+      out.flush();
+      int failedCode = 0;
+      for (; pending > 0 && !outOfStep; pending--) {
+        int code = transport.reply();
+        outOfStep = code < 0;
+        if (code != OK && failedCode == 0) {
+          failedCode = code;
+        }
+      }
+      if (failedCode != 0) {
+        throw bodyRefused(env, ".", failedCode);
+      }
+    }
+  }
+
+  private void writeEnvelope(Envelope env) throws IOException {
+    out.command(env.mail);
+    for (String rcpt : env.rcpts) {
+      out.command(rcpt);
+    }
+  }
+
+  /**
+   * Reads the replies to MAIL FROM and every RCPT TO, in order, sending each command first when
+   * {@code lockstep}. Returns whether the message may follow.
+   */
+  private boolean readEnvelope(Envelope env, boolean lockstep)
+      throws IOException, MessagingException {
+    if (lockstep) {
+      out.command(env.mail);
+      out.flush();
+    }
+    int code = transport.reply();
+    transport.trace().phase(ValidationPhase.MAIL, start);
+    long rcptStart = System.nanoTime();
+    if (!env.sender(code, transport.getLastServerResponse())) {
+      outOfStep = code < 0;
+      if (!lockstep) {
+        drain(env.size());
+      }
+      return false;
+    }
+    for (int i = 0; i < env.size(); i++) {
+      if (lockstep) {
+        out.command(env.rcpts.get(i));
+        out.flush();
+      }
+      code = transport.reply();
+      if (!env.recipient(i, code, transport.getLastServerResponse())) {
+        outOfStep = code < 0;
+        if (!lockstep) {
+          drain(env.size() - i - 1);
+        }
+        return false;
+      }
+    }
+    transport.trace().phase(ValidationPhase.RCPT, rcptStart);
+    envelopeRead = System.nanoTime();
+    return env.messageMayFollow();
+  }
+
+  /** Reads and drops replies to commands already sent, unless the conversation is lost. */
+  private void drain(int replies) throws MessagingException {
+    for (int i = 0; i < replies && !outOfStep; i++) {
+      outOfStep = transport.reply() < 0;
+    }
+  }
+
+  /** The transaction ends without a message: RSET, or close if the replies are out of step. */
+  private MessagingException refused(MessagingException e) {
+    reset();
+    refusal = e;
+    return e;
+  }
+
+  private MessagingException bodyRefused(Envelope env, String cmd, int code) {
+    String reply = transport.getLastServerResponse();
+    MessagingException partial = sendPartial ? env.recipientFailures() : null;
+    return refused(
+        new SMTPSendFailedException(cmd, code, reply, partial, null, env.unsent(), env.invalid()));
+  }
+
+  private void reset() {
+    if (outOfStep) {
+      transport.closeQuietly();
+      return;
+    }
+    try {
+      out.command("RSET");
+      out.flush();
+      transport.reply();
+    } catch (IOException | MessagingException | RuntimeException e) {
+      transport.closeQuietly();
+    }
+  }
+
+  /** Carries a refusal out of the body stream, which may only throw IOException. */
+  private static final class Abort extends IOException {
+    private static final long serialVersionUID = 1L;
+    final transient MessagingException failure;
+
+    Abort(MessagingException failure) {
+      super(failure.getMessage(), failure);
+      this.failure = failure;
+    }
+  }
+}
