@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the JMH benchmarks and runs them all in one go (about 5 minutes on 2 cores), writing the scores and the
+# Builds the JMH benchmarks and runs them all in one go (about 20 minutes on 2 cores), writing the scores and the
 # target ratios to benchmarks/RESULTS.md. Not part of ./mvnw verify or CI: timing goals live here, not in tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -19,9 +19,18 @@ final class Messages {
   private Messages() {}
 
   static MimeMessage notification(Session session, long n) throws MessagingException {
+    return notification(session, n, 1);
+  }
+
+  /** The notification to {@code recipients} addresses: admin@, admin1@, admin2@... */
+  static MimeMessage notification(Session session, long n, int recipients)
+      throws MessagingException {
     MimeMessage m = new MimeMessage(session);
     m.setFrom(new InternetAddress("app@example.org"));
     m.setRecipient(Message.RecipientType.TO, new InternetAddress("admin@example.org"));
+    for (int i = 1; i < recipients; i++) {
+      m.addRecipient(Message.RecipientType.TO, new InternetAddress("admin" + i + "@example.org"));
+    }
     m.setSubject("notification " + n);
     m.setText("Disk almost full on node " + n + ".\nThis is a typical short notification.\n");
     m.saveChanges();
@@ -34,6 +43,11 @@ final class Messages {
    * TCP_NODELAY, the stock transport.
    */
   static Session stockAngus(SmarthostServer server) throws GeneralSecurityException {
+    return stockAngus(server, server.port());
+  }
+
+  /** The same, connecting to {@code port} (a proxy in front of the server) instead. */
+  static Session stockAngus(SmarthostServer server, int port) throws GeneralSecurityException {
     TrustManagerFactory tmf =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(server.trustStore());
@@ -42,7 +56,7 @@ final class Messages {
     Properties p = new Properties();
     p.put("mail.transport.protocol", "smtp");
     p.put("mail.smtp.host", server.host());
-    p.put("mail.smtp.port", Integer.toString(server.port()));
+    p.put("mail.smtp.port", Integer.toString(port));
     p.put("mail.smtp.auth", "true");
     p.put("mail.smtp.starttls.enable", "true");
     p.put("mail.smtp.starttls.required", "true");

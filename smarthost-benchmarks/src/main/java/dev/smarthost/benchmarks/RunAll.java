@@ -39,6 +39,9 @@ public final class RunAll {
     Map<String, String> units = new LinkedHashMap<>();
     for (RunResult r : results) {
       String name = r.getParams().getBenchmark().replaceFirst(".*\\.", "");
+      for (String key : r.getParams().getParamsKeys()) {
+        name += "." + key + r.getParams().getParam(key);
+      }
       scores.put(
           name,
           new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
@@ -235,9 +238,61 @@ public final class RunAll {
         1.0,
         false);
     atMost(b, s, "testkit server start + stop, median", "startStopTestkit.p50", 2);
+    pipelining(b, s);
     atMost(
         b, s, "one STARTTLS + AUTH send through server.session(), median", "sendTestkit.p50", 15);
     return b.toString();
+  }
+
+  /**
+   * Issue 22: the mailer against one raw reused Angus transport per connection at 20 ms round trip
+   * (goal ≥ 2.5), the mailer against itself without PIPELINING and CHUNKING on loopback (goal ≥
+   * 0.95), and round trips per message as measured: connections ÷ (messages/s × round trip).
+   */
+  private static void pipelining(StringBuilder b, Map<String, double[]> s) {
+    double rtt = 2 * PipeliningBenchmark.ONE_WAY_DELAY_MILLIS / 1000.0;
+    for (String recipients : new String[] {"1", "5"}) {
+      String p = ".recipients" + recipients;
+      for (int connections : new int[] {1, 4}) {
+        String mailer = "rtt20Mailer" + connections + p;
+        String angus = "rtt20Angus" + connections + p;
+        ratio(
+            b,
+            s,
+            "20 ms RTT, "
+                + connections
+                + " connection(s), "
+                + recipients
+                + " recipient(s): mailer ÷ raw reused Angus",
+            mailer,
+            angus,
+            "≥ 2.5",
+            2.5,
+            true);
+        for (String name : new String[] {mailer, angus}) {
+          if (s.containsKey(name)) {
+            double perMessage = connections / (s.get(name)[0] * rtt);
+            b.append(
+                String.format(
+                    Locale.ROOT,
+                    "| %s: round trips per message (connections ÷ (msg/s × RTT)) | %s | %.2f | %s |%n",
+                    name,
+                    name.startsWith("rtt20Mailer") ? "≤ 1.5" : "(for scale)",
+                    perMessage,
+                    name.startsWith("rtt20Mailer") ? (perMessage <= 1.5 ? "yes" : "NO") : "—"));
+          }
+        }
+      }
+      ratio(
+          b,
+          s,
+          "loopback, " + recipients + " recipient(s): mailer ÷ mailer without PIPELINING/CHUNKING",
+          "loopbackMailer1" + p,
+          "loopbackLockstepMailer1" + p,
+          "≥ 0.95",
+          0.95,
+          true);
+    }
   }
 
   /** A median that must stay at or under a bound. */

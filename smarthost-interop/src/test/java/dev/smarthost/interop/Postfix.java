@@ -42,7 +42,9 @@ final class Postfix implements AutoCloseable {
     /** Implicit TLS with an expired certificate. */
     EXPIRED,
     /** Clear text, relays for nobody (without AUTH): relaying is denied. */
-    RELAY_DENIED
+    RELAY_DENIED,
+    /** Like {@link #RELAY}, without PIPELINING and CHUNKING in the EHLO reply. */
+    LOCKSTEP
   }
 
   private static final Pattern HELD =
@@ -109,6 +111,42 @@ final class Postfix implements AutoCloseable {
       result.add(m.group(1) + " from=<" + m.group(2) + "> to=<" + m.group(3) + ">");
     }
     return result;
+  }
+
+  /** Postfix' log lines of the session that delivered {@code subject}, found by its queue id. */
+  String session(String subject) throws IOException {
+    String log = log();
+    java.util.regex.Matcher id =
+        java.util.regex.Pattern.compile(
+                "postfix/cleanup\\[\\d+\\]: ([0-9A-F]+): hold: header Subject: "
+                    + java.util.regex.Pattern.quote(subject)
+                    + " ")
+            .matcher(log);
+    if (!id.find()) {
+      throw new IllegalStateException("Postfix did not hold " + subject + "; log:\n" + log);
+    }
+    String client = "]: " + id.group(1) + ": client=";
+    java.util.List<String> all = java.util.List.of(log.split("\n"));
+    int at = 0;
+    while (!all.get(at).contains(client)) {
+      at++;
+    }
+    String pid = all.get(at).replaceFirst(".*smtpd\\[(\\d+)\\].*", "$1");
+    int from = at;
+    while (from > 0 && !all.get(from).contains("smtpd[" + pid + "]: connect from")) {
+      from--;
+    }
+    int to = at;
+    while (to < all.size() - 1 && !all.get(to).contains("smtpd[" + pid + "]: disconnect from")) {
+      to++;
+    }
+    StringBuilder session = new StringBuilder();
+    for (String line : all.subList(from, to + 1)) {
+      if (line.contains("smtpd[" + pid + "]")) {
+        session.append(line).append('\n');
+      }
+    }
+    return session.toString();
   }
 
   String log() throws IOException {
@@ -277,6 +315,7 @@ final class Postfix implements AutoCloseable {
             + service(
                 Service.RELAY_DENIED,
                 "  -o mynetworks=\n  -o smtpd_relay_restrictions=reject_unauth_destination\n")
+            + service(Service.LOCKSTEP, "  -o smtpd_discard_ehlo_keywords=pipelining,chunking\n")
             + String.join(
                 "\n",
                 "pickup    unix  n - n 60 1 pickup",

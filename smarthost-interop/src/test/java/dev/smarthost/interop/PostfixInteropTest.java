@@ -99,40 +99,6 @@ class PostfixInteropTest {
     return scenario + "-" + COUNTER.incrementAndGet();
   }
 
-  /** Postfix' log lines of the session that delivered {@code subject}, found by its queue id. */
-  static String sessionOf(String subject) throws Exception {
-    String log = postfix.log();
-    java.util.regex.Matcher id =
-        java.util.regex.Pattern.compile(
-                "postfix/cleanup\\[\\d+\\]: ([0-9A-F]+): hold: header Subject: "
-                    + java.util.regex.Pattern.quote(subject)
-                    + " ")
-            .matcher(log);
-    assertThat(id.find()).as("Postfix held %s; log:%n%s", subject, log).isTrue();
-    String client = "]: " + id.group(1) + ": client=";
-    java.util.List<String> all = java.util.List.of(log.split("\n"));
-    int at = 0;
-    while (!all.get(at).contains(client)) {
-      at++;
-    }
-    String pid = all.get(at).replaceFirst(".*smtpd\\[(\\d+)\\].*", "$1");
-    int from = at;
-    while (from > 0 && !all.get(from).contains("smtpd[" + pid + "]: connect from")) {
-      from--;
-    }
-    int to = at;
-    while (to < all.size() - 1 && !all.get(to).contains("smtpd[" + pid + "]: disconnect from")) {
-      to++;
-    }
-    StringBuilder session = new StringBuilder();
-    for (String line : all.subList(from, to + 1)) {
-      if (line.contains("smtpd[" + pid + "]")) {
-        session.append(line).append('\n');
-      }
-    }
-    return session.toString();
-  }
-
   @Test
   void plainRelay() throws Exception {
     SmarthostSettings s = settings(Service.RELAY, Encryption.NONE).build();
@@ -167,7 +133,7 @@ class PostfixInteropTest {
             ValidationPhase.DATA);
     String subject = subject("submission");
     send(s, subject);
-    String session = sessionOf(subject);
+    String session = postfix.session(subject);
     assertThat(session)
         .contains("TLS connection established")
         .contains("sasl_method=LOGIN, sasl_username=" + USER); // Angus tries LOGIN first
@@ -185,7 +151,7 @@ class PostfixInteropTest {
     String subject = subject("plain");
     MimeMessage m = message(subject, "admin@example.org");
     Transport.send(new MimeMessage(session, toStream(m)));
-    assertThat(sessionOf(subject))
+    assertThat(postfix.session(subject))
         .contains("TLS connection established")
         .contains("sasl_method=PLAIN, sasl_username=" + USER);
   }
@@ -205,7 +171,7 @@ class PostfixInteropTest {
     assertThat(r.tls()).isPresent();
     String subject = subject("smtps");
     send(s, subject);
-    assertThat(sessionOf(subject))
+    assertThat(postfix.session(subject))
         .contains("TLS connection established")
         .contains("sasl_username=" + USER);
   }

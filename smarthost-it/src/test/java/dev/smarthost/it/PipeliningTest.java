@@ -226,7 +226,7 @@ class PipeliningTest {
     m.setContent(new MimeMultipart(text, file));
     m.saveChanges();
     try (SmarthostServer server = starttls().start()) {
-      // envelope, then six 64 KiB chunks pipelined after it
+      // about 400 KiB in base64: the envelope first, then two 256 KiB chunks pipelined after it
       assertThat(sendCounting(server, server.smtpOptions(), m)).isEqualTo(2);
       ReceivedMessage r = server.awaitMessages(1, WAIT).get(0);
       assertThat(r.chunked()).isTrue();

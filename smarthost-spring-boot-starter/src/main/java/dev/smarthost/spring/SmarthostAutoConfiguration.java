@@ -131,7 +131,9 @@ public class SmarthostAutoConfiguration {
         SmtpOptions.builder()
             .connectTimeout(properties.getConnectTimeout())
             .readTimeout(properties.getReadTimeout())
-            .writeTimeout(properties.getWriteTimeout());
+            .writeTimeout(properties.getWriteTimeout())
+            .pipelining(properties.isPipelining())
+            .chunking(properties.isChunking());
     String ehlo = properties.getEhloName();
     if (ehlo != null && !ehlo.isBlank()) {
       b.ehloName(ehlo);

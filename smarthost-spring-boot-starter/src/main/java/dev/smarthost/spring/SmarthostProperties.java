@@ -30,6 +30,9 @@ public class SmarthostProperties {
   /** Name sent in EHLO; default the host's name. */
   private @Nullable String ehloName;
 
+  private boolean pipelining = true;
+  private boolean chunking = true;
+
   /** The cluster's Redis store. */
   private final Redis redis = new Redis();
 
@@ -142,6 +145,42 @@ public class SmarthostProperties {
    */
   public void setEhloName(@Nullable String ehloName) {
     this.ehloName = ehloName;
+  }
+
+  /**
+   * Returns whether messages go with PIPELINING where the server offers it.
+   *
+   * @return true (the default) to pipeline
+   */
+  public boolean isPipelining() {
+    return pipelining;
+  }
+
+  /**
+   * Sets whether messages go with PIPELINING where the server offers it.
+   *
+   * @param pipelining false for a server that offers PIPELINING but mishandles it
+   */
+  public void setPipelining(boolean pipelining) {
+    this.pipelining = pipelining;
+  }
+
+  /**
+   * Returns whether messages go with BDAT where the server offers CHUNKING.
+   *
+   * @return true (the default) to use BDAT
+   */
+  public boolean isChunking() {
+    return chunking;
+  }
+
+  /**
+   * Sets whether messages go with BDAT where the server offers CHUNKING.
+   *
+   * @param chunking false for a server that offers CHUNKING but mishandles it
+   */
+  public void setChunking(boolean chunking) {
+    this.chunking = chunking;
   }
 
   /**

@@ -473,10 +473,13 @@ class SmarthostAutoConfigurationTest {
               "smarthost.connect-timeout=3s",
               "smarthost.read-timeout=4s",
               "smarthost.write-timeout=5s",
-              "smarthost.ehlo-name=app.example.org")
+              "smarthost.ehlo-name=app.example.org",
+              "smarthost.pipelining=false")
           .run(
               context -> {
                 SmtpOptions options = context.getBean(SmtpOptions.class);
+                assertThat(options.pipelining()).isFalse();
+                assertThat(options.chunking()).isTrue();
                 assertThat(options.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
                 assertThat(options.readTimeout()).isEqualTo(Duration.ofSeconds(4));
                 assertThat(options.writeTimeout()).isEqualTo(Duration.ofSeconds(5));
@@ -486,6 +489,8 @@ class SmarthostAutoConfigurationTest {
       var got = server.awaitMessages(1, Duration.ofSeconds(5)).get(0);
       assertThat(got.encrypted()).isTrue();
       assertThat(got.heloName()).isEqualTo("app.example.org");
+      assertThat(got.pipelined()).isFalse();
+      assertThat(got.chunked()).isTrue();
       // without the bundle the private CA is not trusted: the send fails, classified
       new ApplicationContextRunner()
           .withConfiguration(AutoConfigurations.of(SmarthostAutoConfiguration.class))

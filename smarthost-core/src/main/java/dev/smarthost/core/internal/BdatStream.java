@@ -2,6 +2,7 @@ package dev.smarthost.core.internal;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 
 /**
  * Cuts what is written into BDAT chunks of a fixed size and hands each to a {@link Sink}; {@link
@@ -21,13 +22,17 @@ final class BdatStream extends OutputStream {
     void chunk(byte[] bytes, int length, boolean last) throws IOException;
   }
 
-  private final byte[] buffer;
+  private static final int FIRST_BUFFER = 8 * 1024;
+
+  private final int chunkSize;
   private final Sink sink;
+  private byte[] buffer;
   private int count;
   private boolean finished;
 
   BdatStream(int chunkSize, Sink sink) {
-    this.buffer = new byte[chunkSize];
+    this.chunkSize = chunkSize;
+    this.buffer = new byte[Math.min(FIRST_BUFFER, chunkSize)];
     this.sink = sink;
   }
 
@@ -53,8 +58,15 @@ final class BdatStream extends OutputStream {
     }
   }
 
-  /** A full buffer goes out only once more bytes follow: the last chunk must be marked LAST. */
+  /**
+   * A full buffer grows up to the chunk size (a short message never holds a whole chunk); a full
+   * chunk goes out only once more bytes follow, since the last chunk must be marked LAST.
+   */
   private void full() throws IOException {
+    if (buffer.length < chunkSize) {
+      buffer = Arrays.copyOf(buffer, Math.min(chunkSize, buffer.length * 2));
+      return;
+    }
     sink.chunk(buffer, count, false);
     count = 0;
   }

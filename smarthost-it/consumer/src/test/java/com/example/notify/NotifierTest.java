@@ -23,6 +23,8 @@ class NotifierTest {
         .message(0)
         .hasSubject("Disk almost full")
         .wasEncrypted()
-        .wasAuthenticatedAs("app");
+        .wasAuthenticatedAs("app")
+        .wasPipelined()
+        .wasChunked();
   }
 }

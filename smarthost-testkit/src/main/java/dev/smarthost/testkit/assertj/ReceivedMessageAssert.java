@@ -142,6 +142,36 @@ public final class ReceivedMessageAssert
   }
 
   /**
+   * Checks that the client sent the transaction pipelined (RFC 2920): commands ahead of the
+   * replies.
+   *
+   * @return this assertion
+   */
+  public ReceivedMessageAssert wasPipelined() {
+    isNotNull();
+    if (!actual.pipelined()) {
+      throw failure(
+          "expected the client to pipeline MAIL, RCPT and the message command, but it waited for"
+              + " each reply: %s",
+          actual);
+    }
+    return this;
+  }
+
+  /**
+   * Checks that the message came with BDAT (RFC 3030 CHUNKING) rather than DATA.
+   *
+   * @return this assertion
+   */
+  public ReceivedMessageAssert wasChunked() {
+    isNotNull();
+    if (!actual.chunked()) {
+      throw failure("expected the message to come with BDAT but it came with DATA: %s", actual);
+    }
+    return this;
+  }
+
+  /**
    * Checks that the message travelled in clear text.
    *
    * @return this assertion

@@ -4,6 +4,8 @@ import static dev.smarthost.testkit.assertj.SmarthostAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.smarthost.Encryption;
+import dev.smarthost.core.SmarthostSessionFactory;
+import dev.smarthost.core.SmtpOptions;
 import dev.smarthost.testkit.SmarthostServer;
 import dev.smarthost.testkit.junit5.SmarthostTest;
 import jakarta.mail.Message;
@@ -17,7 +19,11 @@ import org.junit.jupiter.api.Test;
 class SmarthostAssertionsTest {
 
   private static void send(SmarthostServer server, String subject) throws Exception {
-    MimeMessage m = new MimeMessage(server.session());
+    send(server.session(), subject);
+  }
+
+  private static void send(jakarta.mail.Session session, String subject) throws Exception {
+    MimeMessage m = new MimeMessage(session);
     m.setFrom(new InternetAddress("app@example.org"));
     m.setRecipient(Message.RecipientType.TO, new InternetAddress("admin@example.org"));
     m.setSubject(subject);
@@ -40,7 +46,9 @@ class SmarthostAssertionsTest {
         .hasHeader("X-Ticket", "42")
         .hasBodyContaining("almost full")
         .wasEncrypted()
-        .wasAuthenticatedAs("app");
+        .wasAuthenticatedAs("app")
+        .wasPipelined()
+        .wasChunked();
   }
 
   @Test
@@ -62,5 +70,12 @@ class SmarthostAssertionsTest {
         .hasMessageContaining("no message 1");
     assertThatThrownBy(() -> assertThat(server).receivedNothing())
         .hasMessageContaining("expected no message but 1 arrived");
+    SmtpOptions lockstep =
+        server.smtpOptions().toBuilder().pipelining(false).chunking(false).build();
+    send(new SmarthostSessionFactory(lockstep).session(server.settings()), "Lockstep");
+    assertThatThrownBy(() -> assertThat(server).received(2).message(1).wasPipelined())
+        .hasMessageContaining("but it waited for each reply");
+    assertThatThrownBy(() -> assertThat(server).received(2).message(1).wasChunked())
+        .hasMessageContaining("but it came with DATA");
   }
 }
