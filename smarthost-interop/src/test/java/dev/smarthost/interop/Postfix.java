@@ -149,6 +149,21 @@ final class Postfix implements AutoCloseable {
     return session.toString();
   }
 
+  /**
+   * The log lines of the session that delivered {@code subject}, once Postfix logged its end (with
+   * the commands it counted); waits at most {@code wait}.
+   */
+  String finishedSession(String subject, java.time.Duration wait)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    String session = session(subject);
+    while (!session.contains("]: disconnect from") && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      session = session(subject);
+    }
+    return session;
+  }
+
   String log() throws IOException {
     Path log = dir.resolve("maillog");
     return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";

@@ -97,9 +97,9 @@ class PostfixPipeliningTest {
     assertThat(t.trace().lastPipelined()).isTrue();
     assertThat(t.trace().lastChunked()).isTrue();
     assertThat(t.trace().lastRoundTrips()).isEqualTo(1);
-    String session = postfix.session(subject);
+    String session = postfix.finishedSession(subject, Duration.ofSeconds(10));
     assertThat(session)
-        .contains("sasl_method=PLAIN, sasl_username=" + USER)
+        .contains("sasl_username=" + USER)
         .containsPattern("disconnect from .* mail=1 rcpt=1 bdat=1 quit=1")
         .doesNotContain("improper command pipelining")
         .doesNotContain(" data=");
@@ -126,7 +126,7 @@ class PostfixPipeliningTest {
                     .hasValueSatisfying(x -> assertThat(x).contains("Relay access denied"));
               });
     }
-    assertThat(postfix.session(subject))
+    assertThat(postfix.finishedSession(subject, Duration.ofSeconds(10)))
         .containsPattern("disconnect from .* mail=1 rcpt=2/3 bdat=1")
         .doesNotContain("improper command pipelining");
   }
@@ -138,7 +138,7 @@ class PostfixPipeliningTest {
         send(settings(Service.LOCKSTEP, Encryption.NONE), message(subject, "admin@example.org"));
     assertThat(t.trace().lastPipelined()).isFalse();
     assertThat(t.trace().lastChunked()).isFalse();
-    assertThat(postfix.session(subject))
+    assertThat(postfix.finishedSession(subject, Duration.ofSeconds(10)))
         .containsPattern("disconnect from .* mail=1 rcpt=1 data=1 quit=1")
         .doesNotContain("improper command pipelining")
         .doesNotContain("bdat=");
