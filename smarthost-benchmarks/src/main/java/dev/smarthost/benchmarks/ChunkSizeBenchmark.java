@@ -1,6 +1,5 @@
 package dev.smarthost.benchmarks;
 
-import dev.smarthost.Encryption;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.SmarthostMailer;
 import dev.smarthost.testkit.SmarthostServer;
@@ -8,7 +7,6 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
-import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -63,16 +61,9 @@ public class ChunkSizeBenchmark {
     public void start() throws Exception {
       System.setProperty(
           "dev.smarthost.internal.bdatChunkBytes", Integer.toString(chunkKiB * 1024));
-      server =
-          SmarthostServer.builder()
-              .encryption(Encryption.STARTTLS)
-              .requireAuth(Messages.USER, Messages.PASSWORD)
-              .start();
-      proxy =
-          new LatencyProxy(
-              new InetSocketAddress(server.host(), server.port()),
-              PipeliningBenchmark.ONE_WAY_DELAY_MILLIS);
-      SmarthostSettings distant = server.settings().toBuilder().port(proxy.port()).build();
+      server = Messages.server();
+      proxy = LatencyProxy.inFrontOf(server);
+      SmarthostSettings distant = proxy.settings(server);
       mailer =
           SmarthostMailer.builder(() -> Optional.of(distant))
               .options(server.smtpOptions())

@@ -33,6 +33,20 @@ final class LatencyProxy implements AutoCloseable {
     accept.start();
   }
 
+  /**
+   * A proxy with {@link PipeliningBenchmark#ONE_WAY_DELAY_MILLIS} each way in front of the server.
+   */
+  static LatencyProxy inFrontOf(dev.smarthost.testkit.SmarthostServer server) throws IOException {
+    return new LatencyProxy(
+        new InetSocketAddress(server.host(), server.port()),
+        PipeliningBenchmark.ONE_WAY_DELAY_MILLIS);
+  }
+
+  /** The server's settings with this proxy's port. */
+  dev.smarthost.SmarthostSettings settings(dev.smarthost.testkit.SmarthostServer server) {
+    return server.settings().toBuilder().port(port()).build();
+  }
+
   int port() {
     return listener.getLocalPort();
   }

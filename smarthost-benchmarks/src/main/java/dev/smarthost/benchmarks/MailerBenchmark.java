@@ -1,6 +1,5 @@
 package dev.smarthost.benchmarks;
 
-import dev.smarthost.Encryption;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.SmarthostMailer;
 import dev.smarthost.testkit.SmarthostServer;
@@ -48,11 +47,7 @@ public class MailerBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws Exception {
-      server =
-          SmarthostServer.builder()
-              .encryption(Encryption.STARTTLS)
-              .requireAuth(Messages.USER, Messages.PASSWORD)
-              .start();
+      server = Messages.server();
       SmarthostSettings settings = server.settings();
       mailer =
           SmarthostMailer.builder(() -> Optional.of(settings))

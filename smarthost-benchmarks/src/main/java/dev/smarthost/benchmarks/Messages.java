@@ -18,6 +18,14 @@ final class Messages {
 
   private Messages() {}
 
+  /** The server every mailer benchmark sends to: the testkit with STARTTLS and required AUTH. */
+  static SmarthostServer server() {
+    return SmarthostServer.builder()
+        .encryption(dev.smarthost.Encryption.STARTTLS)
+        .requireAuth(USER, PASSWORD)
+        .start();
+  }
+
   static MimeMessage notification(Session session, long n) throws MessagingException {
     return notification(session, n, 1);
   }

@@ -1,6 +1,5 @@
 package dev.smarthost.benchmarks;
 
-import dev.smarthost.Encryption;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.FileOutbox;
 import dev.smarthost.core.SendResult;
@@ -115,11 +114,7 @@ public class OutboxBenchmark {
 
     @Setup(Level.Iteration)
     public void start() throws IOException {
-      server =
-          SmarthostServer.builder()
-              .encryption(Encryption.STARTTLS)
-              .requireAuth(Messages.USER, Messages.PASSWORD)
-              .start();
+      server = Messages.server();
       SmarthostSettings settings = server.settings();
       dir = Files.createTempDirectory(onDisk(), "outbox-e2e-");
       outbox = FileOutbox.open(dir);

@@ -1,13 +1,11 @@
 package dev.smarthost.benchmarks;
 
-import dev.smarthost.Encryption;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.SmarthostMailer;
 import dev.smarthost.core.SmtpOptions;
 import dev.smarthost.testkit.SmarthostServer;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
-import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,15 +61,9 @@ public class PipeliningBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws Exception {
-      server =
-          SmarthostServer.builder()
-              .encryption(Encryption.STARTTLS)
-              .requireAuth(Messages.USER, Messages.PASSWORD)
-              .start();
-      proxy =
-          new LatencyProxy(
-              new InetSocketAddress(server.host(), server.port()), ONE_WAY_DELAY_MILLIS);
-      SmarthostSettings distant = server.settings().toBuilder().port(proxy.port()).build();
+      server = Messages.server();
+      proxy = LatencyProxy.inFrontOf(server);
+      SmarthostSettings distant = proxy.settings(server);
       distant1 = mailer(distant, server.smtpOptions(), 1);
       distant4 = mailer(distant, server.smtpOptions(), 4);
       loopback = mailer(server.settings(), server.smtpOptions(), 1);

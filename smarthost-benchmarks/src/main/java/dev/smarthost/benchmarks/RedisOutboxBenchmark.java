@@ -1,6 +1,5 @@
 package dev.smarthost.benchmarks;
 
-import dev.smarthost.Encryption;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.SmarthostMailer;
 import dev.smarthost.redis.RedisOutbox;
@@ -159,11 +158,7 @@ public class RedisOutboxBenchmark {
 
     @Setup(Level.Iteration)
     public void start(Redis redis) throws IOException {
-      server =
-          SmarthostServer.builder()
-              .encryption(Encryption.STARTTLS)
-              .requireAuth(Messages.USER, Messages.PASSWORD)
-              .start();
+      server = Messages.server();
       SmarthostSettings settings = server.settings();
       a = RedisOutbox.builder(redis.uri).stream(stream).consumer("a").build();
       b = RedisOutbox.builder(redis.uri).stream(stream).consumer("b").build();

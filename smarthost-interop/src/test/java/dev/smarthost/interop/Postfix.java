@@ -99,6 +99,17 @@ final class Postfix implements AutoCloseable {
     return ports.get(service);
   }
 
+  /**
+   * Options that trust this Postfix' CA, with short timeouts for tests (5 s connect, 10 s read).
+   */
+  dev.smarthost.core.SmtpOptions options() {
+    return dev.smarthost.core.SmtpOptions.builder()
+        .trustStore(trustStore())
+        .connectTimeout(java.time.Duration.ofSeconds(5))
+        .readTimeout(java.time.Duration.ofSeconds(10))
+        .build();
+  }
+
   KeyStore trustStore() {
     return authority.trustStore();
   }

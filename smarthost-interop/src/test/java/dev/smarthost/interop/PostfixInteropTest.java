@@ -53,12 +53,7 @@ class PostfixInteropTest {
   @BeforeAll
   static void start() throws Exception {
     postfix = Postfix.start(USER, PASSWORD);
-    options =
-        SmtpOptions.builder()
-            .trustStore(postfix.trustStore())
-            .connectTimeout(Duration.ofSeconds(5))
-            .readTimeout(Duration.ofSeconds(10))
-            .build();
+    options = postfix.options();
   }
 
   @AfterAll

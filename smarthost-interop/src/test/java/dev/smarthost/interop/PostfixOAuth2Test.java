@@ -67,12 +67,7 @@ class PostfixOAuth2Test {
     oauth.start(InetAddress.getByName("127.0.0.1"), 0);
     postfix =
         Postfix.startWithOAuth2("app", "unused-password", oauth.url(ISSUER + "/introspect").uri());
-    options =
-        SmtpOptions.builder()
-            .trustStore(postfix.trustStore())
-            .connectTimeout(Duration.ofSeconds(5))
-            .readTimeout(Duration.ofSeconds(10))
-            .build();
+    options = postfix.options();
   }
 
   @AfterAll

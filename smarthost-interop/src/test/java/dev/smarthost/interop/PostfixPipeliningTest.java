@@ -41,12 +41,7 @@ class PostfixPipeliningTest {
   @BeforeAll
   static void start() throws Exception {
     postfix = Postfix.start(USER, PASSWORD);
-    options =
-        SmtpOptions.builder()
-            .trustStore(postfix.trustStore())
-            .connectTimeout(Duration.ofSeconds(5))
-            .readTimeout(Duration.ofSeconds(10))
-            .build();
+    options = postfix.options();
   }
 
   @AfterAll
