@@ -238,6 +238,72 @@ class PipeliningTest {
   }
 
   @Test
+  void aMessageThatFailsToWriteItselfMidwayIsNeverHalfSent() throws Exception {
+    MimeMessage m = message("breaks midway");
+    MimeBodyPart file = new MimeBodyPart();
+    file.setDataHandler(
+        new jakarta.activation.DataHandler(
+            new jakarta.activation.DataSource() {
+              @Override
+              public java.io.InputStream getInputStream() {
+                return new java.io.InputStream() {
+                  private int left = 600_000;
+
+                  @Override
+                  public int read() throws java.io.IOException {
+                    if (left <= 0) {
+                      throw new java.io.IOException("the attachment's source broke");
+                    }
+                    left--;
+                    return 'x';
+                  }
+                };
+              }
+
+              @Override
+              public java.io.OutputStream getOutputStream() {
+                throw new UnsupportedOperationException();
+              }
+
+              @Override
+              public String getContentType() {
+                return "application/octet-stream";
+              }
+
+              @Override
+              public String getName() {
+                return "broken.bin";
+              }
+            }));
+    // a declared encoding: saving the message does not read the source, sending does
+    file.setHeader("Content-Transfer-Encoding", "base64");
+    m.setContent(new MimeMultipart(file));
+    m.saveChanges();
+    try (SmarthostServer server = starttls().start()) {
+      Session session =
+          new SmarthostSessionFactory(server.smtpOptions()).session(server.settings());
+      SmarthostTransport t = (SmarthostTransport) session.getTransport("smtp");
+      t.connect();
+      // the envelope was accepted and a first chunk sent before the source broke
+      assertThatThrownBy(() -> t.sendMessage(m, m.getAllRecipients()))
+          .hasStackTraceContaining("the attachment's source broke");
+      assertThat(t.isConnectedWithoutNoop())
+          .as("closed: the server holds a partial message")
+          .isFalse();
+      MimeMessage next = message("after the broken one");
+      t.connect();
+      try {
+        t.sendMessage(next, next.getAllRecipients());
+      } finally {
+        t.close();
+      }
+      assertThat(server.awaitMessages(1, WAIT))
+          .extracting(r -> r.subject().orElseThrow())
+          .containsExactly("after the broken one");
+    }
+  }
+
+  @Test
   void aConnectionDroppedMidGroupIsRetriedOnANewOneAndDeliveredOnce() {
     for (Step step : new Step[] {Step.MAIL, Step.RCPT, Step.DATA}) {
       try (SmarthostServer server = starttls().start();

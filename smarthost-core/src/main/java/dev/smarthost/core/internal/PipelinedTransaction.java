@@ -58,7 +58,6 @@ final class PipelinedTransaction {
   private final CommandWriter out;
   private final long start = System.nanoTime();
   private long envelopeRead;
-  private @Nullable Envelope envelope;
 
   /** A reply that leaves the conversation in an unknown state (EOF, no code): close, no RSET. */
   private boolean outOfStep;
@@ -131,13 +130,23 @@ final class PipelinedTransaction {
   /** Sends the message; throws what Angus' {@code sendMessage} would throw. */
   void send() throws MessagingException {
     Envelope env;
-    int finalCode;
     try {
       env = new Envelope(transport, message, recipients, utf8, sendPartial);
-      envelope = env;
+    } catch (MessagingException e) {
+      // nothing was sent: the connection stays as it was
+      transport.notifyTransport(
+          TransportEvent.MESSAGE_NOT_DELIVERED, null, recipients, new Address[0], message);
+      throw e;
+    }
+    int finalCode;
+    try {
       finalCode = chunking ? sendChunked(env) : sendWithData(env);
     } catch (IOException | MessagingException e) {
-      throw failed(unwrapped(e));
+      throw failed(unwrapped(e), env);
+    } catch (RuntimeException e) {
+      // e.g. from the message's own writeTo: what the server has is unknown
+      transport.closeQuietly();
+      throw e;
     } finally {
       transport.trace().transactionDone(out.roundTrips(), pipelining, chunking);
     }
@@ -175,7 +184,7 @@ final class PipelinedTransaction {
    * A refusal is thrown as it is; anything else (the connection broke, the message could not be
    * written) leaves unknown what the server has, so the connection is closed.
    */
-  private MessagingException failed(Exception e) {
+  private MessagingException failed(Exception e, Envelope env) {
     MessagingException failure;
     if (e == refusal) {
       failure = refusal;
@@ -186,13 +195,8 @@ final class PipelinedTransaction {
               ? (MessagingException) e
               : new MessagingException("IOException while sending message", e);
     }
-    Envelope env = envelope;
     transport.notifyTransport(
-        TransportEvent.MESSAGE_NOT_DELIVERED,
-        null,
-        env == null ? new Address[0] : env.unsent(),
-        env == null ? new Address[0] : env.invalid(),
-        message);
+        TransportEvent.MESSAGE_NOT_DELIVERED, null, env.unsent(), env.invalid(), message);
     return failure;
   }
 
