@@ -330,6 +330,35 @@ class PipeliningTest {
   }
 
   @Test
+  void aServerThatStopsAnsweringAPipelinedMessageGetsTheSwitchInTheHint() {
+    for (boolean pipelining : new boolean[] {true, false}) {
+      try (SmarthostServer server = starttls().start();
+          SmarthostMailer mailer =
+              SmarthostMailer.builder(() -> java.util.Optional.of(server.settings()))
+                  .options(
+                      server.smtpOptions().toBuilder()
+                          .pipelining(pipelining)
+                          .readTimeout(Duration.ofSeconds(1))
+                          .build())
+                  .maxAttempts(1)
+                  .build()) {
+        server.fault(Fault.stall(Step.RCPT));
+        assertThatThrownBy(() -> mailer.send(message("stalled")))
+            .isInstanceOfSatisfying(
+                SmarthostSendException.class,
+                e -> {
+                  assertThat(e.kind()).isEqualTo(FailureKind.READ_TIMEOUT);
+                  if (pipelining) {
+                    assertThat(e.hint()).contains("pipelining(false)");
+                  } else {
+                    assertThat(e.hint()).doesNotContain("pipelining");
+                  }
+                });
+      }
+    }
+  }
+
+  @Test
   void theValidatorsTestMessageTakesTheSamePath() {
     try (SmarthostServer server = starttls().start()) {
       ValidationResult result =

@@ -40,6 +40,21 @@ public final class FailureClassifier {
    * @param trace how far the connection got, if known
    */
   public static SmtpFailure classify(Throwable error, @Nullable ConnectionTrace trace) {
+    SmtpFailure f = classifyChain(error, trace);
+    if (trace != null
+        && trace.lastPipelined()
+        && (f.kind() == FailureKind.READ_TIMEOUT || f.kind() == FailureKind.PROTOCOL_ERROR)) {
+      return f.toBuilder()
+          .hint(
+              "The server stopped answering, or hung up, in the middle of a pipelined message. If"
+                  + " it keeps doing so, it may offer PIPELINING without handling it: switch it off"
+                  + " with SmtpOptions.builder().pipelining(false) (Spring: smarthost.pipelining=false).")
+          .build();
+    }
+    return f;
+  }
+
+  private static SmtpFailure classifyChain(Throwable error, @Nullable ConnectionTrace trace) {
     List<Throwable> chain = chain(error);
     String detail = detail(chain);
 
