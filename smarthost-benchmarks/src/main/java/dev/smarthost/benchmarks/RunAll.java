@@ -59,8 +59,21 @@ public final class RunAll {
         units.put(name + ".p99", r.getPrimaryResult().getScoreUnit());
       }
     }
-    Files.writeString(out, markdown(scores, units), StandardCharsets.UTF_8);
+    Files.writeString(out, markdown(scores, units) + keptSections(out), StandardCharsets.UTF_8);
     System.out.println(markdown(scores, units));
+  }
+
+  /**
+   * The sections of an existing results file after its first one (the issues' own runs, "## …"),
+   * kept below the new table instead of being overwritten.
+   */
+  private static String keptSections(Path out) throws IOException {
+    if (!Files.exists(out)) {
+      return "";
+    }
+    String old = Files.readString(out, StandardCharsets.UTF_8);
+    int second = old.indexOf("\n## ");
+    return second < 0 ? "" : "\n" + old.substring(second + 1);
   }
 
   private static String markdown(Map<String, double[]> s, Map<String, String> units) {
