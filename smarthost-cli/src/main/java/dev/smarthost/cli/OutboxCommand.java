@@ -3,6 +3,7 @@ package dev.smarthost.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.smarthost.SmarthostOutboxException;
 import dev.smarthost.cli.SmarthostCli.UsageException;
 import dev.smarthost.core.FileOutbox;
 import dev.smarthost.core.OutboxEntry;
@@ -26,8 +27,8 @@ import picocli.CommandLine.Parameters;
     name = "outbox",
     mixinStandardHelpOptions = true,
     description =
-        "Show or repair a file outbox: list, retry ID, retry-all, purge-dead (safe while the"
-            + " application runs).")
+        "Show or repair a file outbox: list, retry ID (dead or pending: tried now), retry-all,"
+            + " purge-dead (safe while the application runs).")
 class OutboxCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
@@ -61,6 +62,16 @@ class OutboxCommand implements Callable<Integer> {
       throw new UsageException("--dir: " + dir + " is not an outbox (no pending/ and dead/)");
     }
     PrintWriter out = spec.commandLine().getOut();
+    try {
+      return act(out);
+    } catch (SmarthostOutboxException e) {
+      // one line: the directory and what is wrong with it (another owner, a link, group-writable)
+      spec.commandLine().getErr().println("smarthost: " + e.getMessage());
+      return SmarthostCli.FAILED;
+    }
+  }
+
+  private int act(PrintWriter out) {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     int exit = SmarthostCli.OK;
     switch (action) {
@@ -79,12 +90,13 @@ class OutboxCommand implements Callable<Integer> {
         break;
       case "retry":
         if (id == null) {
-          throw new UsageException("retry: give the ID of a dead entry (see outbox list)");
+          throw new UsageException(
+              "retry: give the ID of a dead or pending entry (see outbox list)");
         }
         boolean moved = FileOutbox.retry(dir, id);
         root.put("retried", moved ? 1 : 0);
         if (!json) {
-          out.println(moved ? "Retrying " + id : "No dead entry " + id);
+          out.println(moved ? "Retrying " + id + " now" : "No dead or pending entry " + id);
         }
         exit = moved ? SmarthostCli.OK : SmarthostCli.FAILED;
         break;
@@ -92,7 +104,7 @@ class OutboxCommand implements Callable<Integer> {
         int n = FileOutbox.retryAll(dir);
         root.put("retried", n);
         if (!json) {
-          out.println("Retrying " + n + " dead entr" + (n == 1 ? "y" : "ies"));
+          out.println("Retrying " + n + " entr" + (n == 1 ? "y" : "ies") + " now");
         }
         break;
       case "purge-dead":

@@ -7,15 +7,17 @@ import dev.smarthost.core.internal.Checks;
 import dev.smarthost.core.internal.Journal;
 import dev.smarthost.core.internal.OutboxFiles;
 import dev.smarthost.core.internal.OutboxRecords;
+import dev.smarthost.core.internal.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,6 +57,12 @@ public final class FileOutbox implements Outbox {
 
   /** Default maximum number of pending messages. */
   public static final int DEFAULT_MAX_MESSAGES = 100_000;
+
+  /**
+   * The largest message (with its envelope) one entry holds: 64 MiB. {@code enqueue} refuses a
+   * larger one with {@link SmarthostOutboxException} before anything is stored.
+   */
+  public static final int MAX_MESSAGE_BYTES = Journal.MAX_PAYLOAD;
 
   /** Default maximum of the pending messages' bytes: 1 GiB. */
   public static final long DEFAULT_MAX_BYTES = 1L << 30;
@@ -97,12 +106,16 @@ public final class FileOutbox implements Outbox {
     this.maxMessages = b.maxMessages;
     this.maxBytes = b.maxBytes;
     try {
-      for (Path p : List.of(dir, tmp, pendingDir, deadDir, corruptDir, dir.resolve("journal"))) {
-        createPrivate(p);
-      }
+      OutboxDirectory.secure(dir);
+      Path lockFile = dir.resolve("lock");
       lockChannel =
           FileChannel.open(
-              dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+              lockFile,
+              Set.of(
+                  StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+              PrivateFiles.fileAttributes(lockFile));
+    } catch (PrivateFiles.InsecureException e) {
+      throw new SmarthostOutboxException("outbox refused: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new SmarthostOutboxException("outbox " + dir + ": cannot create it (" + e + ")", e);
     }
@@ -122,7 +135,7 @@ public final class FileOutbox implements Outbox {
           null);
     }
     Map<String, OutboxRecords.Replayed> live = OutboxRecords.newLive();
-    List<long[]> damaged = new ArrayList<>();
+    List<Damage> damaged = new ArrayList<>();
     try {
       clean(tmp);
       journal =
@@ -135,21 +148,22 @@ public final class FileOutbox implements Outbox {
                   try {
                     OutboxRecords.apply(live, type, payload, at);
                   } catch (IOException | RuntimeException e) {
-                    damaged.add(new long[] {at.segment, at.offset - 5});
+                    damaged.add(
+                        new Damage(at.segment, at.recordStart(), at.recordEnd(), e.getMessage()));
                   }
                 }
 
                 @Override
-                public void damaged(long segment, long offset, String why) {
-                  damaged.add(new long[] {segment, offset});
+                public void damaged(long segment, long start, long end, String why) {
+                  damaged.add(new Damage(segment, start, end, why));
                 }
               });
     } catch (IOException e) {
       closeLock();
       throw new SmarthostOutboxException("outbox " + dir + ": cannot read it (" + e + ")", e);
     }
-    for (long[] d : damaged) {
-      quarantine(d[0], d[1]);
+    for (Damage d : damaged) {
+      quarantine(d);
     }
     for (OutboxRecords.Replayed r : live.values()) {
       index(r);
@@ -157,6 +171,9 @@ public final class FileOutbox implements Outbox {
     collect();
     rescanQuietly();
   }
+
+  /** A damaged range of a journal segment, found at open. */
+  private record Damage(long segment, long start, long end, String why) {}
 
   private void index(OutboxRecords.Replayed r) {
     OutboxEntry e =
@@ -214,16 +231,26 @@ public final class FileOutbox implements Outbox {
       throw new IllegalArgumentException("recipients: none");
     }
     checkOpen();
-    reserve(message.length);
     Instant now = Instant.now();
     String id = newId(now);
+    byte[] record = OutboxRecords.add(id, OutboxFiles.encode(now, recipients, message));
+    if (record.length > Journal.MAX_PAYLOAD) {
+      // refused before anything is written: a record the journal cannot read back is never
+      // claimed durable
+      throw new SmarthostOutboxException(
+          "outbox "
+              + dir
+              + ": the message has "
+              + message.length
+              + " bytes; with its envelope that is more than the "
+              + MAX_MESSAGE_BYTES
+              + " bytes (64 MiB) a file outbox keeps per message; nothing was kept",
+          null);
+    }
+    reserve(message.length);
     Journal.Position at;
     try {
-      at =
-          journal.append(
-              OutboxRecords.ADD,
-              OutboxRecords.add(id, OutboxFiles.encode(now, recipients, message)),
-              true);
+      at = journal.append(OutboxRecords.ADD, record, true);
     } catch (IOException | RuntimeException e) {
       unreserve(message.length);
       throw new SmarthostOutboxException(
@@ -287,8 +314,10 @@ public final class FileOutbox implements Outbox {
    * @param which {@code "pending"} or {@code "dead"}
    * @return the entries, oldest first
    * @throws IllegalArgumentException if {@code which} is neither
+   * @throws SmarthostOutboxException if the directory breaks the ownership rule
    */
   public static List<OutboxEntry> read(Path dir, String which) {
+    OutboxDirectory.check(dir);
     switch (which) {
       case "pending":
         return OutboxDirectory.pending(dir);
@@ -312,39 +341,55 @@ public final class FileOutbox implements Outbox {
 
   @Override
   public boolean retry(String id) {
+    if (retryPending(id, Instant.now())) {
+      return true;
+    }
     boolean moved = OutboxDirectory.retry(dir, id);
     rescanQuietly();
     return moved;
   }
 
   /**
-   * Moves a dead entry of an outbox directory back to pending without opening the outbox; a running
-   * application picks it up within seconds, else the next start does.
+   * Makes an entry of an outbox directory due now without opening the outbox: a dead entry goes
+   * back to pending, a pending one is tried at once with its backoff reset. A running application
+   * picks it up within seconds, else the next start does.
    *
    * @param dir the outbox directory
-   * @param id the dead entry
-   * @return false if there is no such dead entry
+   * @param id the entry
+   * @return false if there is no such dead or pending entry
+   * @throws SmarthostOutboxException if the directory breaks the ownership rule (see {@link #open})
    */
   public static boolean retry(Path dir, String id) {
-    return OutboxDirectory.retry(dir, id);
+    OutboxDirectory.check(dir);
+    return OutboxDirectory.retry(dir, id) || OutboxDirectory.retryPending(dir, id);
   }
 
   @Override
   public int retryAll() {
-    int n = OutboxDirectory.retryAll(dir);
+    Instant now = Instant.now();
+    int n = 0;
+    for (String id : pending.keySet()) {
+      n += retryPending(id, now) ? 1 : 0;
+    }
+    n += OutboxDirectory.retryAll(dir);
     rescanQuietly();
     return n;
   }
 
   /**
-   * Moves every dead entry of an outbox directory back to pending, like {@link #retry(Path,
-   * String)}.
+   * Makes every entry of an outbox directory due now, like {@link #retry(Path, String)}.
    *
    * @param dir the outbox directory
    * @return how many
+   * @throws SmarthostOutboxException if the directory breaks the ownership rule
    */
   public static int retryAll(Path dir) {
-    return OutboxDirectory.retryAll(dir);
+    OutboxDirectory.check(dir);
+    int pendingNow = 0;
+    for (OutboxEntry e : OutboxDirectory.pending(dir)) {
+      pendingNow += OutboxDirectory.retryPending(dir, e.id()) ? 1 : 0;
+    }
+    return OutboxDirectory.retryAll(dir) + pendingNow;
   }
 
   @Override
@@ -357,9 +402,37 @@ public final class FileOutbox implements Outbox {
    *
    * @param dir the outbox directory
    * @return how many
+   * @throws SmarthostOutboxException if the directory breaks the ownership rule
    */
   public static int purgeDead(Path dir) {
+    OutboxDirectory.check(dir);
     return OutboxDirectory.purgeDead(dir);
+  }
+
+  /** A pending entry waiting for its retry becomes due now, its backoff reset. */
+  private boolean retryPending(String id, Instant now) {
+    Slot s = pending.get(id);
+    if (s == null) {
+      return false;
+    }
+    OutboxEntry e;
+    synchronized (s) {
+      if (s.claimed) {
+        return true; // being delivered right now
+      }
+      e = s.entry.with(0, now, s.entry.recipients(), s.entry.lastFailure().orElse(null));
+      s.entry = e;
+    }
+    try {
+      journal.append(
+          OutboxRecords.STATE,
+          OutboxRecords.state(
+              id, OutboxFiles.state(0, now, e.recipients(), e.lastFailure().orElse(null))),
+          false);
+    } catch (IOException ex) {
+      LOG.warn("outbox {}: cannot record the retry of {}: {}", dir, id, ex.toString());
+    }
+    return true;
   }
 
   @Override
@@ -494,8 +567,16 @@ public final class FileOutbox implements Outbox {
           deadDir.resolve(deadId + STATE),
           OutboxFiles.state(e.attempts() + 1, Instant.now(), recipients, reason));
     } catch (IOException | RuntimeException ex) {
-      LOG.warn("outbox {}: cannot write the dead entry for {}: {}", dir, id, ex.toString());
-      return; // stays pending: tried again, never lost
+      // stays pending (and claimed, for the dispatcher to reschedule): tried again, never lost
+      throw new SmarthostOutboxException(
+          "outbox "
+              + dir
+              + ": cannot write the dead entry for "
+              + id
+              + " ("
+              + ex
+              + "); it stays pending",
+          ex);
     }
     if (all) {
       pending.remove(id);
@@ -526,7 +607,12 @@ public final class FileOutbox implements Outbox {
    * @throws IOException if the directory cannot be listed
    */
   public void rescan() throws IOException {
+    PrivateFiles.checkDirectory(pendingDir); // still only ours, as at open
     for (OutboxDirectory.Retried r : OutboxDirectory.retried(dir)) {
+      if (r.problem != null) {
+        moveAside(r);
+        continue;
+      }
       if (pending.containsKey(r.id)) {
         Files.deleteIfExists(r.file);
         continue;
@@ -538,6 +624,32 @@ public final class FileOutbox implements Outbox {
       Files.deleteIfExists(r.file);
       OutboxRecords.Replayed replayed = r.replayed(at);
       index(replayed);
+    }
+    Instant now = Instant.now();
+    for (String id : OutboxDirectory.takeRetryRequests(dir)) {
+      retryPending(id, now);
+    }
+  }
+
+  /** A retried entry whose files are damaged or malformed goes to {@code corrupt/}, never in. */
+  private void moveAside(OutboxDirectory.Retried r) {
+    LOG.warn(
+        "outbox {}: pending/{} cannot be taken back ({}); moved to corrupt/", dir, r.id, r.problem);
+    try {
+      for (Path p : List.of(r.file, r.stateFile)) {
+        if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+          Files.move(
+              p,
+              corruptDir.resolve("pending-" + p.getFileName()),
+              StandardCopyOption.REPLACE_EXISTING,
+              StandardCopyOption.ATOMIC_MOVE);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("outbox {}: cannot move pending/{} aside: {}", dir, r.id, e.toString());
+    }
+    synchronized (this) {
+      corrupt.add("pending-" + r.id + ".msg");
     }
   }
 
@@ -575,34 +687,29 @@ public final class FileOutbox implements Outbox {
     }
   }
 
-  private synchronized void quarantine(long segment, long offset) {
-    String name = String.format("%016d@%d.bin", segment, offset);
+  private synchronized void quarantine(Damage d) {
+    String name = String.format("%016d@%d.bin", d.segment(), d.start());
     try {
-      journal.copyOut(segment, offset, corruptDir.resolve(name));
+      journal.copyOut(d.segment(), d.start(), d.end(), corruptDir.resolve(name));
     } catch (IOException | RuntimeException e) {
       LOG.warn("outbox {}: cannot copy damaged {} aside: {}", dir, name, e.toString());
     }
     corrupt.add(name);
-    LOG.warn("outbox {}: a damaged record in the journal ({}); copied to corrupt/", dir, name);
+    LOG.warn(
+        "outbox {}: {} damaged bytes in the journal ({}: {}); copied to corrupt/{}, the records"
+            + " around them are kept",
+        dir,
+        d.end() - d.start(),
+        name,
+        d.why(),
+        name);
   }
 
   private static void clean(Path in) throws IOException {
     try (DirectoryStream<Path> s = Files.newDirectoryStream(in)) {
       for (Path p : s) {
-        Files.deleteIfExists(p); // never acknowledged
+        Files.deleteIfExists(p); // never acknowledged; a link is removed, never followed
       }
-    }
-  }
-
-  private static void createPrivate(Path p) throws IOException {
-    if (Files.isDirectory(p)) {
-      return;
-    }
-    if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      Files.createDirectories(
-          p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } else {
-      Files.createDirectories(p);
     }
   }
 

@@ -63,4 +63,20 @@ public interface MailerListener {
    */
   default void deadLettered(
       String id, java.util.List<String> recipients, dev.smarthost.SmtpFailure reason) {}
+
+  /**
+   * An outbox entry was to be given up for these recipients, but its dead entry could not be
+   * written (a full or failing disk, Redis away): it is still pending, not in {@link
+   * Outbox#dead()}, and is tried again after a backoff.
+   *
+   * @param id the entry
+   * @param recipients the recipients that were to be given up on
+   * @param reason why they were to be given up on
+   * @param error why the dead entry could not be written
+   */
+  default void deadLetterFailed(
+      String id,
+      java.util.List<String> recipients,
+      dev.smarthost.SmtpFailure reason,
+      dev.smarthost.SmarthostOutboxException error) {}
 }

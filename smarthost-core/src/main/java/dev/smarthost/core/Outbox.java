@@ -61,15 +61,17 @@ public interface Outbox extends AutoCloseable {
   Optional<Instant> oldestPending();
 
   /**
-   * Moves a dead entry back to pending, with its attempts reset.
+   * Makes an entry due now, for an administrator who just fixed the settings: a dead entry goes
+   * back to pending, a pending one waiting for its retry is tried at once; either way with its
+   * attempts and backoff reset.
    *
    * @param id the entry
-   * @return false if there is no dead entry with that id
+   * @return false if there is no dead or pending entry with that id
    */
   boolean retry(String id);
 
   /**
-   * Moves every dead entry back to pending.
+   * Makes every entry due now, like {@link #retry}: the dead back to pending, the pending at once.
    *
    * @return how many
    */
@@ -134,6 +136,8 @@ public interface Outbox extends AutoCloseable {
    * @param id the entry
    * @param recipients the recipients given up on
    * @param reason why
+   * @throws SmarthostOutboxException if the dead entry could not be written; the entry is then
+   *     unchanged (pending and claimed), for the caller to {@link #reschedule}
    */
   void bury(String id, List<String> recipients, SmtpFailure reason);
 

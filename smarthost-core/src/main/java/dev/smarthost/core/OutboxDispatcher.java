@@ -236,8 +236,25 @@ final class OutboxDispatcher {
     }
   }
 
+  /**
+   * Gives up on these recipients; the listener hears "dead-lettered" only once the dead entry is
+   * written. If it cannot be (a full disk, Redis away), the entry stays pending and is tried again
+   * after a backoff, and the listener hears that instead.
+   */
   private void bury(OutboxEntry e, List<String> recipients, SmtpFailure reason) {
-    outbox.bury(e.id(), recipients, reason);
+    try {
+      outbox.bury(e.id(), recipients, reason);
+    } catch (SmarthostOutboxException ex) {
+      LOG.warn("smarthost outbox: {}", ex.getMessage());
+      outbox.reschedule(
+          e.id(), e.recipients(), Instant.now().plus(backoff(e.attempts() + 1)), reason);
+      try {
+        listener.deadLetterFailed(e.id(), recipients, reason, ex);
+      } catch (RuntimeException ignored) {
+        // a listener never breaks delivery
+      }
+      return;
+    }
     try {
       listener.deadLettered(e.id(), recipients, reason);
     } catch (RuntimeException ex) {

@@ -7,15 +7,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.zip.CRC32;
@@ -68,7 +71,7 @@ public final class OutboxFiles {
 
   /** Reads and checks a whole message file; the message bytes go to {@code content} if given. */
   public static Header read(Path file, @Nullable OutputStream content) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
       return read(in, content);
     }
   }
@@ -159,8 +162,12 @@ public final class OutboxFiles {
    * target}.
    */
   public static void writeDurably(Path tmp, Path target, byte[] bytes) throws IOException {
+    Files.deleteIfExists(tmp); // a leftover (or a link put there) is never written through
     try (FileChannel ch =
-        FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        FileChannel.open(
+            tmp,
+            EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            PrivateFiles.fileAttributes(tmp))) {
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       while (buffer.hasRemaining()) {
         ch.write(buffer);
@@ -243,20 +250,65 @@ public final class OutboxFiles {
 
   /** Writes a state file through a temporary file and a rename; not forced to disk. */
   public static void writeState(Path tmp, Path target, Properties state) throws IOException {
-    try (OutputStream out = Files.newOutputStream(tmp)) {
+    Files.deleteIfExists(tmp);
+    try (OutputStream out =
+        Channels.newOutputStream(
+            FileChannel.open(
+                tmp,
+                EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PrivateFiles.fileAttributes(tmp)))) {
       state.store(out, null);
     }
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  /** Reads a state file; empty properties if there is none. */
+  /**
+   * Reads a state file (never through a link) and checks it; empty properties if there is none.
+   *
+   * @throws IOException if it cannot be read or a value is malformed (see {@link #checkState})
+   */
   public static Properties readState(Path file) throws IOException {
     Properties p = new Properties();
-    if (Files.exists(file)) {
-      try (InputStream in = Files.newInputStream(file)) {
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
         p.load(in);
       }
     }
+    checkState(p);
     return p;
+  }
+
+  /**
+   * Checks every value of a delivery state before it is used or stored: a malformed one (a hand
+   * edit, a bit flip) is refused whole instead of failing whoever reads it later.
+   *
+   * @throws IOException naming the key and the value's problem
+   */
+  public static void checkState(Properties p) throws IOException {
+    number(p, "attempts", 0, Integer.MAX_VALUE);
+    number(p, "next", 0, Long.MAX_VALUE);
+    number(p, "failure.code", 0, 599);
+    for (String key : p.stringPropertyNames()) {
+      String v = p.getProperty(key);
+      if (key.startsWith("rcpt.")
+          && (v.isEmpty() || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0)) {
+        throw new IOException("state: " + key + " is empty or has a line break");
+      }
+    }
+  }
+
+  private static void number(Properties p, String key, long min, long max) throws IOException {
+    String v = p.getProperty(key);
+    if (v == null) {
+      return;
+    }
+    try {
+      long n = Long.parseLong(v);
+      if (n < min || n > max) {
+        throw new IOException("state: " + key + " must be " + min + " to " + max);
+      }
+    } catch (NumberFormatException e) {
+      throw new IOException("state: " + key + " is not a number", e);
+    }
   }
 }

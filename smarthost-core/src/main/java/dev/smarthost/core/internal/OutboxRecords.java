@@ -118,6 +118,7 @@ public final class OutboxRecords {
             Properties p = new Properties();
             String text = new String(payload, StandardCharsets.UTF_8);
             p.load(new StringReader(text.substring(text.indexOf('\n') + 1)));
+            OutboxFiles.checkState(p); // a malformed state is a damaged record, never the entry's
             r.state = p;
           }
           return null;
