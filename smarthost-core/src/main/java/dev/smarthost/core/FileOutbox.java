@@ -306,6 +306,11 @@ public final class FileOutbox implements Outbox {
     return OutboxDirectory.dead(dir);
   }
 
+  @Override
+  public int deadCount() {
+    return OutboxDirectory.deadCount(dir);
+  }
+
   /**
    * Reads the pending or dead entries of an outbox directory without opening it (it may be in use
    * by a running application), for tools such as {@code smarthost outbox list}.

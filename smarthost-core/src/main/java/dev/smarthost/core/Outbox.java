@@ -47,6 +47,15 @@ public interface Outbox extends AutoCloseable {
   List<OutboxEntry> dead();
 
   /**
+   * Returns how many entries are dead, without reading them (for health probes and metrics).
+   *
+   * @return the count
+   */
+  default int deadCount() {
+    return dead().size();
+  }
+
+  /**
    * Returns how many entries are pending.
    *
    * @return the count

@@ -151,6 +151,10 @@ final class OutboxDirectory {
     return list;
   }
 
+  static int deadCount(Path dir) {
+    return messages(dir.resolve("dead")).size();
+  }
+
   static List<OutboxEntry> dead(Path dir) {
     List<OutboxEntry> list = new ArrayList<>();
     Path dead = dir.resolve("dead");

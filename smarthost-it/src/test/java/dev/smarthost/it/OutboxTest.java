@@ -64,6 +64,13 @@ class OutboxTest {
     return m;
   }
 
+  /** A message as the outbox stores it. */
+  static byte[] bytes(String subject) throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    message(subject, "a@example.org").writeTo(out, new String[] {"Bcc", "Content-Length"});
+    return out.toByteArray();
+  }
+
   static SmarthostMailer.Builder mailer(
       AtomicReference<Optional<SmarthostSettings>> settings, SmarthostServer trust, FileOutbox o) {
     return SmarthostMailer.builder(settings::get)

@@ -6,27 +6,32 @@ import dev.smarthost.SmtpFailure;
 import dev.smarthost.core.Outbox;
 import dev.smarthost.core.OutboxEntry;
 import dev.smarthost.redis.internal.OutageLog;
+import dev.smarthost.redis.internal.OutboxFields;
 import dev.smarthost.redis.internal.RedisEndpoint;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.Transaction;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -35,15 +40,25 @@ import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.params.XAutoClaimParams;
 import redis.clients.jedis.params.XClaimParams;
 import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.params.ZAddParams;
 import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.Tuple;
 
 /**
  * An {@link Outbox} shared by several nodes on a Redis stream with one consumer group: {@code
- * enqueue} returns once Redis acknowledged the {@code XADD}; each node reads new entries with
- * {@code XREADGROUP}, and entries a dead node left pending longer than {@code claimAfter} are taken
- * over with {@code XAUTOCLAIM}. A retry is a new entry (same id, attempts and message) with a
- * not-before time, which whoever reads it keeps until it is due; give-ups go to the {@code
- * <stream>:dead} stream with their reason.
+ * enqueue} returns once Redis acknowledged it; each node reads new entries with {@code XREADGROUP},
+ * and entries a dead node left pending longer than {@code claimAfter} are taken over with {@code
+ * XAUTOCLAIM}. The stream holds only entries that are due: a retry waits in a sorted set ({@code
+ * <stream>:delayed}, by due time) and goes back into the stream when due, so entries waiting for a
+ * retry never stop a node from reading new ones. Give-ups go to the {@code <stream>:dead} stream
+ * with their reason.
+ *
+ * <p>Stream entries hold metadata only; each message is a string key of its own ({@code
+ * <stream>:body:<id>}), and {@code <stream>:enqueued} (a sorted set by enqueue time) counts the
+ * pending entries: health probes and status pages ({@link #pendingCount}, {@link #oldestPending},
+ * {@link #deadCount}, {@link #pending}, {@link #dead}) never read a message body. An entry that
+ * cannot be parsed (a hand edit, another writer) is moved to the dead stream with its reason on its
+ * own, never blocking the entries around it.
  *
  * <pre>{@code
  * Outbox outbox = RedisOutbox.builder(URI.create("redis://redis.cluster:6379"))
@@ -52,14 +67,31 @@ import redis.clients.jedis.resps.StreamEntry;
  *     .build();
  * }</pre>
  *
- * <p>How durable an acknowledged {@code XADD} is depends on Redis: with {@code appendonly yes} and
- * {@code appendfsync always} it is on Redis' disk; with {@code everysec} up to a second of entries
- * can be lost if Redis itself crashes; with snapshots only, everything since the last one. Thread-
- * safe.
+ * <p>How durable an acknowledged {@code enqueue} is depends on Redis: with {@code appendonly yes}
+ * and {@code appendfsync always} it is on Redis' disk; with {@code everysec} up to a second of
+ * entries can be lost if Redis itself crashes; with snapshots only, everything since the last one.
+ * A single Redis (or a primary with replicas), not Redis Cluster: the delayed entries are moved by
+ * a script that names keys of its own. Thread-safe.
  */
 public final class RedisOutbox implements Outbox {
   private static final Logger LOG = LoggerFactory.getLogger(RedisOutbox.class);
   private static final String GROUP = "smarthost";
+
+  /**
+   * Moves the delayed entries that are due (at most ARGV[2]) into the stream, atomically: each
+   * entry is in exactly one of the two, whatever node runs it and whenever it dies.
+   */
+  private static final String PROMOTE =
+      "local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0,"
+          + " tonumber(ARGV[2]))\n"
+          + "for _, id in ipairs(ids) do\n"
+          + "  local key = KEYS[1] .. ':' .. id\n"
+          + "  local fields = redis.call('HGETALL', key)\n"
+          + "  if #fields > 0 then redis.call('XADD', KEYS[2], '*', unpack(fields)) end\n"
+          + "  redis.call('DEL', key)\n"
+          + "  redis.call('ZREM', KEYS[1], id)\n"
+          + "end\n"
+          + "return #ids";
 
   /** Default stream. */
   public static final String DEFAULT_STREAM = "smarthost/outbox";
@@ -67,12 +99,14 @@ public final class RedisOutbox implements Outbox {
   /** Default time after which another node takes over a dead node's entries: 60 s. */
   public static final Duration DEFAULT_CLAIM_AFTER = Duration.ofSeconds(60);
 
-  /** Default largest message: 10 MiB (it is kept in the stream entry). */
+  /** Default largest message: 10 MiB. */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 10 << 20;
 
   private final JedisPool pool;
   private final String stream;
   private final String deadStream;
+  private final String delayed;
+  private final String enqueued;
   private final String consumer;
   private final Duration claimAfter;
   private final int maxMessageBytes;
@@ -82,17 +116,17 @@ public final class RedisOutbox implements Outbox {
   private volatile long lastAutoclaim;
   private volatile boolean groupReady;
 
-  /** An entry this node has read: waiting until due, or being delivered. */
+  /** An entry this node has read from the stream: due, or being delivered. */
   private static final class Held {
     final StreamEntryID streamId;
     final OutboxEntry entry;
-    final byte[] content;
+    final byte @Nullable [] inlineMessage;
     volatile boolean claimed;
 
-    Held(StreamEntryID streamId, OutboxEntry entry, byte[] content) {
+    Held(StreamEntryID streamId, OutboxEntry entry, byte @Nullable [] inlineMessage) {
       this.streamId = streamId;
       this.entry = entry;
-      this.content = content;
+      this.inlineMessage = inlineMessage;
     }
   }
 
@@ -101,6 +135,8 @@ public final class RedisOutbox implements Outbox {
     this.pool = endpoint.pool();
     this.stream = b.stream;
     this.deadStream = b.stream + ":dead";
+    this.delayed = b.stream + ":delayed";
+    this.enqueued = b.stream + ":enqueued";
     this.consumer = b.consumer;
     this.claimAfter = b.claimAfter;
     this.maxMessageBytes = b.maxMessageBytes;
@@ -151,6 +187,14 @@ public final class RedisOutbox implements Outbox {
     }
   }
 
+  private byte[] bodyKey(String id) {
+    return (stream + ":body:" + id).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private String delayedKey(String id) {
+    return delayed + ":" + id;
+  }
+
   @Override
   public String add(byte[] message, List<String> recipients) {
     Objects.requireNonNull(message, "message");
@@ -165,111 +209,91 @@ public final class RedisOutbox implements Outbox {
               + message.length
               + " bytes, more than the "
               + maxMessageBytes
-              + " a stream entry may hold; nothing was kept",
+              + " this outbox accepts (maxMessageBytes); nothing was kept",
           null);
     }
     Instant now = Instant.now();
-    Map<String, String> fields = fields("", now, 0, now, recipients, message, null);
+    String id = newId(now);
+    Map<String, String> fields = OutboxFields.of(id, now, 0, now, recipients, message.length, null);
     try {
       ensureGroup();
-      return redis(j -> j.xadd(stream, XAddParams.xAddParams(), fields)).toString();
+      redis(
+          j -> {
+            Transaction t = j.multi();
+            t.set(bodyKey(id), message);
+            t.xadd(stream, XAddParams.xAddParams(), fields);
+            t.zadd(enqueued, now.toEpochMilli(), id);
+            return t.exec();
+          });
+      return id;
     } catch (JedisException e) {
       throw new SmarthostOutboxException(
           "outbox " + stream + ": Redis did not take the message (" + e + "); nothing was kept", e);
     }
   }
 
-  private static Map<String, String> fields(
-      String id,
-      Instant enqueued,
-      int attempts,
-      Instant next,
-      List<String> recipients,
-      byte[] message,
-      @Nullable SmtpFailure failure) {
-    Map<String, String> f = new HashMap<>();
-    f.put("id", id);
-    f.put("enq", Long.toString(enqueued.toEpochMilli()));
-    f.put("att", Integer.toString(attempts));
-    f.put("next", Long.toString(next.toEpochMilli()));
-    f.put("rcpt", String.join("\n", recipients));
-    f.put("msg", Base64.getEncoder().encodeToString(message));
-    if (failure != null) {
-      f.put("fk", failure.kind().name());
-      f.put("fc", Integer.toString(failure.replyCode().orElse(0)));
-      failure.reply().ifPresent(r -> f.put("fr", r));
-      failure.provider().ifPresent(p -> f.put("fp", p));
-      f.put("fh", failure.hint());
-      f.put("fd", failure.detail());
-    }
-    return f;
-  }
-
-  private static Held parse(StreamEntry e) {
-    Map<String, String> f = e.getFields();
-    String id = f.getOrDefault("id", "");
-    byte[] content = Base64.getDecoder().decode(f.getOrDefault("msg", ""));
-    SmtpFailure failure = null;
-    if (f.containsKey("fk")) {
-      FailureKind kind;
-      try {
-        kind = FailureKind.valueOf(f.get("fk"));
-      } catch (IllegalArgumentException x) {
-        kind = FailureKind.PROTOCOL_ERROR;
-      }
-      int code = Integer.parseInt(f.getOrDefault("fc", "0"));
-      failure =
-          SmtpFailure.builder(kind)
-              .reply(code >= 200 && code <= 599 ? code : 0, f.get("fr"))
-              .provider(f.get("fp"))
-              .hint(f.getOrDefault("fh", ""))
-              .detail(f.getOrDefault("fd", ""))
-              .build();
-    }
-    OutboxEntry entry =
-        new OutboxEntry(
-            id.isEmpty() ? e.getID().toString() : id,
-            Instant.ofEpochMilli(Long.parseLong(f.getOrDefault("enq", "0"))),
-            Integer.parseInt(f.getOrDefault("att", "0")),
-            Instant.ofEpochMilli(Long.parseLong(f.getOrDefault("next", "0"))),
-            List.of(f.getOrDefault("rcpt", "").split("\n")),
-            content.length,
-            failure);
-    return new Held(e.getID(), entry, content);
+  private static String newId(Instant now) {
+    return String.format("%013d-%016x", now.toEpochMilli(), ThreadLocalRandom.current().nextLong());
   }
 
   @Override
   public List<OutboxEntry> pending() {
-    return list(stream);
+    List<OutboxEntry> list = new ArrayList<>();
+    for (StreamEntry e : redis(j -> j.xrange(stream, "-", "+"))) {
+      list.add(OutboxFields.lenient(e.getID().toString(), e.getFields()));
+    }
+    List<String> waiting = new ArrayList<>(redis(j -> j.zrange(delayed, 0, -1)));
+    List<Map<String, String>> hashes =
+        redis(
+            j -> {
+              Pipeline p = j.pipelined();
+              List<Response<Map<String, String>>> r = new ArrayList<>();
+              waiting.forEach(id -> r.add(p.hgetAll(delayedKey(id))));
+              p.sync();
+              List<Map<String, String>> out = new ArrayList<>();
+              r.forEach(x -> out.add(x.get()));
+              return out;
+            });
+    for (int i = 0; i < waiting.size(); i++) {
+      if (!hashes.get(i).isEmpty()) {
+        list.add(OutboxFields.lenient(waiting.get(i), hashes.get(i)));
+      }
+    }
+    list.sort(Comparator.comparing(OutboxEntry::enqueuedAt));
+    return list;
   }
 
   @Override
   public List<OutboxEntry> dead() {
-    return list(deadStream);
+    List<OutboxEntry> list = new ArrayList<>();
+    for (StreamEntry e : redis(j -> j.xrange(deadStream, "-", "+"))) {
+      list.add(OutboxFields.lenient(e.getID().toString(), e.getFields()));
+    }
+    list.sort(Comparator.comparing(OutboxEntry::enqueuedAt));
+    return list;
   }
 
-  private List<OutboxEntry> list(String key) {
-    List<OutboxEntry> list = new ArrayList<>();
-    for (StreamEntry e : redis(j -> j.xrange(key, "-", "+"))) {
-      list.add(parse(e).entry);
-    }
-    list.sort((a, b) -> a.enqueuedAt().compareTo(b.enqueuedAt()));
-    return list;
+  @Override
+  public int deadCount() {
+    return (int) (long) redis(j -> j.xlen(deadStream));
   }
 
   @Override
   public int pendingCount() {
     try {
-      return (int) (long) redis(j -> j.xlen(stream));
+      return (int) (long) redis(j -> j.zcard(enqueued));
     } catch (JedisException e) {
-      return (int) held.values().stream().count();
+      return held.size();
     }
   }
 
   @Override
   public Optional<Instant> oldestPending() {
     try {
-      return pending().stream().map(OutboxEntry::enqueuedAt).min(Instant::compareTo);
+      List<Tuple> first = redis(j -> j.zrangeWithScores(enqueued, 0, 0));
+      return first.isEmpty()
+          ? Optional.empty()
+          : Optional.of(Instant.ofEpochMilli((long) first.get(0).getScore()));
     } catch (JedisException e) {
       return Optional.empty();
     }
@@ -277,35 +301,43 @@ public final class RedisOutbox implements Outbox {
 
   @Override
   public boolean retry(String id) {
+    Instant now = Instant.now();
+    if (redis(j -> j.zscore(delayed, id)) != null) {
+      // waiting for its retry: due now, attempts reset (promoted at the next look of any node)
+      redis(
+          j -> {
+            Transaction t = j.multi();
+            t.hset(delayedKey(id), Map.of("att", "0", "next", Long.toString(now.toEpochMilli())));
+            t.zadd(delayed, now.toEpochMilli(), id, ZAddParams.zAddParams().xx());
+            return t.exec();
+          });
+      return true;
+    }
     for (StreamEntry e : redis(j -> j.xrange(deadStream, "-", "+"))) {
-      Held h = parse(e);
-      if (h.entry.id().equals(id) || e.getID().toString().equals(id)) {
+      OutboxEntry d = OutboxFields.lenient(e.getID().toString(), e.getFields());
+      if (d.id().equals(id) || e.getID().toString().equals(id)) {
+        Map<String, String> f = OutboxFields.of(d, 0, now, d.recipients(), null);
         redis(
             j -> {
               Transaction t = j.multi();
-              t.xadd(
-                  stream,
-                  XAddParams.xAddParams(),
-                  fields(
-                      h.entry.id(),
-                      h.entry.enqueuedAt(),
-                      0,
-                      Instant.now(),
-                      h.entry.recipients(),
-                      h.content,
-                      null));
+              t.xadd(stream, XAddParams.xAddParams(), f);
+              t.zadd(enqueued, d.enqueuedAt().toEpochMilli(), d.id());
               t.xdel(deadStream, e.getID());
               return t.exec();
             });
         return true;
       }
     }
-    return false;
+    // in the stream: due already
+    return redis(j -> j.zscore(enqueued, id)) != null;
   }
 
   @Override
   public int retryAll() {
     int n = 0;
+    for (String id : redis(j -> j.zrange(delayed, 0, -1))) {
+      n += retry(id) ? 1 : 0;
+    }
     for (OutboxEntry e : dead()) {
       n += retry(e.id()) ? 1 : 0;
     }
@@ -314,14 +346,23 @@ public final class RedisOutbox implements Outbox {
 
   @Override
   public int purgeDead() {
-    return (int)
-        (long)
-            redis(
-                j -> {
-                  long n = j.xlen(deadStream);
-                  j.del(deadStream);
-                  return n;
-                });
+    List<StreamEntry> dead = redis(j -> j.xrange(deadStream, "-", "+"));
+    List<String> ids = new ArrayList<>();
+    dead.forEach(e -> ids.add(OutboxFields.lenient(e.getID().toString(), e.getFields()).id()));
+    List<Double> stillPending =
+        ids.isEmpty() ? List.of() : redis(j -> j.zmscore(enqueued, ids.toArray(String[]::new)));
+    redis(
+        j -> {
+          Transaction t = j.multi();
+          for (int i = 0; i < dead.size(); i++) {
+            if (stillPending.get(i) == null) {
+              t.del(bodyKey(ids.get(i))); // unless a retried copy of it is pending again
+            }
+            t.xdel(deadStream, dead.get(i).getID());
+          }
+          return t.exec();
+        });
+    return dead.size();
   }
 
   @Override
@@ -345,13 +386,22 @@ public final class RedisOutbox implements Outbox {
         }
       }
     }
-    due.sort((a, b) -> a.enqueuedAt().compareTo(b.enqueuedAt()));
+    due.sort(Comparator.comparing(OutboxEntry::enqueuedAt));
     return due;
   }
 
-  /** Reads new entries, takes over a dead node's, and keeps the ones held here from being taken. */
+  /**
+   * Moves due retries into the stream, reads new entries, takes over a dead node's, and keeps the
+   * ones held here from being taken.
+   */
   private void fetch(Instant now, int max) {
     long nowMs = now.toEpochMilli();
+    redis(
+        j ->
+            j.eval(
+                PROMOTE,
+                List.of(delayed, stream),
+                List.of(Long.toString(nowMs), Integer.toString(Math.max(max, 16)))));
     long quarter = Math.max(1_000, claimAfter.toMillis() / 4);
     if (nowMs - lastTouch > quarter && !held.isEmpty()) {
       StreamEntryID[] ids =
@@ -394,8 +444,40 @@ public final class RedisOutbox implements Outbox {
     if (e == null || e.getFields() == null) {
       return; // deleted meanwhile
     }
-    Held h = parse(e);
-    held.putIfAbsent(h.entry.id(), h);
+    OutboxFields.Parsed p;
+    try {
+      p = OutboxFields.parse(e.getID().toString(), e.getFields());
+    } catch (RuntimeException bad) {
+      poison(e, bad.getMessage());
+      return;
+    }
+    held.putIfAbsent(p.entry().id(), new Held(e.getID(), p.entry(), p.inlineMessage()));
+  }
+
+  /** An entry that cannot be parsed goes to the dead stream with its reason, on its own. */
+  private void poison(StreamEntry e, @Nullable String why) {
+    Map<String, String> f = new HashMap<>(e.getFields());
+    f.remove("msg");
+    f.putIfAbsent("id", e.getID().toString());
+    f.put("fk", FailureKind.MESSAGE_REJECTED.name());
+    f.put("fc", "0");
+    f.put("fh", OutboxFields.unreadable(why).hint());
+    f.put("fd", OutboxFields.unreadable(why).detail());
+    LOG.warn(
+        "outbox {}: stream entry {} cannot be read ({}); moved to {}",
+        stream,
+        e.getID(),
+        why,
+        deadStream);
+    redis(
+        j -> {
+          Transaction t = j.multi();
+          t.xadd(deadStream, XAddParams.xAddParams(), f);
+          t.xack(stream, GROUP, e.getID());
+          t.xdel(stream, e.getID());
+          t.zrem(enqueued, f.get("id"));
+          return t.exec();
+        });
   }
 
   @Override
@@ -413,29 +495,40 @@ public final class RedisOutbox implements Outbox {
       throw new SmarthostOutboxException(
           "outbox " + stream + ": " + id + " is not held here", null);
     }
-    return h.content;
+    if (h.inlineMessage != null) {
+      return h.inlineMessage;
+    }
+    byte[] body;
+    try {
+      body = redis(j -> j.get(bodyKey(id)));
+    } catch (JedisException e) {
+      throw new SmarthostOutboxException(
+          "outbox " + stream + ": cannot read " + id + " (" + e + ")", e);
+    }
+    if (body == null) {
+      throw new SmarthostOutboxException(
+          "outbox " + stream + ": the message of " + id + " is gone from Redis", null);
+    }
+    return body;
   }
 
   @Override
   public void delivered(String id) {
     Held h = held.remove(id);
     if (h != null) {
-      finish(h.streamId);
-    }
-  }
-
-  /** Acknowledges and deletes an entry. */
-  private void finish(StreamEntryID streamId) {
-    try {
-      redis(
-          j -> {
-            Transaction t = j.multi();
-            t.xack(stream, GROUP, streamId);
-            t.xdel(stream, streamId);
-            return t.exec();
-          });
-    } catch (JedisException e) {
-      // not acknowledged: delivered once more after claimAfter (at least once), never lost
+      try {
+        redis(
+            j -> {
+              Transaction t = j.multi();
+              t.xack(stream, GROUP, h.streamId);
+              t.xdel(stream, h.streamId);
+              t.del(bodyKey(id));
+              t.zrem(enqueued, id);
+              return t.exec();
+            });
+      } catch (JedisException e) {
+        // not acknowledged: delivered once more after claimAfter (at least once), never lost
+      }
     }
   }
 
@@ -446,13 +539,18 @@ public final class RedisOutbox implements Outbox {
       return;
     }
     OutboxEntry e = h.entry;
-    Map<String, String> f =
-        fields(e.id(), e.enqueuedAt(), e.attempts() + 1, next, recipients, h.content, failure);
+    Map<String, String> f = OutboxFields.of(e, e.attempts() + 1, next, recipients, failure);
     try {
       redis(
           j -> {
             Transaction t = j.multi();
-            t.xadd(stream, XAddParams.xAddParams(), f);
+            if (h.inlineMessage != null) {
+              t.set(bodyKey(id), h.inlineMessage); // an entry of the earlier format
+            }
+            t.del(delayedKey(id));
+            t.hset(delayedKey(id), f);
+            t.zadd(delayed, next.toEpochMilli(), id);
+            t.zadd(enqueued, e.enqueuedAt().toEpochMilli(), id);
             t.xack(stream, GROUP, h.streamId);
             t.xdel(stream, h.streamId);
             return t.exec();
@@ -460,7 +558,9 @@ public final class RedisOutbox implements Outbox {
     } catch (JedisException ex) {
       // Redis is away: keep it here and try again when due (the old entry stays pending there)
       held.put(
-          id, new Held(h.streamId, e.with(e.attempts() + 1, next, recipients, failure), h.content));
+          id,
+          new Held(
+              h.streamId, e.with(e.attempts() + 1, next, recipients, failure), h.inlineMessage));
     }
   }
 
@@ -472,22 +572,38 @@ public final class RedisOutbox implements Outbox {
     }
     OutboxEntry e = h.entry;
     boolean all = recipients.containsAll(e.recipients());
+    String deadId =
+        all ? id : id + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
     Map<String, String> f =
-        fields(
-            e.id(), e.enqueuedAt(), e.attempts() + 1, Instant.now(), recipients, h.content, reason);
+        OutboxFields.of(
+            deadId, e.enqueuedAt(), e.attempts() + 1, Instant.now(), recipients, e.size(), reason);
     try {
+      byte[] body = all && h.inlineMessage == null ? null : content(id);
       redis(
           j -> {
             Transaction t = j.multi();
+            if (body != null) {
+              t.set(bodyKey(deadId), body);
+            }
             t.xadd(deadStream, XAddParams.xAddParams(), f);
             if (all) {
               t.xack(stream, GROUP, h.streamId);
               t.xdel(stream, h.streamId);
+              t.zrem(enqueued, id);
             }
             return t.exec();
           });
-    } catch (JedisException ex) {
-      return; // stays pending: tried again, never lost
+    } catch (JedisException | SmarthostOutboxException ex) {
+      throw new SmarthostOutboxException(
+          "outbox "
+              + stream
+              + ": cannot write the dead entry for "
+              + id
+              + " ("
+              + ex
+              + ");"
+              + " it stays pending",
+          ex);
     }
     if (all) {
       held.remove(id);
@@ -498,7 +614,7 @@ public final class RedisOutbox implements Outbox {
           new Held(
               h.streamId,
               e.with(e.attempts(), e.nextAttemptAt(), left, e.lastFailure().orElse(null)),
-              h.content);
+              h.inlineMessage);
       rest.claimed = true;
       held.put(id, rest);
     }
@@ -632,7 +748,7 @@ public final class RedisOutbox implements Outbox {
     }
 
     /**
-     * Sets the largest message {@code enqueue} accepts.
+     * Sets the largest message {@code enqueue} accepts (Redis keeps each in memory).
      *
      * @param bytes default 10 MiB
      * @return this builder (for chaining)

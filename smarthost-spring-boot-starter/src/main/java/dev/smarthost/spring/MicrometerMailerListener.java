@@ -94,7 +94,7 @@ public final class MicrometerMailerListener implements MailerListener, MeterBind
     if (o == null) {
       return 0;
     }
-    return dead ? o.dead().size() : o.pendingCount();
+    return dead ? o.deadCount() : o.pendingCount();
   }
 
   @Override

@@ -100,7 +100,7 @@ public final class SmarthostHealthIndicator implements HealthIndicator {
     b.withDetails(connection.getDetails())
         .withDetail("outbox.pending", o.pendingCount())
         .withDetail("outbox.oldestSeconds", oldest.toSeconds())
-        .withDetail("outbox.dead", o.dead().size());
+        .withDetail("outbox.dead", o.deadCount());
     if (stuck) {
       b.withDetail(
           "outbox.hint",
