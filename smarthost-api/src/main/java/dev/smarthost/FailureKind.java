@@ -51,6 +51,18 @@ public enum FailureKind {
   RECIPIENT_REJECTED(false),
   /** The server refused the message content after DATA. */
   MESSAGE_REJECTED(false),
+  /**
+   * The message is larger than the server accepts: over the limit it advertises in EHLO ({@code
+   * SIZE}, RFC 1870) — then it was refused before anything was uploaded — or the server answered
+   * {@code 552 5.3.4}. Sending it again unchanged never helps.
+   */
+  MESSAGE_TOO_LARGE(false),
+  /**
+   * An envelope address is not ASCII (e.g. {@code δοκιμή@example.org}) and the server does not
+   * offer SMTPUTF8 (RFC 6531): the address cannot go as written, so nothing was sent. (A non-ASCII
+   * domain with an ASCII local part goes as its A-label and needs no SMTPUTF8.)
+   */
+  SMTPUTF8_NOT_OFFERED(false),
   /** The server is temporarily unavailable (421 or another 4xx reply). */
   SERVER_UNAVAILABLE(true),
   /**

@@ -216,6 +216,15 @@ public final class RunAll {
         "≥ 0.8",
         0.8,
         true);
+    ratio(
+        b,
+        s,
+        "end to end from 4 producers: file outbox ÷ in-memory sendAsync queue",
+        "outboxDelivered100From4",
+        "asyncDelivered100From4",
+        "≥ 0.8",
+        0.8,
+        true);
     if (s.containsKey("validateAgainstTarpit")) {
       double ms = s.get("validateAgainstTarpit")[0];
       double deadline = ValidatorBenchmark.DEADLINE.toMillis();

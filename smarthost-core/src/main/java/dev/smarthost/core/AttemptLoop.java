@@ -1,5 +1,6 @@
 package dev.smarthost.core;
 
+import dev.smarthost.Encryption;
 import dev.smarthost.FailureKind;
 import dev.smarthost.SmarthostBusyException;
 import dev.smarthost.SmarthostDisabledException;
@@ -12,6 +13,7 @@ import dev.smarthost.core.internal.ConnectionPool;
 import dev.smarthost.core.internal.FailureClassifier;
 import dev.smarthost.core.internal.FailureHints;
 import dev.smarthost.core.internal.SendDeadline;
+import dev.smarthost.core.internal.TlsProbe;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
@@ -39,6 +41,9 @@ import org.slf4j.LoggerFactory;
 final class AttemptLoop {
   private static final Logger LOG = LoggerFactory.getLogger(SmarthostMailer.class);
   private static final int OK = 250;
+  private static final int MAX_FREE = 8;
+  private static final Duration COOLDOWN = Duration.ofSeconds(60);
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
   private final SmarthostResolver resolver;
   private final SmarthostSessionFactory sessions;
@@ -99,11 +104,14 @@ final class AttemptLoop {
 
   private SendResult deliver(
       MimeMessage message, Address[] recipients, SendDeadline deadline, long start) {
+    SmtpFailure last = null; // the last attempt's failure, for a deadline that ends the retries
+    int free = 0; // reconnects that are no failed attempt: a connection limit, a 421 on reuse
+    boolean probed = false;
     for (int attempt = 1; ; attempt++) {
       SmarthostSettings settings =
           resolver.resolve().orElseThrow(() -> new SmarthostDisabledException(resolver.toString()));
       if (deadline.expired()) {
-        throw timedOut(settings, attempt - 1, deadline, null, start);
+        throw timedOut(settings, attempt - 1, deadline, null, last, start);
       }
       ConnectionPool.Connection c;
       try {
@@ -114,7 +122,7 @@ final class AttemptLoop {
         c = pool.acquire(session(settings), settings, wait, deadline::watch);
       } catch (MessagingException e) {
         if (deadline.expired()) {
-          throw timedOut(settings, attempt, deadline, e, start);
+          throw timedOut(settings, attempt, deadline, e, last, start);
         }
         SmtpFailure k =
             FailureClassifier.classify(
@@ -122,6 +130,23 @@ final class AttemptLoop {
                 e instanceof ConnectionPool.ConnectFailedException
                     ? ((ConnectionPool.ConnectFailedException) e).trace()
                     : null);
+        if (refusedAtGreeting(e, k) && free < MAX_FREE && pool.shrinkAfterRefusal(COOLDOWN)) {
+          // a connection limit: wait for one of the open connections instead of failing
+          LOG.info(
+              "{} refused one more connection ({}); using at most {} for {}",
+              settings.authority(),
+              k.reply().orElse(""),
+              pool.limit(),
+              COOLDOWN);
+          free++;
+          attempt--;
+          continue;
+        }
+        if (!probed && k.kind() == FailureKind.NO_GREETING) {
+          probed = true; // once a send: a tarpit answers no handshake either, and costs a timeout
+          k = expectsTls(k, settings, deadline, sessions.options().readTimeout());
+        }
+        last = k;
         if (retry(k, attempt)) {
           continue;
         }
@@ -139,7 +164,7 @@ final class AttemptLoop {
       } catch (MessagingException e) {
         if (deadline.expired()) {
           pool.release(c, false);
-          throw timedOut(settings, attempt, deadline, e, start);
+          throw timedOut(settings, attempt, deadline, e, last, start);
         }
         if (isPartial(e)) {
           pool.release(c, true);
@@ -148,7 +173,15 @@ final class AttemptLoop {
               message, settings, addresses(s.getValidSentAddresses()), rejected(e), attempt, start);
         }
         SmtpFailure k = FailureClassifier.classify(e, c.transport.trace());
+        boolean reused = c.messages() > 0;
         pool.release(c, reusable(c, k));
+        if (reused && k.replyCode().orElse(0) == 421 && free < MAX_FREE) {
+          // a server that ends a connection after so many messages: a new one, no failed attempt
+          free++;
+          attempt--;
+          continue;
+        }
+        last = k;
         if (retry(k, attempt)) {
           continue;
         }
@@ -159,21 +192,40 @@ final class AttemptLoop {
     }
   }
 
-  /** The send took longer than the send timeout: the connection was aborted, nothing retried. */
+  /**
+   * The send took longer than the send timeout: the connection was aborted, nothing retried. If an
+   * earlier attempt failed for a reason of its own (no greeting, the server busy), that is what is
+   * reported: the deadline only ended the retries.
+   */
   private SmarthostSendException timedOut(
       SmarthostSettings settings,
       int attempts,
       SendDeadline deadline,
       @Nullable Exception cause,
+      @Nullable SmtpFailure last,
       long start) {
-    SmtpFailure k =
-        SmtpFailure.builder(FailureKind.READ_TIMEOUT)
-            .hint(
-                "the server answered too slowly to finish within the send timeout of "
-                    + deadline.timeout()
-                    + "; check the server's load, or raise sendTimeout")
-            .detail("the send took longer than the send timeout of " + deadline.timeout())
-            .build();
+    SmtpFailure k;
+    if (last != null && last.kind() != FailureKind.READ_TIMEOUT) {
+      SmtpFailure hinted =
+          FailureHints.withHint(last, settings, sessions.options().connectTimeout(), "sending");
+      k =
+          hinted.toBuilder()
+              .detail(
+                  hinted.detail()
+                      + " (then the send timeout of "
+                      + deadline.timeout()
+                      + " ended the retries)")
+              .build();
+    } else {
+      k =
+          SmtpFailure.builder(FailureKind.READ_TIMEOUT)
+              .hint(
+                  "the server answered too slowly to finish within the send timeout of "
+                      + deadline.timeout()
+                      + "; check the server's load, or raise sendTimeout")
+              .detail("the send took longer than the send timeout of " + deadline.timeout())
+              .build();
+    }
     SmarthostSendException e =
         SmarthostSendException.builder(k, settings.authority())
             .attempts(Math.max(1, attempts))
@@ -181,6 +233,33 @@ final class AttemptLoop {
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     listener(() -> listener.failed(e, took));
     return e;
+  }
+
+  /** A 421 (or other 4xx) instead of the greeting: a connection limit, or a busy server. */
+  private static boolean refusedAtGreeting(MessagingException e, SmtpFailure k) {
+    return e instanceof ConnectionPool.ConnectFailedException
+        && k.kind() == FailureKind.SERVER_UNAVAILABLE
+        && String.valueOf(e.getMessage()).contains("bad greeting");
+  }
+
+  /**
+   * No greeting on a port other than 25 in clear text or STARTTLS: the validator's question, asked
+   * the same way — does the port answer a TLS handshake (an implicit-TLS port never greets a
+   * clear-text client)?
+   */
+  private static SmtpFailure expectsTls(
+      SmtpFailure k, SmarthostSettings settings, SendDeadline deadline, Duration readTimeout) {
+    if (settings.encryption() == Encryption.TLS || settings.port() == 25) {
+      return k;
+    }
+    Duration probe = PROBE_TIMEOUT;
+    for (Duration d : List.of(deadline.remaining(), readTimeout)) {
+      probe = d.compareTo(probe) < 0 ? d : probe;
+    }
+    if (!probe.isZero() && TlsProbe.speaksTls(settings.host(), settings.port(), probe)) {
+      return FailureClassifier.withKind(k, FailureKind.SERVER_EXPECTS_TLS);
+    }
+    return k;
   }
 
   private static Address[] prepare(MimeMessage message) {
@@ -259,7 +338,7 @@ final class AttemptLoop {
       if (next instanceof SMTPAddressFailedException) {
         SMTPAddressFailedException a = (SMTPAddressFailedException) next;
         int code = a.getReturnCode();
-        String reply = a.getMessage() == null ? null : a.getMessage().strip();
+        String reply = a.getMessage() == null ? null : FailureClassifier.joinReply(a.getMessage());
         result.add(
             new RejectedRecipient(
                 a.getAddress().getAddress(),

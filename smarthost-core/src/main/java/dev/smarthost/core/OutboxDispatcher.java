@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,6 +46,9 @@ final class OutboxDispatcher {
   private final java.util.concurrent.atomic.AtomicLong looks =
       new java.util.concurrent.atomic.AtomicLong();
   private final Object wake = new Object();
+  private static final int FRESH_MAX = 1_000;
+  private static final long FRESH_NANOS = 60_000_000_000L;
+  private final Map<String, Fresh> fresh = new ConcurrentHashMap<>();
   private final Thread thread;
   private volatile boolean stopped;
   private boolean signalled;
@@ -70,6 +75,24 @@ final class OutboxDispatcher {
     thread.start();
   }
 
+  /**
+   * A just-enqueued entry's bytes, kept in memory for its first attempt so that it is not read back
+   * from the outbox (at most {@link #FRESH_MAX} of them; past that, or once older than a minute —
+   * an entry another node delivered — they are simply read back).
+   */
+  void fresh(String id, byte[] message) {
+    long now = System.nanoTime();
+    if (fresh.size() >= FRESH_MAX) {
+      fresh.values().removeIf(f -> now - f.at > FRESH_NANOS);
+      if (fresh.size() >= FRESH_MAX) {
+        return;
+      }
+    }
+    fresh.put(id, new Fresh(message, now));
+  }
+
+  private record Fresh(byte[] message, long at) {}
+
   /** Something changed (a new entry): look again now. */
   void signal() {
     synchronized (wake) {
@@ -81,6 +104,7 @@ final class OutboxDispatcher {
   /** Stops claiming; deliveries under way finish (or are aborted by the mailer's close). */
   void stop() {
     stopped = true;
+    fresh.clear();
     signal();
     try {
       thread.join(5_000);
@@ -161,7 +185,9 @@ final class OutboxDispatcher {
       MimeMessage message;
       Address[] to;
       try {
-        message = new MimeMessage(null, new ByteArrayInputStream(outbox.content(e.id())));
+        Fresh kept = fresh.remove(e.id());
+        byte[] bytes = kept != null ? kept.message : outbox.content(e.id());
+        message = new MimeMessage(null, new ByteArrayInputStream(bytes));
         to = addresses(e.recipients());
       } catch (MessagingException | SmarthostOutboxException ex) {
         bury(e, e.recipients(), unreadable(ex));
@@ -263,14 +289,18 @@ final class OutboxDispatcher {
   }
 
   /**
-   * Only a 5xx refusal of this message (its sender, recipients or content) is final. Everything
-   * else — the smarthost unreachable, a certificate or login problem the administrator can fix,
-   * e-mail switched off — is retried up to the maximum age, as Postfix defers on a SASL failure
-   * ({@code smtp_sasl_auth_soft_bounce}).
+   * Only a 5xx refusal of this message (its sender, recipients or content), or a message that can
+   * never go as it is (larger than the server's limit, a non-ASCII address for a server without
+   * SMTPUTF8), is final. Everything else — the smarthost unreachable, a certificate or login
+   * problem the administrator can fix, e-mail switched off — is retried up to the maximum age, as
+   * Postfix defers on a SASL failure ({@code smtp_sasl_auth_soft_bounce}).
    */
   static boolean permanent(SmtpFailure f) {
     int code = f.replyCode().orElse(0);
     switch (f.kind()) {
+      case MESSAGE_TOO_LARGE:
+      case SMTPUTF8_NOT_OFFERED:
+        return true; // the message as it is can never go
       case SENDER_REJECTED:
       case RECIPIENT_REJECTED:
       case MESSAGE_REJECTED:

@@ -259,6 +259,7 @@ public final class SmarthostMailer implements AutoCloseable {
       throw new IllegalArgumentException("message: cannot be written: " + e.getMessage(), e);
     }
     String id = o.add(bytes, recipients);
+    dispatcher.fresh(id, bytes); // the first attempt need not read it back
     dispatcher.signal();
     return id;
   }

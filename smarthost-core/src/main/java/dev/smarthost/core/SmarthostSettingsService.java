@@ -102,6 +102,8 @@ public final class SmarthostSettingsService {
       case SENDER_REJECTED:
       case RECIPIENT_REJECTED:
       case MESSAGE_REJECTED:
+      case MESSAGE_TOO_LARGE:
+      case SMTPUTF8_NOT_OFFERED:
         return Optional.of(Field.TEST_MESSAGE);
       default:
         return Optional.empty();

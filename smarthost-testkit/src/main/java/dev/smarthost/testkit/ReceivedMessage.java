@@ -36,7 +36,7 @@ public final class ReceivedMessage {
    * @return the address; empty for a bounce ({@code MAIL FROM:<>})
    */
   public String envelopeSender() {
-    return transaction.sender;
+    return transaction.sender();
   }
 
   /**
@@ -45,7 +45,7 @@ public final class ReceivedMessage {
    * @return the addresses in order
    */
   public List<String> recipients() {
-    return transaction.recipients;
+    return transaction.recipients();
   }
 
   /**
@@ -54,7 +54,7 @@ public final class ReceivedMessage {
    * @return the user name, or empty if the session did not authenticate
    */
   public Optional<String> authenticatedUser() {
-    return Optional.ofNullable(transaction.authenticatedUser);
+    return Optional.ofNullable(transaction.authenticatedUser());
   }
 
   /**
@@ -63,7 +63,7 @@ public final class ReceivedMessage {
    * @return true if encrypted
    */
   public boolean encrypted() {
-    return transaction.tlsProtocol != null;
+    return transaction.tlsProtocol() != null;
   }
 
   /**
@@ -72,7 +72,7 @@ public final class ReceivedMessage {
    * @return the protocol, or empty if not encrypted
    */
   public Optional<String> tlsProtocol() {
-    return Optional.ofNullable(transaction.tlsProtocol);
+    return Optional.ofNullable(transaction.tlsProtocol());
   }
 
   /**
@@ -81,7 +81,7 @@ public final class ReceivedMessage {
    * @return the name
    */
   public String heloName() {
-    return transaction.heloName;
+    return transaction.heloName();
   }
 
   /**
@@ -90,7 +90,7 @@ public final class ReceivedMessage {
    * @return the id
    */
   public String id() {
-    return transaction.id;
+    return transaction.id();
   }
 
   /**
@@ -182,7 +182,17 @@ public final class ReceivedMessage {
    * @return true if commands arrived ahead of the replies
    */
   public boolean pipelined() {
-    return transaction.pipelined;
+    return transaction.pipelined();
+  }
+
+  /**
+   * Returns the parameters the client gave in {@code MAIL FROM} after the address, as sent: e.g.
+   * {@code SIZE=1234} (RFC 1870) and {@code SMTPUTF8} (RFC 6531, an address that is not ASCII).
+   *
+   * @return the parameters in order; empty if there were none
+   */
+  public List<String> mailParameters() {
+    return transaction.mailParameters();
   }
 
   /**
@@ -191,7 +201,7 @@ public final class ReceivedMessage {
    * @return true for BDAT
    */
   public boolean chunked() {
-    return transaction.chunked;
+    return transaction.chunked();
   }
 
   /**
@@ -327,14 +337,14 @@ public final class ReceivedMessage {
   @Override
   public String toString() {
     return "ReceivedMessage{id="
-        + transaction.id
+        + transaction.id()
         + ", from=<"
-        + transaction.sender
+        + transaction.sender()
         + ">, to="
-        + transaction.recipients
+        + transaction.recipients()
         + ", subject="
         + subject().orElse("")
-        + (encrypted() ? ", " + transaction.tlsProtocol : ", clear text")
+        + (encrypted() ? ", " + transaction.tlsProtocol() : ", clear text")
         + authenticatedUser().map(u -> ", authenticated as " + u).orElse("")
         + "}";
   }

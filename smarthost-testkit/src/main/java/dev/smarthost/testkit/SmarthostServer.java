@@ -8,6 +8,7 @@ import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.SmarthostSessionFactory;
 import dev.smarthost.core.SmtpOptions;
 import dev.smarthost.testkit.internal.FaultRegistry;
+import dev.smarthost.testkit.internal.FrontOptions;
 import dev.smarthost.testkit.internal.MailStore;
 import dev.smarthost.testkit.internal.SmtpFront;
 import dev.smarthost.testkit.internal.TlsContexts;
@@ -57,6 +58,10 @@ public final class SmarthostServer implements AutoCloseable {
   private final SmtpFront front;
   private final TlsContexts tls = new TlsContexts("smarthost-testkit CA " + System.nanoTime());
   private volatile @Nullable SmtpOptions smtpOptions;
+
+  /** Default message size limit, advertised in EHLO: 32 MiB. */
+  public static final long DEFAULT_MAX_MESSAGE_SIZE = 32L << 20;
+
   private final FaultRegistry faults = new FaultRegistry();
   private final TransactionLog log = new TransactionLog();
   private volatile boolean closed;
@@ -86,8 +91,8 @@ public final class SmarthostServer implements AutoCloseable {
               b.port,
               new MailStore(greenMail),
               (int) b.idleTimeout.toMillis(),
-              b.pipelining,
-              b.chunking,
+              new FrontOptions(
+                  b.pipelining, b.chunking, b.smtputf8, b.maxMessageSize, b.maxConnections),
               tls,
               faults,
               log::add);
@@ -343,7 +348,7 @@ public final class SmarthostServer implements AutoCloseable {
   private static List<ReceivedMessage> toMessages(List<Transaction> transactions) {
     List<ReceivedMessage> result = new ArrayList<>(transactions.size());
     for (Transaction t : transactions) {
-      result.add(new ReceivedMessage(t, t.message));
+      result.add(new ReceivedMessage(t, t.message()));
     }
     return result;
   }
@@ -357,6 +362,9 @@ public final class SmarthostServer implements AutoCloseable {
     private boolean imap;
     private boolean pipelining = true;
     private boolean chunking = true;
+    private boolean smtputf8 = true;
+    private long maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+    private int maxConnections;
     private int port;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
@@ -450,6 +458,53 @@ public final class SmarthostServer implements AutoCloseable {
      */
     public Builder chunking(boolean offered) {
       this.chunking = offered;
+      return this;
+    }
+
+    /**
+     * Sets whether EHLO offers SMTPUTF8 (RFC 6531; default true, as Postfix). A non-ASCII address
+     * in MAIL FROM or RCPT TO without the {@code SMTPUTF8} parameter (or to a server without the
+     * extension) is refused with {@code 553 5.6.7}, so a test can check what a client does with
+     * {@code δοκιμή@example.org} on either kind of server.
+     *
+     * @param offered false for a server without SMTPUTF8
+     * @return this builder (for chaining)
+     */
+    public Builder smtputf8(boolean offered) {
+      this.smtputf8 = offered;
+      return this;
+    }
+
+    /**
+     * Sets the message size limit EHLO advertises ({@code SIZE}, RFC 1870; default 32 MiB) and
+     * enforces with {@code 552 5.3.4}: at MAIL FROM for a declared {@code SIZE=} over it, after
+     * DATA, and in the middle of BDAT chunks — there, as Exim does, the reply is followed by
+     * closing the connection. 0 advertises {@code SIZE 0}: no fixed limit.
+     *
+     * @param bytes 0 or more
+     * @return this builder (for chaining)
+     */
+    public Builder maxMessageSize(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("maxMessageSize: must be 0 or more, but was " + bytes);
+      }
+      this.maxMessageSize = bytes;
+      return this;
+    }
+
+    /**
+     * Sets how many connections the server serves at once; one more is answered {@code 421 4.7.0 …
+     * too many connections} at connect and closed, as Postfix' {@code
+     * smtpd_client_connection_count_limit} does (default 0: no limit).
+     *
+     * @param max at least 1, or 0 for no limit
+     * @return this builder (for chaining)
+     */
+    public Builder maxConnections(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxConnections: must be 0 or more, but was " + max);
+      }
+      this.maxConnections = max;
       return this;
     }
 

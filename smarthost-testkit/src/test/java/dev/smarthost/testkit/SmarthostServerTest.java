@@ -98,7 +98,7 @@ class SmarthostServerTest {
       assertThat(r.authenticatedUser())
           .isEqualTo(auth ? java.util.Optional.of(USER) : java.util.Optional.empty());
       assertThat(r.heloName()).isEqualTo("client.test");
-      assertThat(r.body()).isEqualTo("Grüße from the testkit\n.\nline after a lone dot");
+      assertThat(r.body()).isEqualTo("Grüße from the testkit\n.\nline after a lone dot\n");
       assertThat(r.headers("Received"))
           .anySatisfy(
               h -> assertThat(h).contains("(smarthost-testkit) with ESMTP").contains(r.id()));

@@ -27,6 +27,11 @@ public final class ConnectionPool implements AutoCloseable {
     int messages;
     long lastUsedNanos;
 
+    /** How many messages this connection carried before. */
+    public int messages() {
+      return messages;
+    }
+
     Connection(SmarthostTransport transport, SmarthostSettings settings) {
       this.transport = transport;
       this.settings = settings;
@@ -52,6 +57,16 @@ public final class ConnectionPool implements AutoCloseable {
   }
 
   private final Semaphore permits;
+  private final int max;
+  private final Object shrinkLock = new Object();
+
+  /** Permits kept back after the server refused a connection beyond what it allows. */
+  private int withheld;
+
+  /** Permits to keep back as soon as busy connections give theirs back. */
+  private int owed;
+
+  private long restoreAtNanos;
   private final Deque<Connection> idle = new ArrayDeque<>();
   private final Set<Connection> busy = ConcurrentHashMap.newKeySet();
   private final Duration maxAge;
@@ -69,6 +84,7 @@ public final class ConnectionPool implements AutoCloseable {
       Duration validateAfterIdle,
       Consumer<SmarthostSettings> opened) {
     this.permits = new Semaphore(max, true);
+    this.max = max;
     this.maxAge = maxAge;
     this.maxMessages = maxMessages;
     this.idleTimeout = idleTimeout;
@@ -88,6 +104,7 @@ public final class ConnectionPool implements AutoCloseable {
       Duration wait,
       java.util.function.Consumer<SmarthostTransport> watch)
       throws MessagingException, InterruptedException {
+    restoreIfDue();
     if (!permits.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
       throw new SmarthostBusyException(
           "no connection to " + settings.authority() + " became free within " + wait);
@@ -112,7 +129,7 @@ public final class ConnectionPool implements AutoCloseable {
       }
       return c;
     } catch (MessagingException | RuntimeException e) {
-      permits.release();
+      releasePermit();
       throw e;
     }
   }
@@ -143,6 +160,45 @@ public final class ConnectionPool implements AutoCloseable {
         && c.transport.isConnectedWithoutNoop();
   }
 
+  /**
+   * The server refused one more connection ({@code 421} at connect: a connection limit) while
+   * others to it are open and healthy: the pool allows one connection fewer for {@code cooldown},
+   * so that senders wait for an open connection instead of failing. Never below one.
+   *
+   * @return false if the pool is at one connection already (the refusal is then a failure)
+   */
+  public boolean shrinkAfterRefusal(Duration cooldown) {
+    synchronized (shrinkLock) {
+      if (open() == 0 || max - withheld - owed <= 1) {
+        return false;
+      }
+      if (permits.tryAcquire()) {
+        withheld++;
+      } else {
+        owed++; // taken from the next connection given back
+      }
+      restoreAtNanos = System.nanoTime() + cooldown.toNanos();
+      return true;
+    }
+  }
+
+  /** The connections the pool allows now. */
+  public int limit() {
+    synchronized (shrinkLock) {
+      return max - withheld - owed;
+    }
+  }
+
+  private void restoreIfDue() {
+    synchronized (shrinkLock) {
+      if ((withheld > 0 || owed > 0) && System.nanoTime() - restoreAtNanos > 0) {
+        permits.release(withheld);
+        withheld = 0;
+        owed = 0;
+      }
+    }
+  }
+
   /** Gives a connection back: kept for reuse if {@code reusable}, else closed. */
   public void release(Connection c, boolean reusable) {
     busy.remove(c);
@@ -164,8 +220,19 @@ public final class ConnectionPool implements AutoCloseable {
         quietlyClose(c);
       }
     } finally {
-      permits.release();
+      releasePermit();
     }
+  }
+
+  private void releasePermit() {
+    synchronized (shrinkLock) {
+      if (owed > 0) {
+        owed--;
+        withheld++;
+        return;
+      }
+    }
+    permits.release();
   }
 
   /** Closes connections idle longer than the idle timeout. */

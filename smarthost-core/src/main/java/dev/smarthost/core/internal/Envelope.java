@@ -6,7 +6,6 @@ import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
@@ -32,41 +31,45 @@ final class Envelope {
   private @Nullable MessagingException recipientFailures;
   private @Nullable MessagingException failure;
 
+  /**
+   * @param sender the envelope sender as it goes on the wire
+   * @param recipients the recipients as given (reported as given)
+   * @param wireRecipients the recipients as they go on the wire, in the same order
+   * @param utf8 whether MAIL FROM declares SMTPUTF8
+   * @param size the message's size for {@code SIZE=}, or -1 to leave it out
+   */
   Envelope(
       SmarthostTransport transport,
-      MimeMessage message,
+      String sender,
       InternetAddress[] recipients,
+      List<String> wireRecipients,
       boolean utf8,
-      boolean sendPartial)
-      throws MessagingException {
+      boolean sendPartial,
+      long size) {
     Session session = transport.session();
     this.recipients = recipients;
     this.sendPartial = sendPartial;
-    this.mail = mailCommand(transport, session, message, utf8);
+    this.mail = mailCommand(transport, session, sender, utf8, size);
     String notify = session.getProperty("mail.smtp.dsn.notify");
-    for (InternetAddress r : recipients) {
-      String cmd = "RCPT TO:" + angleBrackets(r.getAddress());
+    for (String address : wireRecipients) {
+      String cmd = "RCPT TO:" + angleBrackets(address);
       rcpts.add(
           notify != null && transport.supportsExtension("DSN") ? cmd + " NOTIFY=" + notify : cmd);
     }
   }
 
-  /** Angus' MAIL FROM: envelope sender, SMTPUTF8, DSN RET, AUTH= submitter and extensions. */
+  /**
+   * Angus' MAIL FROM (envelope sender, SMTPUTF8, DSN RET, AUTH= submitter and extensions) with the
+   * message's size (RFC 1870).
+   */
   private static String mailCommand(
-      SmarthostTransport transport, Session session, MimeMessage message, boolean utf8)
-      throws MessagingException {
-    String from = session.getProperty("mail.smtp.from");
-    if (from == null || from.isEmpty()) {
-      Address[] fa = message.getFrom();
-      Address me = fa != null && fa.length > 0 ? fa[0] : InternetAddress.getLocalAddress(session);
-      if (me == null) {
-        throw new MessagingException("can't determine local email address");
-      }
-      from = ((InternetAddress) me).getAddress();
-    }
+      SmarthostTransport transport, Session session, String from, boolean utf8, long size) {
     StringBuilder cmd = new StringBuilder("MAIL FROM:").append(angleBrackets(from));
     if (utf8) {
       cmd.append(" SMTPUTF8");
+    }
+    if (size >= 0) {
+      cmd.append(" SIZE=").append(size);
     }
     String ret = session.getProperty("mail.smtp.dsn.ret");
     if (ret != null && transport.supportsExtension("DSN")) {

@@ -59,6 +59,9 @@ public final class FailureClassifier {
     String detail = detail(chain);
 
     for (Throwable t : chain) {
+      if (t instanceof RefusedLocallyException refused) {
+        return failure(refused.kind(), 0, null, t.getMessage());
+      }
       if (t instanceof AuthNotOfferedException) {
         return failure(FailureKind.AUTH_NOT_OFFERED, 0, null, detail);
       }
@@ -182,10 +185,10 @@ public final class FailureClassifier {
       SMTPSenderFailedException e = (SMTPSenderFailedException) t;
       String reply = trimmed(e.getMessage());
       // 552 to MAIL FROM ... SIZE=n: the message is over the server's limit, the sender is fine
-      boolean tooBig = e.getReturnCode() == 552 || String.valueOf(reply).contains(" 5.3.4 ");
+      boolean tooBig = e.getReturnCode() == 552 || tooLarge(reply);
       return byCode(
           e.getReturnCode(),
-          tooBig ? FailureKind.MESSAGE_REJECTED : FailureKind.SENDER_REJECTED,
+          tooBig ? FailureKind.MESSAGE_TOO_LARGE : FailureKind.SENDER_REJECTED,
           reply,
           detail);
     }
@@ -196,8 +199,15 @@ public final class FailureClassifier {
     }
     if (t instanceof SMTPSendFailedException) {
       SMTPSendFailedException e = (SMTPSendFailedException) t;
+      String reply = trimmed(e.getMessage());
+      // 552 to MAIL FROM, DATA's end or a BDAT chunk, or any 5.3.4: the message's size
+      boolean tooBig =
+          tooLarge(reply) || (e.getReturnCode() == 552 && !"RCPT".equals(verb(e.getCommand())));
       return byCode(
-          e.getReturnCode(), FailureKind.MESSAGE_REJECTED, trimmed(e.getMessage()), detail);
+          e.getReturnCode(),
+          tooBig ? FailureKind.MESSAGE_TOO_LARGE : FailureKind.MESSAGE_REJECTED,
+          reply,
+          detail);
     }
     String message = String.valueOf(t.getMessage());
     int greeting = message.indexOf("Got bad greeting from SMTP host");
@@ -233,6 +243,21 @@ public final class FailureClassifier {
     }
   }
 
+  /** RFC 3463 5.3.4: "message too big for system". */
+  private static boolean tooLarge(@Nullable String reply) {
+    return reply != null && (reply.contains(" 5.3.4 ") || reply.contains(" 4.3.4 "));
+  }
+
+  private static String verb(@Nullable String command) {
+    if (command == null) {
+      return "";
+    }
+    int space = command.indexOf(' ');
+    int colon = command.indexOf(':');
+    int end = space < 0 ? colon : colon < 0 ? space : Math.min(space, colon);
+    return (end < 0 ? command : command.substring(0, end)).toUpperCase(Locale.ROOT);
+  }
+
   private static SmtpFailure byCode(
       int code, FailureKind permanent, @Nullable String reply, String detail) {
     if (code == 530) {
@@ -265,7 +290,44 @@ public final class FailureClassifier {
   }
 
   private static @Nullable String trimmed(@Nullable String s) {
-    return s == null ? null : s.strip().replace("\r", "").replace('\n', ' ');
+    return s == null ? null : joinReply(s);
+  }
+
+  /**
+   * A reply as one line: the lines of a multi-line reply ({@code 550-5.1.1 a} CRLF {@code 550 5.1.1
+   * b}) joined as {@code 550 5.1.1 a b}, each later line without its code and repeated enhanced
+   * status.
+   */
+  public static String joinReply(String raw) {
+    String[] lines = raw.strip().split("\r?\n");
+    StringBuilder b = new StringBuilder();
+    String status = "";
+    for (String line : lines) {
+      String l = line.strip();
+      if (l.isEmpty()) {
+        continue;
+      }
+      int code = code(l);
+      if (b.length() == 0) {
+        if (code != 0 && l.length() > 3 && l.charAt(3) == '-') {
+          l = l.substring(0, 3) + ' ' + l.substring(4);
+        }
+        b.append(l);
+        String[] words = l.split(" ", 3);
+        status =
+            words.length > 1 && words[1].matches("[245]\\.\\d{1,3}\\.\\d{1,3}") ? words[1] : "";
+        continue;
+      }
+      String text = code != 0 && l.length() >= 3 ? l.substring(Math.min(4, l.length())) : l;
+      if (!status.isEmpty() && text.startsWith(status)) {
+        text = text.substring(status.length());
+      }
+      text = text.strip();
+      if (!text.isEmpty()) {
+        b.append(' ').append(text);
+      }
+    }
+    return b.toString();
   }
 
   static List<Throwable> chain(Throwable error) {

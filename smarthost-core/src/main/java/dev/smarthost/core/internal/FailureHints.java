@@ -145,6 +145,12 @@ public final class FailureHints {
             + " this host to relay.";
       case MESSAGE_REJECTED:
         return "The server refused the message after receiving it: check its size limit and content filters.";
+      case MESSAGE_TOO_LARGE:
+        return "The message is larger than the server accepts: make it smaller (link to large files"
+            + " instead of attaching them), or raise the server's size limit.";
+      case SMTPUTF8_NOT_OFFERED:
+        return "An address is not ASCII and the server does not offer SMTPUTF8: use a server with"
+            + " SMTPUTF8 (Postfix: smtputf8_enable = yes), or an ASCII address.";
       case SERVER_UNAVAILABLE:
         return "The server is temporarily unavailable: try again later.";
       case READ_TIMEOUT:

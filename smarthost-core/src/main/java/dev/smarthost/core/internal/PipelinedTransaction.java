@@ -1,5 +1,6 @@
 package dev.smarthost.core.internal;
 
+import dev.smarthost.FailureKind;
 import dev.smarthost.core.ValidationPhase;
 import jakarta.mail.Address;
 import jakarta.mail.Message;
@@ -8,8 +9,11 @@ import jakarta.mail.Session;
 import jakarta.mail.event.TransportEvent;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPOutputStream;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
@@ -55,6 +59,9 @@ final class PipelinedTransaction {
   private final boolean chunking;
   private final boolean sendPartial;
   private final boolean utf8;
+  private final String sender;
+  private final List<String> wireRecipients;
+  private final long sizeLimit;
   private final CommandWriter out;
   private final long start = System.nanoTime();
   private long envelopeRead;
@@ -65,48 +72,79 @@ final class PipelinedTransaction {
   /** The server's refusal, already ended with RSET, thrown as it is. */
   private @Nullable MessagingException refusal;
 
+  /** The serialized message, once its size was needed for the server's SIZE limit. */
+  private byte @Nullable [] serialized;
+
   private PipelinedTransaction(
       SmarthostTransport transport,
       MimeMessage message,
+      String sender,
       InternetAddress[] recipients,
       boolean pipelining,
       boolean chunking,
+      boolean needsUtf8,
+      long sizeLimit,
       OutputStream wire) {
     Session session = transport.session();
     this.transport = transport;
     this.message = message;
+    this.sender = sender;
     this.recipients = recipients;
     this.pipelining = pipelining;
     this.chunking = chunking;
+    this.sizeLimit = sizeLimit;
     this.sendPartial = Boolean.parseBoolean(session.getProperty("mail.smtp.sendpartial"));
     this.utf8 =
-        Boolean.parseBoolean(session.getProperty("mail.mime.allowutf8"))
+        (needsUtf8 || Boolean.parseBoolean(session.getProperty("mail.mime.allowutf8")))
             && transport.supportsExtension("SMTPUTF8");
+    this.wireRecipients = new ArrayList<>(recipients.length);
+    for (InternetAddress r : recipients) {
+      wireRecipients.add(r.getAddress());
+    }
     this.out = new CommandWriter(wire, transport, utf8);
   }
 
   /**
    * Returns the transaction for this message, or null where Angus' own command-by-command
-   * conversation must run: the server offers neither extension (or they are switched off), or the
-   * message needs what only Angus does ({@code SMTPMessage} settings, group addresses, 8BITMIME
-   * conversion, success reports).
+   * conversation may run: the server offers neither extension (or they are switched off), no size
+   * limit and every address is ASCII; or the message needs what only Angus does ({@code
+   * SMTPMessage} settings, group addresses, 8BITMIME conversion, success reports).
+   *
+   * @throws RefusedLocallyException if an address has a control character, or is not ASCII where
+   *     only Angus could send the message
    */
   static @Nullable PipelinedTransaction prepare(
-      SmarthostTransport transport, Message message, Address @Nullable [] addresses) {
+      SmarthostTransport transport, Message message, Address @Nullable [] addresses)
+      throws MessagingException {
     Session session = transport.session();
+    String sender = EnvelopeRules.sender(session, message);
+    EnvelopeRules.checkControls(sender, addresses);
+    boolean needsUtf8 = EnvelopeRules.needsUtf8(sender, addresses);
+    long sizeLimit = sizeLimit(transport);
     boolean pipelining =
         enabled(session, SmarthostTransport.PIPELINING)
             && transport.supportsExtension("PIPELINING");
     boolean chunking =
         enabled(session, SmarthostTransport.CHUNKING) && transport.supportsExtension("CHUNKING");
-    if (!(pipelining || chunking)
-        || !(message instanceof MimeMessage)
-        || message instanceof SMTPMessage
-        || addresses == null
-        || addresses.length == 0
-        || transport.getReportSuccess()
-        || Boolean.parseBoolean(session.getProperty("mail.smtp.allow8bitmime"))) {
+    boolean angusOnly =
+        !(message instanceof MimeMessage)
+            || message instanceof SMTPMessage
+            || addresses == null
+            || addresses.length == 0
+            || transport.getReportSuccess()
+            || Boolean.parseBoolean(session.getProperty("mail.smtp.allow8bitmime"));
+    if (angusOnly && needsUtf8) {
+      // Angus writes a non-ASCII address as one byte per character: another address
+      throw new RefusedLocallyException(
+          FailureKind.SMTPUTF8_NOT_OFFERED,
+          "a non-ASCII envelope address can go only as a plain MimeMessage (not an SMTPMessage,"
+              + " without mail.smtp.allow8bitmime or reportSuccess); nothing was sent");
+    }
+    if (angusOnly || !(pipelining || chunking || needsUtf8 || sizeLimit > 0)) {
       return null;
+    }
+    if (sender == null) {
+      throw new MessagingException("can't determine local email address");
     }
     InternetAddress[] recipients = new InternetAddress[addresses.length];
     for (int i = 0; i < addresses.length; i++) {
@@ -117,10 +155,35 @@ final class PipelinedTransaction {
       recipients[i] = (InternetAddress) addresses[i];
     }
     OutputStream wire = transport.wire();
-    return wire == null
-        ? null
-        : new PipelinedTransaction(
-            transport, (MimeMessage) message, recipients, pipelining, chunking, wire);
+    if (wire == null) {
+      if (needsUtf8) {
+        throw new MessagingException("the connection's output is gone; nothing was sent");
+      }
+      return null;
+    }
+    return new PipelinedTransaction(
+        transport,
+        (MimeMessage) message,
+        sender,
+        recipients,
+        pipelining,
+        chunking,
+        needsUtf8,
+        sizeLimit,
+        wire);
+  }
+
+  /** The server's SIZE limit (RFC 1870): 0 for none (or none advertised). */
+  private static long sizeLimit(SmarthostTransport transport) {
+    if (!transport.supportsExtension("SIZE")) {
+      return 0;
+    }
+    String limit = transport.getExtensionParameter("SIZE");
+    try {
+      return limit == null || limit.isBlank() ? 0 : Math.max(0, Long.parseLong(limit.strip()));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   private static boolean enabled(Session session, String property) {
@@ -131,7 +194,31 @@ final class PipelinedTransaction {
   void send() throws MessagingException {
     Envelope env;
     try {
-      env = new Envelope(transport, message, recipients, utf8, sendPartial);
+      String wireSender = sender;
+      if (!utf8) {
+        // without SMTPUTF8: ASCII as is, an IDN domain as its A-label, anything else refused
+        wireSender = EnvelopeRules.withoutUtf8(sender);
+        for (int i = 0; i < wireRecipients.size(); i++) {
+          wireRecipients.set(i, EnvelopeRules.withoutUtf8(wireRecipients.get(i)));
+        }
+      }
+      long size = -1;
+      if (sizeLimit > 0) {
+        byte[] bytes = serialize();
+        if (bytes.length > sizeLimit) {
+          throw new RefusedLocallyException(
+              FailureKind.MESSAGE_TOO_LARGE,
+              "the message has "
+                  + bytes.length
+                  + " bytes, more than the "
+                  + sizeLimit
+                  + " the server accepts (EHLO SIZE); nothing was uploaded");
+        }
+        serialized = bytes;
+        size = bytes.length;
+      }
+      env =
+          new Envelope(transport, wireSender, recipients, wireRecipients, utf8, sendPartial, size);
     } catch (MessagingException e) {
       // nothing was sent: the connection stays as it was
       transport.notifyTransport(
@@ -148,6 +235,7 @@ final class PipelinedTransaction {
       transport.closeQuietly();
       throw e;
     } finally {
+      serialized = null;
       transport.trace().transactionDone(out.roundTrips(), pipelining, chunking);
     }
     transport.trace().phase(ValidationPhase.DATA, envelopeRead);
@@ -202,13 +290,15 @@ final class PipelinedTransaction {
 
   /** MAIL, RCPT..., DATA pipelined (DATA only when it cannot go wrong), then the body. */
   private int sendWithData(Envelope env) throws IOException, MessagingException {
-    boolean dataWithEnvelope = sendPartial || env.size() == 1;
-    writeEnvelope(env);
-    if (dataWithEnvelope) {
-      out.command("DATA");
+    boolean dataWithEnvelope = pipelining && (sendPartial || env.size() == 1);
+    if (pipelining) {
+      writeEnvelope(env);
+      if (dataWithEnvelope) {
+        out.command("DATA");
+      }
+      out.flush();
     }
-    out.flush();
-    boolean accepted = readEnvelope(env, false);
+    boolean accepted = readEnvelope(env, !pipelining);
     int code = 0;
     if (dataWithEnvelope && !outOfStep) {
       code = transport.reply();
@@ -231,7 +321,12 @@ final class PipelinedTransaction {
       throw bodyRefused(env, "DATA", code);
     }
     SMTPOutputStream body = new SMTPOutputStream(out.stream());
-    message.writeTo(body, IGNORE_HEADERS);
+    byte[] bytes = serialized;
+    if (bytes != null) {
+      body.write(bytes);
+    } else {
+      message.writeTo(body, IGNORE_HEADERS);
+    }
     body.ensureAtBOL();
     out.command(".");
     out.flush();
@@ -244,13 +339,35 @@ final class PipelinedTransaction {
 
   /** MAIL, RCPT... and BDAT chunks, pipelined where the server allows it. */
   private int sendChunked(Envelope env) throws IOException, MessagingException {
-    ChunkSender sender = new ChunkSender(env);
-    BdatStream chunks = new BdatStream(CHUNK_BYTES, sender);
-    BdatStream.LineEnds body = new BdatStream.LineEnds(chunks);
-    message.writeTo(body, IGNORE_HEADERS);
-    body.ensureAtBOL();
+    BdatStream chunks = new BdatStream(CHUNK_BYTES, new ChunkSender(env));
+    byte[] bytes = serialized;
+    if (bytes != null) {
+      chunks.write(bytes); // already with CRLF line ends
+    } else {
+      BdatStream.LineEnds body = new BdatStream.LineEnds(chunks);
+      message.writeTo(body, IGNORE_HEADERS);
+      body.ensureAtBOL();
+    }
     chunks.finish();
     return OK;
+  }
+
+  /**
+   * The message as it goes on the wire (CRLF line ends, ending with one), for its size; sent from
+   * this buffer, so it is written once. A message whose source breaks fails here, before anything
+   * is sent.
+   */
+  private byte[] serialize() throws MessagingException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
+    try {
+      BdatStream.LineEnds body = new BdatStream.LineEnds(bytes);
+      message.writeTo(body, IGNORE_HEADERS);
+      body.ensureAtBOL();
+      body.flush();
+    } catch (IOException e) {
+      throw new MessagingException("the message cannot be written: " + e.getMessage(), e);
+    }
+    return bytes.toByteArray();
   }
 
   /** Sends each chunk: the first with the envelope if it is also the last, else after it. */
@@ -290,14 +407,46 @@ final class PipelinedTransaction {
             throw refused(env.refusal());
           }
         }
-        out.bdat(bytes, length, last);
-        pending++;
-        if (!pipelining || last) {
-          readChunkReplies();
+        try {
+          out.bdat(bytes, length, last);
+          pending++;
+          if (!pipelining || last) {
+            readChunkReplies();
+          }
+        } catch (IOException broken) {
+          // a server that refuses a chunk (552: too large) may close at once, under our next
+          // write: its reply is the failure, not the broken connection
+          MessagingException refusedChunk = replyAfterBrokenWrite();
+          if (refusedChunk == null) {
+            throw broken;
+          }
+          throw new Abort(refusedChunk);
         }
       } catch (MessagingException e) {
         throw new Abort(e);
       }
+    }
+
+    /**
+     * The first negative reply the server sent before it closed, if any; the connection is lost.
+     */
+    private @Nullable MessagingException replyAfterBrokenWrite() {
+      try {
+        for (int i = 0; i <= pending && !outOfStep; i++) {
+          int code = transport.reply();
+          if (code < 0) {
+            break;
+          }
+          if (code != OK) {
+            outOfStep = true; // closed by the server: no RSET
+            return bodyRefused(env, "BDAT", code);
+          }
+        }
+      } catch (MessagingException | RuntimeException e) {
+        // nothing readable: the broken connection is the failure
+      }
+      outOfStep = true;
+      return null;
     }
 
     /** Reads every reply still due; the first refusal ends the message. */

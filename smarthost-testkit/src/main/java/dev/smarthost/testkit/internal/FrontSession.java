@@ -27,10 +27,14 @@ public final class FrontSession implements Runnable {
   private @Nullable String heloName;
   private @Nullable String authenticatedUser;
 
-  FrontSession(SmtpFront front, Socket socket, ActiveFaults faults) throws IOException {
+  private final boolean refuse;
+
+  FrontSession(SmtpFront front, Socket socket, ActiveFaults faults, boolean refuse)
+      throws IOException {
     this.front = front;
     this.plain = socket;
     this.faults = faults;
+    this.refuse = refuse;
     this.client = new InboundConnection(socket);
   }
 
@@ -40,6 +44,10 @@ public final class FrontSession implements Runnable {
       plain.setSoTimeout(front.idleTimeoutMillis());
       if (front.encryption() == Encryption.TLS) {
         client.startTls(front.tlsContext(faults.certificate().orElse(null)));
+      }
+      if (refuse) {
+        client.reply("421 4.7.0 localhost Error: too many connections; try again later");
+        return;
       }
       if (!greet()) {
         return;
@@ -151,12 +159,15 @@ public final class FrontSession implements Runnable {
       List<String> lines = new ArrayList<>();
       lines.add("localhost greets " + name);
       lines.add("8BITMIME");
-      lines.add("SIZE 33554432");
+      lines.add("SIZE " + front.advertisedSize());
       if (front.pipelining()) {
         lines.add("PIPELINING");
       }
       if (front.chunking()) {
         lines.add("CHUNKING");
+      }
+      if (front.smtputf8()) {
+        lines.add("SMTPUTF8");
       }
       if (starttlsOffered()) {
         lines.add("STARTTLS");

@@ -19,7 +19,15 @@ import java.util.Properties;
  */
 public final class MailStore {
   private final GreenMail greenMail;
-  private final Session session = Session.getInstance(new Properties());
+
+  /** Headers are read as UTF-8 where they are (RFC 6532: what an SMTPUTF8 client sends). */
+  private final Session session = Session.getInstance(utf8());
+
+  private static Properties utf8() {
+    Properties p = new Properties();
+    p.setProperty("mail.mime.allowutf8", "true");
+    return p;
+  }
 
   public MailStore(GreenMail greenMail) {
     this.greenMail = greenMail;

@@ -22,12 +22,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MailTransaction {
   private static final String GO_AHEAD = "354 End data with <CR><LF>.<CR><LF>";
-  private static final int MAX_MESSAGE_BYTES = 33_554_432; // as advertised in EHLO SIZE
+  private static final String TOO_LARGE = "552 5.3.4 Message size exceeds fixed limit";
 
   private final SmtpFront front;
   private final ActiveFaults faults;
   private final InboundConnection client;
   private @Nullable String sender;
+  private final List<String> mailParameters = new ArrayList<>();
+  private boolean smtputf8;
   private final List<String> recipients = new ArrayList<>();
   private boolean pipelined;
   private @Nullable ByteArrayOutputStream chunks;
@@ -47,10 +49,46 @@ public final class MailTransaction {
       client.reply("503 5.5.1 Nested MAIL command");
       return;
     }
-    sender = address(line);
+    String from = address(line);
+    List<String> parameters = parameters(line);
+    boolean utf8 = front.smtputf8() && parameters.stream().anyMatch("SMTPUTF8"::equalsIgnoreCase);
+    if (!utf8 && !ascii(from)) {
+      client.reply("553 5.6.7 <" + from + ">: non-ASCII address needs SMTPUTF8");
+      return;
+    }
+    for (String p : parameters) {
+      if (p.regionMatches(true, 0, "SIZE=", 0, 5)) {
+        long declared;
+        try {
+          declared = Long.parseLong(p.substring(5));
+        } catch (NumberFormatException e) {
+          client.reply("501 5.5.4 Bad SIZE parameter");
+          return;
+        }
+        if (declared > front.maxMessageSize()) {
+          client.reply(TOO_LARGE);
+          return;
+        }
+      }
+    }
+    sender = from;
+    smtputf8 = utf8;
+    mailParameters.clear();
+    mailParameters.addAll(parameters);
     recipients.clear();
     pipelined = client.hasBufferedInput();
     client.reply("250 2.1.0 Ok");
+  }
+
+  /** The MAIL FROM parameters after the closing angle bracket. */
+  private static List<String> parameters(String line) {
+    int end = line.indexOf('>');
+    String rest = end < 0 ? "" : line.substring(end + 1).trim();
+    return rest.isEmpty() ? List.of() : List.of(rest.split(" +"));
+  }
+
+  private static boolean ascii(String s) {
+    return s.chars().allMatch(c -> c < 0x80);
   }
 
   void rcpt(String line) throws IOException {
@@ -65,6 +103,10 @@ public final class MailTransaction {
     String recipient = address(line);
     if (recipient.isEmpty() || recipient.chars().anyMatch(c -> c <= ' ')) {
       client.reply("501 5.1.3 Bad recipient address syntax");
+      return;
+    }
+    if (!smtputf8 && !ascii(recipient)) {
+      client.reply("553 5.6.7 <" + recipient + ">: non-ASCII address needs SMTPUTF8");
       return;
     }
     recipients.add(recipient);
@@ -128,8 +170,8 @@ public final class MailTransaction {
     if (faults.has(Fault.Kind.DATA_NOT_READ)) {
       stopReading("BDAT");
     }
-    if (size < 0 || size > MAX_MESSAGE_BYTES) {
-      client.reply("552 5.3.4 Message size exceeds fixed limit");
+    if (size < 0 || size > front.maxMessageSize()) {
+      client.reply(TOO_LARGE);
       throw new IOException("BDAT chunk of " + size + " bytes");
     }
     byte[] chunk = client.readExactly((int) size);
@@ -154,10 +196,12 @@ public final class MailTransaction {
       chunks = message;
     }
     message.writeBytes(chunk);
-    if (message.size() > MAX_MESSAGE_BYTES) {
+    if (message.size() > front.maxMessageSize()) {
+      // as Exim does: the refusal, then the connection closed under a client that may still be
+      // writing chunks
       reset();
-      client.reply("552 5.3.4 Message size exceeds fixed limit");
-      return;
+      client.reply(TOO_LARGE);
+      throw new IOException("the message grew past the size limit in BDAT chunks");
     }
     if (!last) {
       client.reply("250 2.0.0 " + size + " octets received");
@@ -170,15 +214,7 @@ public final class MailTransaction {
       reset();
       return;
     }
-    // Stored like DATA, whose final CRLF belongs to the end marker: the same body either way.
-    byte[] bytes = message.toByteArray();
-    int end = bytes.length;
-    if (end >= 2 && bytes[end - 2] == '\r' && bytes[end - 1] == '\n') {
-      end -= 2;
-    }
-    ByteArrayOutputStream trimmed = new ByteArrayOutputStream(end);
-    trimmed.write(bytes, 0, end);
-    store(id, heloName, from, authenticatedUser, trimmed, true);
+    store(id, heloName, from, authenticatedUser, message, true); // exactly as received
   }
 
   private void store(
@@ -189,9 +225,9 @@ public final class MailTransaction {
       ByteArrayOutputStream message,
       boolean chunked)
       throws IOException {
-    if (message.size() > MAX_MESSAGE_BYTES) {
+    if (message.size() > front.maxMessageSize()) {
       reset();
-      client.reply("552 5.3.4 Message size exceeds fixed limit");
+      client.reply(TOO_LARGE);
       return;
     }
     MimeMessage stored;
@@ -213,7 +249,8 @@ public final class MailTransaction {
             client.tlsProtocol(),
             stored,
             pipelined,
-            chunked));
+            chunked,
+            mailParameters));
     reset();
     client.reply("250 2.0.0 Ok: queued as " + id);
   }
@@ -230,6 +267,8 @@ public final class MailTransaction {
   /** Forgets sender and recipients (after EHLO, STARTTLS, RSET or a finished message). */
   void reset() {
     sender = null;
+    smtputf8 = false;
+    mailParameters.clear();
     recipients.clear();
     pipelined = false;
     chunks = null;
@@ -237,24 +276,20 @@ public final class MailTransaction {
   }
 
   /**
-   * Copies message lines up to the final dot into {@code target}, joined by CRLF, with the
+   * Copies message lines up to the final dot into {@code target}, each with its CRLF (RFC 5321
+   * 4.1.1.4: the CRLF before the final dot ends the last line of the message), with the
    * dot-stuffing removed; false if the client went away.
    */
   private boolean copyMessage(ByteArrayOutputStream target) throws IOException {
     byte[] line;
-    boolean first = true;
     while ((line = client.readLine()) != null) {
       if (line.length == 1 && line[0] == '.') {
         return true;
       }
-      if (!first) {
-        // the CRLF before the final dot ends the data, as GreenMail's own SMTP server keeps it
-        target.write('\r');
-        target.write('\n');
-      }
-      first = false;
       int from = line.length > 0 && line[0] == '.' ? 1 : 0;
       target.write(line, from, line.length - from);
+      target.write('\r');
+      target.write('\n');
     }
     return false;
   }

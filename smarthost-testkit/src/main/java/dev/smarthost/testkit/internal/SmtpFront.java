@@ -27,8 +27,7 @@ public final class SmtpFront implements AutoCloseable {
   private final @Nullable String password;
   private final @Nullable Predicate<String> tokenVerifier;
   private final MailStore store;
-  private final boolean pipelining;
-  private final boolean chunking;
+  private final FrontOptions options;
   private final int idleTimeoutMillis;
   private final TlsContexts tls;
   private final FaultRegistry faults;
@@ -49,8 +48,7 @@ public final class SmtpFront implements AutoCloseable {
       int port,
       MailStore store,
       int idleTimeoutMillis,
-      boolean pipelining,
-      boolean chunking,
+      FrontOptions options,
       TlsContexts tls,
       FaultRegistry faults,
       Consumer<Transaction> accepted)
@@ -60,8 +58,7 @@ public final class SmtpFront implements AutoCloseable {
     this.password = password;
     this.tokenVerifier = tokenVerifier;
     this.store = store;
-    this.pipelining = pipelining;
-    this.chunking = chunking;
+    this.options = options;
     this.idleTimeoutMillis = idleTimeoutMillis;
     this.tls = tls;
     this.faults = faults;
@@ -95,10 +92,12 @@ public final class SmtpFront implements AutoCloseable {
         return; // closed
       }
       connections.incrementAndGet();
+      // beyond the limit: answered 421 at connect, as Postfix' and Exim's connection limits do
+      boolean refuse = options.maxConnections() > 0 && open.size() >= options.maxConnections();
       open.add(socket);
       try {
         socket.setTcpNoDelay(true);
-        sessions.execute(new FrontSession(this, socket, faults.forConnection()));
+        sessions.execute(new FrontSession(this, socket, faults.forConnection(), refuse));
       } catch (IOException | java.util.concurrent.RejectedExecutionException e) {
         closed(socket);
       }
@@ -135,12 +134,27 @@ public final class SmtpFront implements AutoCloseable {
 
   /** Whether EHLO offers PIPELINING (RFC 2920). */
   boolean pipelining() {
-    return pipelining;
+    return options.pipelining();
   }
 
   /** Whether EHLO offers CHUNKING (RFC 3030, BDAT). */
   boolean chunking() {
-    return chunking;
+    return options.chunking();
+  }
+
+  /** Whether EHLO offers SMTPUTF8 (RFC 6531). */
+  boolean smtputf8() {
+    return options.smtputf8();
+  }
+
+  /** The message size limit EHLO advertises (RFC 1870): 0 for none. */
+  long advertisedSize() {
+    return options.maxMessageSize();
+  }
+
+  /** The message size limit the server enforces. */
+  long maxMessageSize() {
+    return options.maxMessageSize() == 0 ? Integer.MAX_VALUE - 8 : options.maxMessageSize();
   }
 
   int idleTimeoutMillis() {

@@ -4,36 +4,34 @@ import jakarta.mail.internet.MimeMessage;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** The envelope and session facts of one message the front accepted. */
-public final class Transaction {
-  public final String id;
-  public final String heloName;
-  public final String sender;
-  public final List<String> recipients;
-  public final @Nullable String authenticatedUser;
-  public final @Nullable String tlsProtocol;
-  public final MimeMessage message;
-  public final boolean pipelined;
-  public final boolean chunked;
-
-  public Transaction(
-      String id,
-      String heloName,
-      String sender,
-      List<String> recipients,
-      @Nullable String authenticatedUser,
-      @Nullable String tlsProtocol,
-      MimeMessage message,
-      boolean pipelined,
-      boolean chunked) {
-    this.id = id;
-    this.heloName = heloName;
-    this.sender = sender;
-    this.recipients = List.copyOf(recipients);
-    this.authenticatedUser = authenticatedUser;
-    this.tlsProtocol = tlsProtocol;
-    this.message = message;
-    this.pipelined = pipelined;
-    this.chunked = chunked;
+/**
+ * The envelope and session facts of one message the front accepted.
+ *
+ * @param id the queue id the server answered with
+ * @param heloName the name the client gave in EHLO or HELO
+ * @param sender the envelope sender, as given in MAIL FROM
+ * @param recipients the accepted envelope recipients, as given in RCPT TO
+ * @param authenticatedUser who authenticated the session, or null
+ * @param tlsProtocol the session's TLS protocol, or null in clear text
+ * @param message the message as stored
+ * @param pipelined whether commands arrived ahead of their replies
+ * @param chunked whether the message came in BDAT chunks
+ * @param mailParameters the parameters of MAIL FROM after the address ({@code SIZE=…}, {@code
+ *     SMTPUTF8}, …), as sent
+ */
+public record Transaction(
+    String id,
+    String heloName,
+    String sender,
+    List<String> recipients,
+    @Nullable String authenticatedUser,
+    @Nullable String tlsProtocol,
+    MimeMessage message,
+    boolean pipelined,
+    boolean chunked,
+    List<String> mailParameters) {
+  public Transaction {
+    recipients = List.copyOf(recipients);
+    mailParameters = List.copyOf(mailParameters);
   }
 }
