@@ -107,7 +107,13 @@ final class Discovery {
       ValidationResult r = validator.withDeadline(Duration.ofNanos(left)).validate(b.build());
       SmtpFailure failure = r.failure().orElse(null);
       tried.add(
-          new Candidate(port, encryption, !clear && template.hasCredentials(), failure, r.total()));
+          new Candidate(
+              port,
+              encryption,
+              // logged in only where the check got through AUTH, not merely had a password
+              !clear && template.hasCredentials() && r.phaseNames().contains(ValidationPhase.AUTH),
+              failure,
+              r.total()));
       encryption = failure == null ? null : next(encryption, failure.kind());
     }
     return tried;

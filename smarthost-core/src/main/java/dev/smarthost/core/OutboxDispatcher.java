@@ -51,7 +51,7 @@ final class OutboxDispatcher {
   private final Map<String, Fresh> fresh = new ConcurrentHashMap<>();
   private final Thread thread;
   private volatile boolean stopped;
-  private boolean signalled;
+  private volatile boolean signalled;
 
   OutboxDispatcher(
       Outbox outbox,
@@ -95,6 +95,9 @@ final class OutboxDispatcher {
 
   /** Something changed (a new entry): look again now. */
   void signal() {
+    if (signalled) {
+      return; // a look is due already, and it will see this entry too: no lock, no wake-up
+    }
     synchronized (wake) {
       signalled = true;
       wake.notifyAll();

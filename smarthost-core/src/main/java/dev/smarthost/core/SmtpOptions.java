@@ -6,6 +6,7 @@ import dev.smarthost.core.internal.TokenCache;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -35,6 +36,12 @@ public final class SmtpOptions {
   /** Default time a single write may block: 30 s. */
   public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
 
+  /** Default SASL mechanisms for a password login, most preferred first. */
+  public static final List<String> DEFAULT_AUTH_MECHANISMS = List.of("PLAIN", "LOGIN");
+
+  private static final List<String> PASSWORD_MECHANISMS =
+      List.of("PLAIN", "LOGIN", "DIGEST-MD5", "NTLM");
+
   /** TLS protocols enabled by default, strongest first. */
   public static final List<String> DEFAULT_TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
@@ -56,6 +63,7 @@ public final class SmtpOptions {
   private final boolean debug;
   private final boolean pipelining;
   private final boolean chunking;
+  private final List<String> authMechanisms;
   private final TlsSocketFactories socketFactories;
   private final TokenCache tokenCache;
 
@@ -70,6 +78,7 @@ public final class SmtpOptions {
     this.debug = b.debug;
     this.pipelining = b.pipelining;
     this.chunking = b.chunking;
+    this.authMechanisms = b.authMechanisms;
     this.socketFactories = new TlsSocketFactories(trustStore, sslContext, tlsProtocols);
     this.tokenCache = b.tokenCache;
   }
@@ -111,6 +120,7 @@ public final class SmtpOptions {
     b.debug = debug;
     b.pipelining = pipelining;
     b.chunking = chunking;
+    b.authMechanisms = authMechanisms;
     b.tokenCache = tokenCache;
     return b;
   }
@@ -210,6 +220,16 @@ public final class SmtpOptions {
   }
 
   /**
+   * Returns the SASL mechanisms for a password login, most preferred first; the first one the
+   * server offers is used.
+   *
+   * @return {@code [PLAIN, LOGIN]} by default
+   */
+  public List<String> authMechanisms() {
+    return authMechanisms;
+  }
+
+  /**
    * Returns where OAuth 2.0 access tokens come from.
    *
    * @return the source set with {@link Builder#tokenSource}, or {@link
@@ -244,6 +264,7 @@ public final class SmtpOptions {
     return debug == that.debug
         && pipelining == that.pipelining
         && chunking == that.chunking
+        && authMechanisms.equals(that.authMechanisms)
         && connectTimeout.equals(that.connectTimeout)
         && readTimeout.equals(that.readTimeout)
         && writeTimeout.equals(that.writeTimeout)
@@ -264,7 +285,8 @@ public final class SmtpOptions {
         tlsProtocols,
         debug,
         pipelining,
-        chunking);
+        chunking,
+        authMechanisms);
   }
 
   @Override
@@ -284,6 +306,7 @@ public final class SmtpOptions {
         + (debug ? ", debug" : "")
         + (pipelining ? "" : ", no pipelining")
         + (chunking ? "" : ", no chunking")
+        + (authMechanisms.equals(DEFAULT_AUTH_MECHANISMS) ? "" : ", auth=" + authMechanisms)
         + (tokenCache != TokenCache.defaultCache() ? ", tokenSource=" + tokenCache.source() : "")
         + "}";
   }
@@ -300,6 +323,7 @@ public final class SmtpOptions {
     private boolean debug = Boolean.getBoolean(DEBUG_PROPERTY);
     private boolean pipelining = true;
     private boolean chunking = true;
+    private List<String> authMechanisms = DEFAULT_AUTH_MECHANISMS;
     private TokenCache tokenCache = TokenCache.defaultCache();
 
     private Builder() {}
@@ -434,6 +458,28 @@ public final class SmtpOptions {
      */
     public Builder chunking(boolean chunking) {
       this.chunking = chunking;
+      return this;
+    }
+
+    /**
+     * Sets the SASL mechanisms for a password login, most preferred first (default {@code PLAIN,
+     * LOGIN}: PLAIN is one round trip, as most clients prefer; Angus alone picks LOGIN). OAuth 2.0
+     * settings always use XOAUTH2.
+     *
+     * @param mechanisms one or more of PLAIN, LOGIN, DIGEST-MD5, NTLM
+     * @return this builder (for chaining)
+     * @throws IllegalArgumentException if empty or naming another mechanism
+     */
+    public Builder authMechanisms(List<String> mechanisms) {
+      List<String> upper = mechanisms.stream().map(m -> m.toUpperCase(Locale.ROOT)).toList();
+      if (upper.isEmpty() || !PASSWORD_MECHANISMS.containsAll(upper)) {
+        throw new IllegalArgumentException(
+            "authMechanisms: must be one or more of "
+                + PASSWORD_MECHANISMS
+                + ", but was "
+                + mechanisms);
+      }
+      this.authMechanisms = List.copyOf(upper);
       return this;
     }
 

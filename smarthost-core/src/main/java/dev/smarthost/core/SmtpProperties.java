@@ -71,6 +71,7 @@ public final class SmtpProperties {
     p.setProperty(P + "ssl.protocols", String.join(" ", options.tlsProtocols()));
 
     p.setProperty(P + "auth", bool(settings.hasCredentials()));
+    p.setProperty(P + "auth.mechanisms", String.join(" ", options.authMechanisms()));
     settings.username().ifPresent(user -> p.setProperty(P + "user", user));
     settings
         .oauth2Client()

@@ -78,6 +78,7 @@ class SmtpPropertiesTest {
     expected.put("mail.smtp.ssl.checkserveridentity", Boolean.toString(verify));
     expected.put("mail.smtp.ssl.protocols", "TLSv1.3 TLSv1.2");
     expected.put("mail.smtp.auth", Boolean.toString(credentials));
+    expected.put("mail.smtp.auth.mechanisms", "PLAIN LOGIN"); // PLAIN first; Angus' own: LOGIN
     expected.put("mail.debug.auth", "false");
     expected.put("mail.smtp.smarthost.pipelining", "true");
     expected.put("mail.smtp.smarthost.chunking", "true");
@@ -163,7 +164,7 @@ class SmtpPropertiesTest {
 
     Properties password =
         SmtpProperties.of(settings.toBuilder().credentials("u", "p").build(), OPTIONS);
-    assertThat(password.getProperty("mail.smtp.auth.mechanisms")).isNull();
+    assertThat(password.getProperty("mail.smtp.auth.mechanisms")).isEqualTo("PLAIN LOGIN");
     assertThat(password.get("mail.smtp.smarthost.oauth2")).isNull();
   }
 }

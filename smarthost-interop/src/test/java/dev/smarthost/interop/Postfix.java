@@ -44,7 +44,16 @@ final class Postfix implements AutoCloseable {
     /** Clear text, relays for nobody (without AUTH): relaying is denied. */
     RELAY_DENIED,
     /** Like {@link #RELAY}, without PIPELINING and CHUNKING in the EHLO reply. */
-    LOCKSTEP
+    LOCKSTEP,
+    /** Like {@link #RELAY} with {@code message_size_limit = 100000} (advertised as SIZE). */
+    SIZED,
+    /** Like {@link #RELAY} with {@code smtputf8_enable = yes} (the others have it off). */
+    UTF8,
+    /**
+     * Like {@link #RELAY}, but at most 2 connections from one client ({@code
+     * smtpd_client_connection_count_limit}, loopback not exempt): a third is answered 421.
+     */
+    CAPPED
   }
 
   private static final Pattern HELD =
@@ -342,6 +351,12 @@ final class Postfix implements AutoCloseable {
                 Service.RELAY_DENIED,
                 "  -o mynetworks=\n  -o smtpd_relay_restrictions=reject_unauth_destination\n")
             + service(Service.LOCKSTEP, "  -o smtpd_discard_ehlo_keywords=pipelining,chunking\n")
+            + service(Service.SIZED, "  -o message_size_limit=100000\n")
+            + service(Service.UTF8, "  -o smtputf8_enable=yes\n")
+            + service(
+                Service.CAPPED,
+                "  -o smtpd_client_connection_count_limit=2\n"
+                    + "  -o smtpd_client_event_limit_exceptions=\n")
             + String.join(
                 "\n",
                 "pickup    unix  n - n 60 1 pickup",

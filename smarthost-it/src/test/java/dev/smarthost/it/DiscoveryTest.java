@@ -90,6 +90,10 @@ class DiscoveryTest {
       Candidate clearText = r.candidates().get(1);
       assertThat(clearText.authenticated()).as("no password in clear text").isFalse();
       assertThat(r.candidates().get(2).authenticated()).isTrue();
+      assertThat(r.candidates())
+          .filteredOn(c -> !c.ok())
+          .as("a candidate that never got to AUTH did not log in")
+          .allSatisfy(c -> assertThat(c.authenticated()).isFalse());
       assertThat(r.total()).isLessThan(SmtpConnectionValidator.DEFAULT_DEADLINE);
       assertThat(r.toString()).doesNotContain(PASSWORD);
     }
@@ -121,6 +125,7 @@ class DiscoveryTest {
       assertThat(last.encryption()).as(summary(r)).isEqualTo(Encryption.TLS);
       assertThat(last.failure().orElseThrow().kind()).isEqualTo(FailureKind.CERTIFICATE_UNTRUSTED);
       assertThat(last.failure().orElseThrow().hint()).contains("trust store");
+      assertThat(r.candidates()).noneMatch(Candidate::authenticated);
     }
   }
 

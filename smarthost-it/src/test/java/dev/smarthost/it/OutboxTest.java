@@ -182,7 +182,7 @@ class OutboxTest {
         m.enqueue(message("huge", "admin@example.org"));
         await(() -> outbox.dead().size() == 1, Duration.ofSeconds(10), "dead");
         SmtpFailure why = outbox.dead().get(0).lastFailure().orElseThrow();
-        assertThat(why.kind()).isEqualTo(FailureKind.MESSAGE_REJECTED);
+        assertThat(why.kind()).isEqualTo(FailureKind.MESSAGE_TOO_LARGE);
         assertThat(why.reply()).hasValue("552 5.3.4 Message size exceeds fixed limit");
         assertThat(why.hint()).contains("size limit");
         assertThat(outbox.dead().get(0).attempts()).isEqualTo(1);

@@ -395,7 +395,15 @@ class ValidationKindsTest {
   @Test
   void messageRejected() {
     assertSendFails(
-        Fault.reject(Step.DATA, 552, "5.3.4 Message too big"), FailureKind.MESSAGE_REJECTED, 552);
+        Fault.reject(Step.DATA, 554, "5.7.1 Message content rejected"),
+        FailureKind.MESSAGE_REJECTED,
+        554);
+  }
+
+  @Test
+  void messageTooLargeAfterData() {
+    assertSendFails(
+        Fault.reject(Step.DATA, 552, "5.3.4 Message too big"), FailureKind.MESSAGE_TOO_LARGE, 552);
   }
 
   @Test

@@ -263,6 +263,29 @@ class WireCorrectnessTest {
     }
   }
 
+  @Test
+  void aPasswordLoginPrefersPlainAndTheOptionsChooseOtherwise() throws Exception {
+    try (SmarthostServer server =
+        SmarthostServer.builder().requireAuth("app", "pässwörd").start()) {
+      SmarthostSettings s = server.settings();
+      try (SmarthostMailer mailer =
+          SmarthostMailer.builder(() -> Optional.of(s)).options(server.smtpOptions()).build()) {
+        mailer.send(message("plain", "admin@example.org"));
+      }
+      SmtpOptions login = server.smtpOptions().toBuilder().authMechanisms(List.of("login")).build();
+      try (SmarthostMailer mailer =
+          SmarthostMailer.builder(() -> Optional.of(s)).options(login).build()) {
+        mailer.send(message("login", "admin@example.org"));
+      }
+      assertThat(server.awaitMessages(2, WAIT))
+          .extracting(r -> r.subject().orElseThrow() + " " + r.authMechanism().orElseThrow())
+          .containsExactly("plain PLAIN", "login LOGIN");
+      assertThatThrownBy(() -> SmtpOptions.builder().authMechanisms(List.of("XOAUTH2")))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("authMechanisms");
+    }
+  }
+
   static MimeMessage withAttachment(MimeMessage m, int bytes) throws Exception {
     MimeBodyPart text = new MimeBodyPart();
     text.setText("see the attachment", "UTF-8");

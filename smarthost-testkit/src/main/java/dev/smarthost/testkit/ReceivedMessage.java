@@ -186,6 +186,16 @@ public final class ReceivedMessage {
   }
 
   /**
+   * Returns the SASL mechanism the session logged in with: {@code PLAIN}, {@code LOGIN}, or {@code
+   * XOAUTH2/OAUTHBEARER} for a token.
+   *
+   * @return the mechanism, or empty if the session did not authenticate
+   */
+  public Optional<String> authMechanism() {
+    return Optional.ofNullable(transaction.authMechanism());
+  }
+
+  /**
    * Returns the parameters the client gave in {@code MAIL FROM} after the address, as sent: e.g.
    * {@code SIZE=1234} (RFC 1870) and {@code SMTPUTF8} (RFC 6531, an address that is not ASCII).
    *

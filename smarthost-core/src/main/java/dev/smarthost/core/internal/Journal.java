@@ -83,6 +83,10 @@ public final class Journal implements AutoCloseable {
   private final Object forceLock = new Object();
   private volatile boolean closed;
   private long active;
+
+  /** The active segment's size, kept here: no {@code fstat} per append. */
+  private long activeSize;
+
   private volatile long written;
   private long forced;
   private long forcedSegment = -1;
@@ -127,6 +131,7 @@ public final class Journal implements AutoCloseable {
     }
     if (newest > 0 && j.channels.get(newest).size() == 0) {
       j.active = newest; // a restart without a write in between leaves no empty segment behind
+      j.activeSize = 0;
     } else {
       j.active = newest + 1;
       j.create(j.active);
@@ -315,11 +320,12 @@ public final class Journal implements AutoCloseable {
     long start;
     synchronized (appendLock) {
       checkOpen();
-      long size = io(active, FileChannel::size);
+      long size = activeSize;
       if (size > 0 && size + record.remaining() > maxSegment) {
         active++;
         create(active);
         size = 0;
+        activeSize = 0;
       }
       start = size;
       segment = active;
@@ -343,6 +349,7 @@ public final class Journal implements AutoCloseable {
         throw e;
       }
       end = start + OVERHEAD + payload.length;
+      activeSize = end;
       written = end;
     }
     if (durable) {

@@ -22,6 +22,27 @@ class FailureClassifierTest {
   }
 
   @Test
+  void aMultiLineReplyIsOneLineWithoutTheRepeatedCodes() {
+    // Postfix' answer to RCPT for an unknown user, as Angus hands it over
+    String raw =
+        "550-5.1.1 <nobody@example.org>: Recipient address rejected:\r\n"
+            + "550 5.1.1 User unknown in virtual mailbox table\r\n";
+    assertThat(FailureClassifier.joinReply(raw))
+        .isEqualTo(
+            "550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown in"
+                + " virtual mailbox table");
+    assertThat(FailureClassifier.joinReply("250-first\n250-second\n250 third"))
+        .isEqualTo("250 first second third");
+    assertThat(FailureClassifier.joinReply("421 4.7.0 Bye")).isEqualTo("421 4.7.0 Bye");
+    dev.smarthost.SmtpFailure c =
+        FailureClassifier.classify(
+            new org.eclipse.angus.mail.smtp.SMTPSendFailedException(
+                "DATA", 552, raw.replace("550", "552"), null, null, null, null),
+            null);
+    assertThat(c.reply()).hasValueSatisfying(r -> assertThat(r).doesNotContain("\n", "552-"));
+  }
+
+  @Test
   void aMessageThatIsNoReplyStaysAProtocolError() {
     assertThat(FailureClassifier.classify(new MessagingException("[EOF]"), null).kind())
         .isEqualTo(FailureKind.PROTOCOL_ERROR);

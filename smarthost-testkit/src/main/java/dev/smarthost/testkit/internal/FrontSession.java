@@ -212,6 +212,7 @@ public final class FrontSession implements Runnable {
     heloName = null;
     authenticatedUser = null;
     relay().reset();
+    relay().mechanism(null);
   }
 
   private void auth(String argument) throws IOException {
@@ -248,10 +249,15 @@ public final class FrontSession implements Runnable {
     }
     if (front.username().equals(user) && front.password().equals(exchange.password)) {
       authenticatedUser = user;
+      relay().mechanism(mechanism(argument));
       client.reply("235 2.7.0 Authentication successful");
     } else {
       client.reply("535 5.7.8 Authentication credentials invalid");
     }
+  }
+
+  private static String mechanism(String argument) {
+    return argument.strip().split(" ", 2)[0].toUpperCase(java.util.Locale.ROOT);
   }
 
   private void oauth2(@Nullable String user, String token) throws IOException {
@@ -264,6 +270,7 @@ public final class FrontSession implements Runnable {
     }
     if (accepted) {
       authenticatedUser = user;
+      relay().mechanism("XOAUTH2/OAUTHBEARER");
       client.reply("235 2.7.0 Authentication successful");
       return;
     }

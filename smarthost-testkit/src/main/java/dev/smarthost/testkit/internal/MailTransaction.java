@@ -32,6 +32,7 @@ public final class MailTransaction {
   private boolean smtputf8;
   private final List<String> recipients = new ArrayList<>();
   private boolean pipelined;
+  private @Nullable String mechanism;
   private @Nullable ByteArrayOutputStream chunks;
   private @Nullable String chunksId;
 
@@ -250,9 +251,15 @@ public final class MailTransaction {
             stored,
             pipelined,
             chunked,
-            mailParameters));
+            mailParameters,
+            authenticatedUser == null ? null : mechanism));
     reset();
     client.reply("250 2.0.0 Ok: queued as " + id);
+  }
+
+  /** The SASL mechanism the session authenticated with (until STARTTLS starts a new session). */
+  void mechanism(@Nullable String mechanism) {
+    this.mechanism = mechanism;
   }
 
   void rset() throws IOException {

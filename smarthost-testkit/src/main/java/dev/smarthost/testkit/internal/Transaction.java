@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param chunked whether the message came in BDAT chunks
  * @param mailParameters the parameters of MAIL FROM after the address ({@code SIZE=…}, {@code
  *     SMTPUTF8}, …), as sent
+ * @param authMechanism the SASL mechanism the session logged in with, or null
  */
 public record Transaction(
     String id,
@@ -29,7 +30,8 @@ public record Transaction(
     MimeMessage message,
     boolean pipelined,
     boolean chunked,
-    List<String> mailParameters) {
+    List<String> mailParameters,
+    @Nullable String authMechanism) {
   public Transaction {
     recipients = List.copyOf(recipients);
     mailParameters = List.copyOf(mailParameters);
