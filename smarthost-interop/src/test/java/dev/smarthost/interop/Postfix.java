@@ -47,7 +47,9 @@ final class Postfix implements AutoCloseable {
     LOCKSTEP,
     /** Like {@link #RELAY} with {@code message_size_limit = 100000} (advertised as SIZE). */
     SIZED,
-    /** Like {@link #RELAY} with {@code smtputf8_enable = yes} (the others have it off). */
+    /**
+     * Like {@link #RELAY} with SMTPUTF8 ({@code smtputf8_enable}; every other smtpd has it off).
+     */
     UTF8,
     /**
      * Like {@link #RELAY}, but at most 2 connections from one client ({@code
@@ -332,7 +334,9 @@ final class Postfix implements AutoCloseable {
             "smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination",
             "header_checks = regexp:" + dir.resolve("hold"),
             "maillog_file = /dev/stdout",
-            "smtputf8_enable = no",
+            // on for cleanup (which logs what it holds: without it, non-ASCII is logged as '?'),
+            // off for every smtpd but UTF8's
+            "smtputf8_enable = yes",
             "smtpd_tls_loglevel = 1",
             "smtpd_sasl_type = dovecot",
             "smtpd_sasl_path = " + dir.resolve("dovecot/auth"),
@@ -352,7 +356,7 @@ final class Postfix implements AutoCloseable {
                 "  -o mynetworks=\n  -o smtpd_relay_restrictions=reject_unauth_destination\n")
             + service(Service.LOCKSTEP, "  -o smtpd_discard_ehlo_keywords=pipelining,chunking\n")
             + service(Service.SIZED, "  -o message_size_limit=100000\n")
-            + service(Service.UTF8, "  -o smtputf8_enable=yes\n")
+            + service(Service.UTF8, "")
             + service(
                 Service.CAPPED,
                 "  -o smtpd_client_connection_count_limit=2\n"
@@ -388,7 +392,8 @@ final class Postfix implements AutoCloseable {
   }
 
   private String service(Service s, String options) {
-    return "127.0.0.1:" + ports.get(s) + " inet n - n - - smtpd\n" + options;
+    String utf8 = s == Service.UTF8 ? "" : "  -o smtputf8_enable=no\n";
+    return "127.0.0.1:" + ports.get(s) + " inet n - n - - smtpd\n" + utf8 + options;
   }
 
   private String chain(String name) {

@@ -142,6 +142,6 @@ class PostfixWireTest {
     }
     assertThat(postfix.log())
         .as("Postfix did refuse connections beyond its limit")
-        .contains("too many connections");
+        .contains("Connection concurrency limit exceeded: 3 from localhost[127.0.0.1]");
   }
 }
