@@ -20,10 +20,11 @@ import org.jspecify.annotations.Nullable;
  *     "https://outlook.office365.com/.default");
  * }</pre>
  *
- * <p>The token endpoint must use {@code https}; plain {@code http} is accepted only for a loopback
- * address (a token server in a test), because the client secret travels in the request. {@link
- * #toString()} masks the secret; {@link #equals(Object)} includes it, so a rotated secret is a
- * change.
+ * <p>The token endpoint must use {@code https}; plain {@code http} is accepted only for a literal
+ * loopback address ({@code 127.0.0.1}, {@code [::1]}: a token server in a test), because the client
+ * secret travels in the request; not for a name such as {@code localhost} or {@code idp.localhost},
+ * which the JVM resolves through the system's resolver and could go elsewhere. {@link #toString()}
+ * masks the secret; {@link #equals(Object)} includes it, so a rotated secret is a change.
  */
 public final class OAuth2Client {
   private final URI tokenEndpoint;
@@ -91,13 +92,15 @@ public final class OAuth2Client {
     if (scheme.equals("https")) {
       return;
     }
-    if (scheme.equals("http") && HostNames.isLoopback(uri.getHost())) {
+    if (scheme.equals("http") && HostNames.isLoopbackLiteral(uri.getHost())) {
       return;
     }
     throw invalid(
         SettingsField.OAUTH2_TOKEN_URL,
         scheme.equals("http")
-            ? "must use https (the client secret is sent to it); http only on a loopback address"
+            ? "must use https (the client secret is sent to it); http only on a literal loopback"
+                + " address (127.0.0.1 or [::1]; a name such as localhost is resolved, and could"
+                + " point elsewhere)"
             : "must be an https:// URL, but the scheme was '" + scheme + "'");
   }
 

@@ -13,8 +13,9 @@ class OAuth2ClientTest {
   @ValueSource(
       strings = {
         "https://login.microsoftonline.com/t/oauth2/v2.0/token",
-        "http://localhost:8080/default/token",
+        "https://localhost:8080/default/token",
         "http://127.0.0.1:1234/token",
+        "http://127.5.6.7:1234/token",
         "http://[::1]:1234/token"
       })
   void acceptsHttpsAndPlainHttpOnlyOnLoopback(String url) {
@@ -27,6 +28,9 @@ class OAuth2ClientTest {
       strings = {
         "http://idp.example/token",
         "http://10.0.0.1/token",
+        // names are resolved: /etc/hosts or DNS can map them anywhere (security round 3, item 2)
+        "http://localhost:8080/default/token",
+        "http://idp.localhost:8080/token",
         "ftp://idp.example/token",
         "/relative/token",
         "https://user:pw@idp.example/token",

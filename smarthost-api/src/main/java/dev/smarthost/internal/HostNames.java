@@ -75,16 +75,13 @@ public final class HostNames {
   }
 
   /**
-   * Whether a host (as {@link java.net.URI#getHost()} returns it) is this machine's loopback:
-   * {@code localhost}, {@code 127.0.0.0/8} or {@code ::1}, without a name lookup.
+   * Whether a host is a loopback address written as an address ({@code 127.0.0.0/8}, {@code ::1}):
+   * no name, so nothing a resolver could map elsewhere.
    */
-  public static boolean isLoopback(String host) {
+  public static boolean isLoopbackLiteral(String host) {
     String h =
         host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     h = h.toLowerCase(java.util.Locale.ROOT);
-    if (h.equals("localhost") || h.endsWith(".localhost")) {
-      return true;
-    }
     if (isIpv4(h)) {
       return h.startsWith("127.");
     }

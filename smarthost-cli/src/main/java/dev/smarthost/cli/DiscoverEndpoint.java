@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@code POST /api/discover} of the settings page ("Detect"): body {@code {host, ports?, username?,
  * password?}}, answer the JSON of {@code smarthost discover --json}. An empty password uses the
- * stored one while host and user are the stored ones, as saving does; it is never sent back.
+ * stored one while host, user and port are the stored ones, as saving does; it is never sent back.
  */
 final class DiscoverEndpoint {
   private final SmtpConnectionValidator validator;
@@ -49,7 +49,7 @@ final class DiscoverEndpoint {
     String username = body.path("username").asText("").trim();
     String password = body.path("password").asText("");
     if (!username.isEmpty() && password.isEmpty()) {
-      password = storedPassword(host, username);
+      password = storedPassword(host, username, ports);
       if (password == null) {
         JsonExchange.send(
             exchange,
@@ -80,7 +80,12 @@ final class DiscoverEndpoint {
         exchange, result.recommended().isPresent() ? 200 : 422, DiscoverCommand.json(result));
   }
 
-  private @Nullable String storedPassword(String host, String username) {
+  /**
+   * The stored password, lent to a detection only under the rule saving has: the stored host and
+   * user, and no port but the stored one (detection always verifies certificates and never sends a
+   * password in clear text).
+   */
+  private @Nullable String storedPassword(String host, String username, List<Integer> ports) {
     Optional<SmarthostSettings> stored;
     try {
       stored = resolver.resolve();
@@ -90,6 +95,7 @@ final class DiscoverEndpoint {
     return stored
         .filter(s -> s.host().equalsIgnoreCase(SmarthostSettings.normalizeHost(host)))
         .filter(s -> s.username().orElse("").equals(username))
+        .filter(s -> ports.stream().allMatch(p -> p == s.port()))
         .flatMap(SmarthostSettings::password)
         .orElse(null);
   }

@@ -86,7 +86,8 @@ final class SettingsForm {
                       new InvalidForm(
                           "credentials",
                           "password: enter it again; the stored password is kept only while host,"
-                              + " port, encryption and user stay the same"));
+                              + " port, encryption and user stay the same and certificate"
+                              + " verification stays on"));
     }
     String p = password;
     field(() -> b.credentials(user, p));
@@ -121,13 +122,14 @@ final class SettingsForm {
     if (secret.isEmpty()) {
       SmarthostSettings target = b.build();
       secret =
-          storedSecretFor(stored, target, user, endpoint, clientId)
+          storedSecretFor(stored, target, user, endpoint, clientId, scope)
               .orElseThrow(
                   () ->
                       new InvalidForm(
                           "credentials",
                           "client secret: enter it again; the stored secret is kept only while the"
-                              + " token URL, client id, mailbox and server stay the same"));
+                              + " token URL, client id, scope, mailbox and server stay the same"
+                              + " and certificate verification stays on"));
     }
     String s = secret;
     field(() -> b.oauth2(user, OAuth2Client.of(endpoint, clientId, s, scope)));
@@ -140,10 +142,12 @@ final class SettingsForm {
       SmarthostSettings target,
       String user,
       URI endpoint,
-      String clientId) {
+      String clientId,
+      String scope) {
     return storedForSameServer(stored, target, user)
         .flatMap(SmarthostSettings::oauth2Client)
         .filter(c -> c.tokenEndpoint().equals(endpoint) && c.clientId().equals(clientId))
+        .filter(c -> c.scope().orElse("").equals(scope))
         .map(OAuth2Client::clientSecret);
   }
 
@@ -153,7 +157,11 @@ final class SettingsForm {
     return storedForSameServer(stored, target, user).flatMap(SmarthostSettings::password);
   }
 
-  /** The stored settings, if they go to the form's host, port and encryption as the same user. */
+  /**
+   * The stored settings, if they go to the form's host, port and encryption as the same user, and
+   * the form does not switch certificate verification off: a stored secret never goes to a server
+   * whose certificate is no longer checked unless it is entered again.
+   */
   private static Optional<SmarthostSettings> storedForSameServer(
       SmarthostResolver stored, SmarthostSettings target, String user) {
     try {
@@ -162,7 +170,8 @@ final class SettingsForm {
           .filter(s -> s.host().equals(target.host()))
           .filter(s -> s.port() == target.port())
           .filter(s -> s.encryption() == target.encryption())
-          .filter(s -> s.username().orElse("").equals(user));
+          .filter(s -> s.username().orElse("").equals(user))
+          .filter(s -> target.verifyTls() || !s.verifyTls());
     } catch (SmarthostConfigurationException e) {
       return Optional.empty();
     }

@@ -156,6 +156,16 @@ class SettingsPageOAuth2Test {
     otherClient.put("oauth2ClientId", "another-app");
     assertThat(put(otherClient).statusCode()).isEqualTo(422);
     assertThat(Files.readString(env)).contains("SMTP_OAUTH2_CLIENT_ID=app-id");
+
+    // security round 3, item 3: another scope, or certificate verification switched off
+    ObjectNode otherScope = form("");
+    otherScope.put("oauth2Scope", "https://graph.example/.default");
+    assertThat(put(otherScope).statusCode()).isEqualTo(422);
+    ObjectNode unverified = form("");
+    unverified.put("verifyTls", false);
+    HttpResponse<String> off = put(unverified);
+    assertThat(off.statusCode()).isEqualTo(422);
+    assertThat(JSON.readTree(off.body()).get("hint").asText()).contains("verification");
   }
 
   @Test

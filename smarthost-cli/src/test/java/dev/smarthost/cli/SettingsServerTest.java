@@ -156,6 +156,15 @@ class SettingsServerTest {
     assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
     assertThat(json(stored).get("candidates").get(0).get("authenticated").asBoolean()).isTrue();
     assertThat(stored.body()).doesNotContain(PASSWORD);
+    // another port of the stored host: not lent either (as saving would not)
+    HttpResponse<String> otherPort =
+        call(
+            "POST",
+            "/api/discover",
+            detect.replace("[" + smtp.port(), "[" + smtp.port() + ",2525") + "\"\"}",
+            TOKEN);
+    assertThat(otherPort.statusCode()).as(otherPort.body()).isEqualTo(422);
+    assertThat(json(otherPort).get("field").asText()).isEqualTo("credentials");
     // another user: the stored password is not lent to it
     assertThat(
             call("POST", "/api/discover", detect.replace("\"app\"", "\"other\"") + "\"\"}", TOKEN)
@@ -337,7 +346,9 @@ class SettingsServerTest {
             + ",\"encryption\":\"none\",\"username\":\"app\"}",
         form(null).replace("\"port\":" + smtp.port(), "\"port\":" + attacker.port()),
         form(null).replace("\"encryption\":\"starttls\"", "\"encryption\":\"tls\""),
-        form(null).replace("\"username\":\"app\"", "\"username\":\"admin\"")
+        form(null).replace("\"username\":\"app\"", "\"username\":\"admin\""),
+        // the same server with certificate verification switched off: the password again
+        form(null).replace("\"verifyTls\":true", "\"verifyTls\":false")
       };
       for (String f : forms) {
         HttpResponse<String> r = call("PUT", "/api/settings", f, TOKEN);

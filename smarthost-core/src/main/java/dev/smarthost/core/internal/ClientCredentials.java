@@ -12,6 +12,11 @@ public final class ClientCredentials {
 
   private ClientCredentials() {}
 
+  /** What a token request says when the Nimbus SDK is not on the class path. */
+  static final String MISSING_SDK =
+      "OAuth 2.0 settings need the Nimbus OAuth 2.0 SDK to fetch tokens: add"
+          + " com.nimbusds:oauth2-oidc-sdk to the application (or set SmtpOptions.tokenSource)";
+
   /** The one default source of this JVM. */
   public static TokenSource source() {
     return SOURCE;
@@ -24,13 +29,7 @@ public final class ClientCredentials {
       return new NimbusClientCredentials();
     } catch (ClassNotFoundException | LinkageError e) {
       return (client, timeout) -> {
-        throw new OAuth2TokenException(
-            "OAuth 2.0 settings need the Nimbus OAuth 2.0 SDK to fetch tokens: add"
-                + " com.nimbusds:oauth2-oidc-sdk to the application (or set"
-                + " SmtpOptions.tokenSource)",
-            null,
-            0,
-            null);
+        throw new OAuth2TokenException(MISSING_SDK, null, 0, null);
       };
     }
   }

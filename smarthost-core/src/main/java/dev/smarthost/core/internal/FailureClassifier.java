@@ -65,9 +65,15 @@ public final class FailureClassifier {
       if (t instanceof AuthNotOfferedException) {
         return failure(FailureKind.AUTH_NOT_OFFERED, 0, null, detail);
       }
-      if (t instanceof TokenFailedException) {
+      if (t instanceof TokenFailedException token) {
         return failure(FailureKind.OAUTH2_TOKEN_FAILED, 0, null, t.getMessage()).toBuilder()
-            .hint(FailureHints.tokenHint(((TokenFailedException) t).errorCode()))
+            .hint(
+                token.missingSdk()
+                    ? "The OAuth 2.0 client is missing: add the dependency"
+                        + " com.nimbusds:oauth2-oidc-sdk to the application (smarthost-core has it"
+                        + " as optional; the CLI and the Spring Boot starter bring it), or give"
+                        + " SmtpOptions.builder().tokenSource(…) a source of your own."
+                    : FailureHints.tokenHint(token.errorCode()))
             .build();
       }
     }

@@ -106,18 +106,28 @@ public final class TokenCache {
       }
     } catch (IOException | RuntimeException e) {
       failure = e;
-    }
-    synchronized (slot) {
-      slot.inFlight = null;
-      if (token != null) {
-        slot.token = token;
-        slot.refreshAt = refreshAt(token);
+    } catch (Error e) {
+      // an OutOfMemoryError from a huge answer, a LinkageError: this fetch fails, the next may not
+      failure = new OAuth2TokenException("the token request failed: " + e, null, 0, e);
+      throw e;
+    } finally {
+      // whatever happened, the flight ends here: a flight left set would make every later login
+      // wait for a fetch that never completes
+      synchronized (slot) {
+        slot.inFlight = null;
+        if (token != null) {
+          slot.token = token;
+          slot.refreshAt = refreshAt(token);
+        }
       }
-    }
-    if (token != null) {
-      flight.complete(token);
-    } else {
-      flight.completeExceptionally(failure);
+      if (token != null) {
+        flight.complete(token);
+      } else {
+        flight.completeExceptionally(
+            failure != null
+                ? failure
+                : new OAuth2TokenException("the token request failed", null, 0, null));
+      }
     }
   }
 

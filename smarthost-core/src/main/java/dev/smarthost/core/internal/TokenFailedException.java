@@ -13,6 +13,12 @@ public final class TokenFailedException extends MessagingException {
     super(cause.getMessage(), cause);
   }
 
+  /** Whether no request was made because the Nimbus SDK is not on the class path. */
+  public boolean missingSdk() {
+    Throwable cause = getCause();
+    return cause != null && ClientCredentials.MISSING_SDK.equals(cause.getMessage());
+  }
+
   /** The OAuth error code of the token endpoint's answer, if there was one. */
   public @Nullable String errorCode() {
     Throwable cause = getCause();

@@ -45,6 +45,35 @@ class TokenCacheTest {
   }
 
   @Test
+  void aFetchThatDiesWithAnErrorDoesNotWedgeTheClient() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    TokenCache cache =
+        new TokenCache(
+            (client, timeout) -> {
+              if (calls.incrementAndGet() == 1) {
+                throw new OutOfMemoryError("a 600 MiB token response"); // as seen at -Xmx128m
+              }
+              return AccessToken.of("recovered", Instant.now().plus(Duration.ofHours(1)));
+            });
+    assertThatThrownBy(() -> cache.lease(CLIENT, TIMEOUT)).isInstanceOf(OutOfMemoryError.class);
+    long start = System.nanoTime();
+    TokenCache.Lease next = cache.lease(CLIENT, Duration.ofSeconds(2));
+    assertThat(next.token.value()).isEqualTo("recovered");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void withoutTheNimbusSdkTheHintNamesTheMissingDependency() {
+    dev.smarthost.SmtpFailure f =
+        FailureClassifier.classify(
+            new TokenFailedException(
+                new OAuth2TokenException(ClientCredentials.MISSING_SDK, null, 0, null)),
+            null);
+    assertThat(f.kind()).isEqualTo(dev.smarthost.FailureKind.OAUTH2_TOKEN_FAILED);
+    assertThat(f.hint()).contains("com.nimbusds:oauth2-oidc-sdk").doesNotContain("firewall");
+  }
+
+  @Test
   void aTokenIsReusedUntilAQuarterOfItsLifetimeOrAMinuteBeforeItExpires() throws Exception {
     Counting hour = new Counting(Duration.ofHours(1));
     TokenCache cache = new TokenCache(hour);
