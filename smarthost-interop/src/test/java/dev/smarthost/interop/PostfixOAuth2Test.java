@@ -66,7 +66,8 @@ class PostfixOAuth2Test {
     oauth = new MockOAuth2Server();
     oauth.start(InetAddress.getByName("127.0.0.1"), 0);
     postfix =
-        Postfix.startWithOAuth2("app", "unused-password", oauth.url(ISSUER + "/introspect").uri());
+        Postfix.startWithOAuth2(
+            "app", "unused-password", literal(oauth.url(ISSUER + "/introspect")));
     options = postfix.options();
   }
 
@@ -142,7 +143,7 @@ class PostfixOAuth2Test {
             "SMTP_TLSVERIFY=1",
             "SMTP_USERNAME=" + MAILBOX,
             "SMTP_PASSWORD=",
-            "SMTP_OAUTH2_TOKEN_URL=" + oauth.tokenEndpointUrl(ISSUER),
+            "SMTP_OAUTH2_TOKEN_URL=" + literal(oauth.tokenEndpointUrl(ISSUER)),
             "SMTP_OAUTH2_CLIENT_ID=" + CLIENT_ID,
             "SMTP_OAUTH2_CLIENT_SECRET=" + CLIENT_SECRET,
             "SMTP_OAUTH2_SCOPE=smtp",
@@ -185,7 +186,8 @@ class PostfixOAuth2Test {
     nextToken(MAILBOX, 3600);
     // its own client id: tokens are cached per client, JVM-wide
     OAuth2Client client =
-        OAuth2Client.of(oauth.tokenEndpointUrl(ISSUER).uri(), "expiry-app", CLIENT_SECRET, "smtp");
+        OAuth2Client.of(
+            literal(oauth.tokenEndpointUrl(ISSUER)), "expiry-app", CLIENT_SECRET, "smtp");
     SmtpConnectionValidator validator = SmtpConnectionValidator.create(options);
     ValidationResult first = validator.validate(settings(client));
     assertThat(first.ok()).as(first.toString()).isTrue();
@@ -200,7 +202,8 @@ class PostfixOAuth2Test {
   void aTokenForAnotherMailboxIsRejectedByDovecot() {
     nextToken("someone-else@example.org", 3600);
     OAuth2Client client =
-        OAuth2Client.of(oauth.tokenEndpointUrl(ISSUER).uri(), "other-app", CLIENT_SECRET, "smtp");
+        OAuth2Client.of(
+            literal(oauth.tokenEndpointUrl(ISSUER)), "other-app", CLIENT_SECRET, "smtp");
     ValidationResult r = SmtpConnectionValidator.create(options).validate(settings(client));
     SmtpFailure f = r.failure().orElseThrow();
     assertThat(f.kind()).as(r.toString()).isEqualTo(FailureKind.AUTHENTICATION_FAILED);
@@ -222,7 +225,7 @@ class PostfixOAuth2Test {
       String before = postfix.log();
       ValidationResult r =
           SmtpConnectionValidator.create(options)
-              .validate(settings(client(entra.url("/tenant/oauth2/v2.0/token").uri())));
+              .validate(settings(client(literal(entra.url("/tenant/oauth2/v2.0/token")))));
       SmtpFailure f = r.failure().orElseThrow();
       assertThat(f.kind()).isEqualTo(FailureKind.OAUTH2_TOKEN_FAILED);
       assertThat(f.detail()).contains("invalid_client", "AADSTS7000222");
@@ -241,5 +244,10 @@ class PostfixOAuth2Test {
       Thread.sleep(100);
     }
     throw new AssertionError("not held within 20 s: " + subject + "; held: " + postfix.held());
+  }
+
+  /** The mock server's URL on the literal loopback address (plain http is allowed only there). */
+  private static java.net.URI literal(okhttp3.HttpUrl url) {
+    return url.newBuilder().host("127.0.0.1").build().uri();
   }
 }

@@ -40,7 +40,15 @@ final class OAuth2Server implements AutoCloseable {
   }
 
   URI tokenEndpoint() {
-    return server.tokenEndpointUrl(ISSUER).uri();
+    return literal(server.tokenEndpointUrl(ISSUER));
+  }
+
+  /**
+   * The mock server's URL with the literal loopback address instead of {@code localhost}: a client
+   * secret goes over plain http only to a literal loopback address.
+   */
+  static URI literal(okhttp3.HttpUrl url) {
+    return url.newBuilder().host("127.0.0.1").build().uri();
   }
 
   OAuth2Client client() {
@@ -57,7 +65,10 @@ final class OAuth2Server implements AutoCloseable {
         RSAKey key = (RSAKey) keys.getKeyByKeyId(jwt.getHeader().getKeyID());
         return key != null
             && jwt.verify(new RSASSAVerifier(key))
-            && server.issuerUrl(ISSUER).toString().equals(jwt.getJWTClaimsSet().getIssuer())
+            && java.util.List.of(
+                    server.issuerUrl(ISSUER).toString(),
+                    literal(server.issuerUrl(ISSUER)).toString())
+                .contains(jwt.getJWTClaimsSet().getIssuer())
             && jwt.getJWTClaimsSet().getExpirationTime().after(new Date())
             && !revoked.contains(token);
       } catch (Exception e) {

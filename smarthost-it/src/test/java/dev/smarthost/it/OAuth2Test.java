@@ -230,7 +230,7 @@ class OAuth2Test {
 
   static OAuth2Client clientOf(MockWebServer endpoint) {
     return OAuth2Client.of(
-        endpoint.url("/tenant/oauth2/v2.0/token").uri(),
+        OAuth2Server.literal(endpoint.url("/tenant/oauth2/v2.0/token")),
         OAuth2Server.CLIENT_ID,
         OAuth2Server.CLIENT_SECRET,
         OAuth2Server.SCOPE);
