@@ -6,6 +6,7 @@ import dev.smarthost.core.SendResult;
 import dev.smarthost.core.SmarthostMailer;
 import dev.smarthost.testkit.SmarthostServer;
 import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -176,20 +177,7 @@ public class OutboxBenchmark {
   @OutputTimeUnit(TimeUnit.SECONDS)
   @Threads(1)
   public int outboxDelivered100From4(Delivering d) throws Exception {
-    List<Future<?>> all = new ArrayList<>();
-    for (int p = 0; p < PRODUCERS; p++) {
-      all.add(
-          d.producers.submit(
-              () -> {
-                for (int i = 0; i < BATCH / PRODUCERS; i++) {
-                  d.durable.enqueue(Messages.notification(d.session, COUNTER.incrementAndGet()));
-                }
-                return null;
-              }));
-    }
-    for (Future<?> f : all) {
-      f.get(60, TimeUnit.SECONDS);
-    }
+    fromProducers(d, d.durable::enqueue);
     awaitEmpty(d);
     return BATCH;
   }
@@ -202,26 +190,37 @@ public class OutboxBenchmark {
   @OutputTimeUnit(TimeUnit.SECONDS)
   @Threads(1)
   public int asyncDelivered100From4(Delivering d) throws Exception {
-    List<Future<List<CompletableFuture<SendResult>>>> all = new ArrayList<>();
+    List<Object> sent = fromProducers(d, d.inMemory::sendAsync);
+    CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+    d.server.reset();
+    return BATCH;
+  }
+
+  /** How a benchmark hands one message over: enqueue, or sendAsync. */
+  private interface HandOver {
+    Object accept(MimeMessage message) throws Exception;
+  }
+
+  /** {@link #BATCH} messages handed over by {@link #PRODUCERS} threads at once; what each gave. */
+  private static List<Object> fromProducers(Delivering d, HandOver hand) throws Exception {
+    List<Future<List<Object>>> all = new ArrayList<>();
     for (int p = 0; p < PRODUCERS; p++) {
       all.add(
           d.producers.submit(
               () -> {
-                List<CompletableFuture<SendResult>> sent = new ArrayList<>();
+                List<Object> handed = new ArrayList<>();
                 for (int i = 0; i < BATCH / PRODUCERS; i++) {
-                  sent.add(
-                      d.inMemory.sendAsync(
-                          Messages.notification(d.session, COUNTER.incrementAndGet())));
+                  handed.add(
+                      hand.accept(Messages.notification(d.session, COUNTER.incrementAndGet())));
                 }
-                return sent;
+                return handed;
               }));
     }
-    for (Future<List<CompletableFuture<SendResult>>> f : all) {
-      CompletableFuture.allOf(f.get(60, TimeUnit.SECONDS).toArray(new CompletableFuture<?>[0]))
-          .get(60, TimeUnit.SECONDS);
+    List<Object> handed = new ArrayList<>();
+    for (Future<List<Object>> f : all) {
+      handed.addAll(f.get(60, TimeUnit.SECONDS));
     }
-    d.server.reset();
-    return BATCH;
+    return handed;
   }
 
   private static void awaitEmpty(Delivering d) throws Exception {

@@ -119,13 +119,7 @@ class OutboxDirectoryRulesTest {
   @Test
   void aLinkOrAForeignFileInsidePendingIsNeverTakenIn() throws Exception {
     Path dir = root.resolve("spool");
-    String id;
-    try (FileOutbox outbox = FileOutbox.open(dir)) {
-      id = outbox.add(message("dead one"), List.of("a@example.org"));
-      outbox.claimDue(Instant.now(), 1);
-      outbox.bury(
-          id, List.of("a@example.org"), SmtpFailure.builder(FailureKind.SENDER_REJECTED).build());
-    }
+    String id = deadEntry(dir);
     // a link in pending/ to a well-formed message elsewhere
     Path elsewhere = Files.createDirectory(root.resolve("elsewhere"));
     Files.move(dir.resolve("dead").resolve(id + ".msg"), elsewhere.resolve(id + ".msg"));
@@ -142,13 +136,7 @@ class OutboxDirectoryRulesTest {
   void aDirectoryOrAMessageOfAnotherUserIsRefused() throws Exception {
     assumeTrue(isRoot(), "only root can make a directory another user owns (CI runs as root)");
     Path dir = root.resolve("spool");
-    String id;
-    try (FileOutbox outbox = FileOutbox.open(dir)) {
-      id = outbox.add(message("dead one"), List.of("a@example.org"));
-      outbox.claimDue(Instant.now(), 1);
-      outbox.bury(
-          id, List.of("a@example.org"), SmtpFailure.builder(FailureKind.SENDER_REJECTED).build());
-    }
+    String id = deadEntry(dir);
     // another user's message in pending/ (as if dropped there): never sent with our login
     Path foreign = dir.resolve("pending").resolve(id + ".msg");
     Files.move(dir.resolve("dead").resolve(id + ".msg"), foreign);
@@ -170,6 +158,17 @@ class OutboxDirectoryRulesTest {
     assertThatThrownBy(() -> FileOutbox.open(dir))
         .isInstanceOf(SmarthostOutboxException.class)
         .hasMessageContaining(dir + " is owned by ");
+  }
+
+  /** An outbox in {@code dir} with one dead entry (its files in {@code dead/}); its id. */
+  static String deadEntry(Path dir) {
+    try (FileOutbox outbox = FileOutbox.open(dir)) {
+      String id = outbox.add(message("dead one"), List.of("a@example.org"));
+      outbox.claimDue(Instant.now(), 1);
+      outbox.bury(
+          id, List.of("a@example.org"), SmtpFailure.builder(FailureKind.SENDER_REJECTED).build());
+      return id;
+    }
   }
 
   private static String mode(Path p) {
