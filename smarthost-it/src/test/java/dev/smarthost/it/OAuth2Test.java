@@ -228,6 +228,25 @@ class OAuth2Test {
     assertThat(r.toString() + f).doesNotContain(OAuth2Server.CLIENT_SECRET);
   }
 
+  @Test
+  void aHugeTokenAnswerIsRefusedAfter64KiBNotReadWhole() throws Exception {
+    // security round 3, item 1: a 600 MiB answer exhausted a 128 MiB heap; here 20 MiB stands for
+    // it
+    ValidationResult r;
+    try (MockWebServer entra = new MockWebServer()) {
+      entra.enqueue(
+          new okhttp3.mockwebserver.MockResponse()
+              .setHeader("Content-Type", "application/json")
+              .setBody("{\"access_token\":\"" + "x".repeat(20 << 20) + "\"}"));
+      entra.start(java.net.InetAddress.getLoopbackAddress(), 0);
+      r = SmtpConnectionValidator.create(smtp.smtpOptions()).validate(settings(clientOf(entra)));
+    }
+    SmtpFailure f = r.failure().orElseThrow();
+    assertThat(f.kind()).isEqualTo(FailureKind.OAUTH2_TOKEN_FAILED);
+    assertThat(f.detail()).contains("larger than 64 KiB");
+    assertThat(smtp.connectionCount()).isZero();
+  }
+
   static OAuth2Client clientOf(MockWebServer endpoint) {
     return OAuth2Client.of(
         OAuth2Server.literal(endpoint.url("/tenant/oauth2/v2.0/token")),

@@ -49,7 +49,7 @@ final class NimbusClientCredentials implements TokenSource {
     Instant asked = Instant.now();
     HTTPResponse response;
     try {
-      response = http.send();
+      response = http.send(new CappedSender()); // at most 64 KiB of answer
     } catch (IOException e) {
       throw new OAuth2TokenException(
           "cannot reach the token endpoint " + client.tokenEndpoint() + ": " + e, null, 0, e);
