@@ -21,10 +21,13 @@ import org.jspecify.annotations.Nullable;
 final class DiscoverEndpoint {
   private final SmtpConnectionValidator validator;
   private final SmarthostResolver resolver;
+  private final CheckRate checks;
 
-  DiscoverEndpoint(SmtpConnectionValidator validator, SmarthostResolver resolver) {
+  DiscoverEndpoint(
+      SmtpConnectionValidator validator, SmarthostResolver resolver, CheckRate checks) {
     this.validator = validator;
     this.resolver = resolver;
+    this.checks = checks;
   }
 
   void handle(HttpExchange exchange, JsonNode body) throws IOException {
@@ -57,6 +60,9 @@ final class DiscoverEndpoint {
             JsonExchange.error("credentials", "enter the password to detect with this login"));
         return;
       }
+    }
+    if (!checks.admit(exchange)) {
+      return;
     }
     DiscoveryResult result;
     try {

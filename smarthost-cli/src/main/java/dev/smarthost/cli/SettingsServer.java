@@ -66,6 +66,7 @@ final class SettingsServer implements AutoCloseable {
   }
 
   private final HttpServer http;
+  private final CheckRate checks = new CheckRate();
   private final ExecutorService executor;
   private final SmarthostResolver resolver;
   private final SmarthostStore store;
@@ -170,7 +171,7 @@ final class SettingsServer implements AutoCloseable {
           } else if (authorized(exchange)) {
             JsonNode body = JsonExchange.body(exchange, MAX_BODY);
             if (body != null) {
-              new DiscoverEndpoint(validator, resolver).handle(exchange, body);
+              new DiscoverEndpoint(validator, resolver, checks).handle(exchange, body);
             }
           }
           break;
@@ -285,6 +286,9 @@ final class SettingsServer implements AutoCloseable {
       JsonExchange.send(exchange, 422, JsonExchange.error("mailInstance", e.problem()));
       return;
     }
+    if (!checks.admit(exchange)) {
+      return;
+    }
     SmarthostSettingsService.Outcome outcome;
     try {
       outcome =
@@ -333,6 +337,9 @@ final class SettingsServer implements AutoCloseable {
           exchange,
           409,
           JsonExchange.error("enabled", "e-mail is switched off; save settings first"));
+      return;
+    }
+    if (!checks.admit(exchange)) {
       return;
     }
     ValidationResult result = validator.validate(settings.get(), message);

@@ -363,6 +363,28 @@ class SettingsServerTest {
     assertThat(call("PUT", "/api/settings", form(null), TOKEN).statusCode()).isEqualTo(200);
   }
 
+  /** Security round 3, item 5: the page is no fast port scanner, even with the token. */
+  @Test
+  void checksAreLimitedToTenAMinute() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort(); // bound by this test, then closed: nothing listens there
+    }
+    String detect = "{\"host\":\"127.0.0.1\",\"ports\":[" + closed + "]}";
+    for (int i = 0; i < 10; i++) {
+      HttpResponse<String> r = call("POST", "/api/discover", detect, TOKEN);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(422); // checked: nothing listens
+    }
+    HttpResponse<String> limited = call("POST", "/api/discover", detect, TOKEN);
+    assertThat(limited.statusCode()).isEqualTo(429);
+    assertThat(json(limited).get("field").asText()).isEqualTo("rate");
+    assertThat(limited.headers().firstValue("Retry-After"))
+        .hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 60));
+    assertThat(call("PUT", "/api/settings", form(PASSWORD), TOKEN).statusCode()).isEqualTo(429);
+    assertThat(call("GET", "/api/settings", null, null).statusCode()).isEqualTo(200);
+  }
+
   /** Security review, item 3: credentials over encryption=none are allowed, never silently. */
   @Test
   void credentialsWithoutEncryptionCarryAWarning() throws Exception {

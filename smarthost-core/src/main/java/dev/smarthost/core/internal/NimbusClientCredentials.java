@@ -98,12 +98,26 @@ final class NimbusClientCredentials implements TokenSource {
     }
   }
 
-  /** The endpoint's description, shortened, without control characters or the secret. */
-  private static String describe(@Nullable String description, String secret) {
+  /** The longest part of a token endpoint's own text that is passed on. */
+  static final int MAX_DESCRIPTION = 120;
+
+  /**
+   * The endpoint's description as a short, plain sentence: third-party text, shown on the settings
+   * page and in logs, so without the secret, control or formatting characters ({@code <>"'`&},
+   * which a page or a terminal could interpret), whitespace collapsed, at most {@link
+   * #MAX_DESCRIPTION} characters.
+   */
+  static String describe(@Nullable String description, String secret) {
     if (description == null || description.isBlank()) {
       return "";
     }
-    String text = description.replace(secret, "****").replaceAll("\\p{Cntrl}", " ").strip();
-    return ": " + (text.length() > 300 ? text.substring(0, 300) + "…" : text);
+    String text =
+        description
+            .replace(secret, "****")
+            .replaceAll("[\\p{Cntrl}\\p{Cf}<>\"'`&]", " ")
+            .replaceAll("\\s+", " ")
+            .strip();
+    return ": "
+        + (text.length() > MAX_DESCRIPTION ? text.substring(0, MAX_DESCRIPTION) + "…" : text);
   }
 }
