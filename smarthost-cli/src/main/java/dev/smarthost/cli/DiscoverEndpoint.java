@@ -22,12 +22,17 @@ final class DiscoverEndpoint {
   private final SmtpConnectionValidator validator;
   private final SmarthostResolver resolver;
   private final CheckRate checks;
+  private final java.util.function.Predicate<String> hostAllowed;
 
   DiscoverEndpoint(
-      SmtpConnectionValidator validator, SmarthostResolver resolver, CheckRate checks) {
+      SmtpConnectionValidator validator,
+      SmarthostResolver resolver,
+      CheckRate checks,
+      java.util.function.Predicate<String> hostAllowed) {
     this.validator = validator;
     this.resolver = resolver;
     this.checks = checks;
+    this.hostAllowed = hostAllowed;
   }
 
   void handle(HttpExchange exchange, JsonNode body) throws IOException {
@@ -60,6 +65,10 @@ final class DiscoverEndpoint {
             JsonExchange.error("credentials", "enter the password to detect with this login"));
         return;
       }
+    }
+    if (!host.isEmpty() && !hostAllowed.test(host)) {
+      JsonExchange.send(exchange, 422, SettingsServer.notAllowed());
+      return;
     }
     if (!checks.admit(exchange)) {
       return;

@@ -72,6 +72,13 @@ final class ServeCommand implements Callable<Integer> {
               + " Other Host headers get 421.")
   java.util.List<String> allowedHosts = new java.util.ArrayList<>();
 
+  @Option(
+      names = "--allowed-smtp-host",
+      paramLabel = "HOST",
+      description =
+          "Let the page check (save, detect) only this SMTP host; repeatable. Default: any host.")
+  java.util.List<String> allowedSmtpHosts = new java.util.ArrayList<>();
+
   @Mixin TrustStoreOption trust = new TrustStoreOption();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -116,6 +123,11 @@ final class ServeCommand implements Callable<Integer> {
         SmtpConnectionValidator.create(options).withDeadline(Duration.ofSeconds(30));
     try (SettingsServer server =
         new SettingsServer(address, allowedHosts, token, resolver, store, validator, instances)) {
+      try {
+        server.allowSmtpHosts(allowedSmtpHosts);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--allowed-smtp-host: " + e.getMessage());
+      }
       PrintWriter out = spec.commandLine().getOut();
       String page = "http://" + listen.replaceFirst(":\\d+$", "") + ":" + server.port() + "/";
       // A token read from a file is the administrator's own; printing it would put it in logs.

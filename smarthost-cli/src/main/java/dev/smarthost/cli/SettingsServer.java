@@ -67,6 +67,10 @@ final class SettingsServer implements AutoCloseable {
 
   private final HttpServer http;
   private final CheckRate checks = new CheckRate();
+
+  /** The SMTP hosts this page may check (save, detect); empty: any. */
+  private volatile Set<String> smtpHosts = Set.of();
+
   private final ExecutorService executor;
   private final SmarthostResolver resolver;
   private final SmarthostStore store;
@@ -171,7 +175,8 @@ final class SettingsServer implements AutoCloseable {
           } else if (authorized(exchange)) {
             JsonNode body = JsonExchange.body(exchange, MAX_BODY);
             if (body != null) {
-              new DiscoverEndpoint(validator, resolver, checks).handle(exchange, body);
+              new DiscoverEndpoint(validator, resolver, checks, this::smtpHostAllowed)
+                  .handle(exchange, body);
             }
           }
           break;
@@ -286,6 +291,10 @@ final class SettingsServer implements AutoCloseable {
       JsonExchange.send(exchange, 422, JsonExchange.error("mailInstance", e.problem()));
       return;
     }
+    if (!smtpHostAllowed(settings.host())) {
+      JsonExchange.send(exchange, 422, notAllowed());
+      return;
+    }
     if (!checks.admit(exchange)) {
       return;
     }
@@ -307,6 +316,35 @@ final class SettingsServer implements AutoCloseable {
       exchange.getResponseHeaders().set("ETag", version);
     }
     JsonExchange.send(exchange, outcome.saved() ? 200 : 422, result);
+  }
+
+  /**
+   * Limits the SMTP hosts the page may save and detect (the administrator's choice: {@code serve
+   * --allowed-smtp-host}); without a list, any host.
+   */
+  void allowSmtpHosts(java.util.Collection<String> hosts) {
+    Set<String> normalized = new java.util.HashSet<>();
+    for (String h : hosts) {
+      normalized.add(SmarthostSettings.normalizeHost(h).toLowerCase(Locale.ROOT));
+    }
+    this.smtpHosts = Set.copyOf(normalized);
+  }
+
+  boolean smtpHostAllowed(String host) {
+    Set<String> allowed = smtpHosts;
+    if (allowed.isEmpty()) {
+      return true;
+    }
+    try {
+      return allowed.contains(SmarthostSettings.normalizeHost(host).toLowerCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return false; // not a host name at all
+    }
+  }
+
+  static ObjectNode notAllowed() {
+    return JsonExchange.error(
+        "host", "host: this page may check only the hosts given with --allowed-smtp-host");
   }
 
   private boolean versionMatches(String ifMatch) {

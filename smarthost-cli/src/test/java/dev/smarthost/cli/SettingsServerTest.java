@@ -363,6 +363,21 @@ class SettingsServerTest {
     assertThat(call("PUT", "/api/settings", form(null), TOKEN).statusCode()).isEqualTo(200);
   }
 
+  /** Security round 3, item 5: an administrator can keep the page to the smarthost's own host. */
+  @Test
+  void anAllowListKeepsChecksToTheGivenHosts() throws Exception {
+    page.allowSmtpHosts(java.util.List.of("LOCALHOST"));
+    String elsewhere = form(PASSWORD).replace("\"host\":\"localhost\"", "\"host\":\"127.0.0.1\"");
+    HttpResponse<String> refused = call("PUT", "/api/settings", elsewhere, TOKEN);
+    assertThat(refused.statusCode()).isEqualTo(422);
+    assertThat(json(refused).get("field").asText()).isEqualTo("host");
+    HttpResponse<String> detect =
+        call("POST", "/api/discover", "{\"host\":\"127.0.0.1\",\"ports\":[25]}", TOKEN);
+    assertThat(detect.statusCode()).isEqualTo(422);
+    assertThat(json(detect).get("hint").asText()).contains("--allowed-smtp-host");
+    assertThat(call("PUT", "/api/settings", form(PASSWORD), TOKEN).statusCode()).isEqualTo(200);
+  }
+
   /** Security round 3, item 5: the page is no fast port scanner, even with the token. */
   @Test
   void checksAreLimitedToTenAMinute() throws Exception {
