@@ -17,6 +17,9 @@ final class TimedWire extends OutputStream {
   private final Socket socket;
   private final long timeoutMillis;
 
+  /** Whether a timeout closed the socket: every later failure of this wire is that timeout. */
+  private volatile boolean timedOut;
+
   /**
    * @param out the stream of the connection's top socket (TLS, if started)
    * @param socket the plain socket underneath, closed on timeout (closing it stops any write)
@@ -58,6 +61,7 @@ final class TimedWire extends OutputStream {
             .schedule(
                 () -> {
                   fired.set(true);
+                  timedOut = true;
                   try {
                     socket.close();
                   } catch (IOException ignored) {
@@ -69,9 +73,13 @@ final class TimedWire extends OutputStream {
     try {
       io.run();
     } catch (IOException e) {
-      throw fired.get() ? new IOException("Write timed out", e) : e;
+      // also when an earlier write's timer closed the socket just as that write returned
+      throw timedOut ? new IOException("Write timed out", e) : e;
     } finally {
       timeout.cancel(false);
+    }
+    if (fired.get()) {
+      throw new IOException("Write timed out"); // returned, but the socket is closed now
     }
   }
 }
