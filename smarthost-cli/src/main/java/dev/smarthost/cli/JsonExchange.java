@@ -40,6 +40,14 @@ final class JsonExchange {
     return node;
   }
 
+  static byte[] bytes(JsonNode node) {
+    try {
+      return JSON.writeValueAsBytes(node);
+    } catch (IOException e) {
+      throw new IllegalStateException("a JSON tree could not be written", e);
+    }
+  }
+
   static ObjectNode object() {
     return JSON.createObjectNode();
   }

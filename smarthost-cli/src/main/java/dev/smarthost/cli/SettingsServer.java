@@ -3,7 +3,6 @@ package dev.smarthost.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSettings;
@@ -32,16 +31,17 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The settings page and its JSON API on the JDK's HTTP server. Reads are open (they never contain
- * the password); writes need the token in the {@code X-Smarthost-Token} header — not a cookie, so a
- * foreign page cannot forge them. Bodies are limited to 16 KiB.
+ * The settings page and its JSON API, served by {@link HttpFront}. Reads are open (they never
+ * contain the password); writes need the token in the {@code X-Smarthost-Token} header — not a
+ * cookie, so a foreign page cannot forge them. Bodies are limited to 16 KiB.
  *
  * <p>Hostile clients: only the listen address's own host names are accepted in {@code Host} (421
  * otherwise: a page on another site cannot reach the API through DNS rebinding); each request must
- * arrive whole within {@link #MAX_REQUEST_TIME} (headers and body, else the connection is closed);
- * 64 worker threads, so stalled clients cannot starve the page. Saves are ordered: {@code PUT}
- * needs the {@code ETag} of the settings it replaces in {@code If-Match} (428 without, 409 when
- * they changed meanwhile).
+ * arrive whole within {@link #MAX_REQUEST_TIME} (headers and body, else the connection is closed),
+ * and is read by the front's selector thread before one of 16 workers handles it, so stalled
+ * clients hold sockets, not workers; one address keeps at most {@link HttpFront#PER_CLIENT}
+ * connections. Saves are ordered: {@code PUT} needs the {@code ETag} of the settings it replaces in
+ * {@code If-Match} (428 without, 409 when they changed meanwhile).
  */
 final class SettingsServer implements AutoCloseable {
   static final String TOKEN_HEADER = "X-Smarthost-Token";
@@ -50,22 +50,9 @@ final class SettingsServer implements AutoCloseable {
   static final Duration MAX_REQUEST_TIME = Duration.ofSeconds(10);
 
   private static final int MAX_BODY = 16 * 1024;
-  private static final int WORKERS = 64;
+  private static final int WORKERS = 16;
 
-  static {
-    // The JDK's server reads these once, when its first server in the JVM starts; without them a
-    // connection may take forever to send its request. Respect values the operator set.
-    setDefault("sun.net.httpserver.maxReqTime", Long.toString(MAX_REQUEST_TIME.toSeconds()));
-    setDefault("sun.net.httpserver.maxRspTime", "120");
-  }
-
-  private static void setDefault(String property, String value) {
-    if (System.getProperty(property) == null) {
-      System.setProperty(property, value);
-    }
-  }
-
-  private final HttpServer http;
+  private final HttpFront http;
   private final CheckRate checks = new CheckRate();
 
   /** The SMTP hosts this page may check (save, detect); empty: any. */
@@ -96,7 +83,6 @@ final class SettingsServer implements AutoCloseable {
     this.instances = instances;
     this.token = token.getBytes(StandardCharsets.UTF_8);
     this.saves = new VersionedStore(store, () -> currentSettings().path("version").asText());
-    this.http = HttpServer.create(listen, 64);
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
             WORKERS,
@@ -111,19 +97,17 @@ final class SettingsServer implements AutoCloseable {
             });
     pool.allowCoreThreadTimeOut(true);
     this.executor = pool;
-    http.setExecutor(executor);
-    http.createContext("/", this::handle);
-    http.start();
-    this.hostNames = HostHeader.allowed(http.getAddress(), extraHostNames);
+    this.http = new HttpFront(listen, MAX_BODY, MAX_REQUEST_TIME, executor, this::handle);
+    this.hostNames = HostHeader.allowed(http.address(), extraHostNames);
   }
 
   int port() {
-    return http.getAddress().getPort();
+    return http.address().getPort();
   }
 
   @Override
   public void close() {
-    http.stop(0);
+    http.close();
     executor.shutdownNow();
   }
 

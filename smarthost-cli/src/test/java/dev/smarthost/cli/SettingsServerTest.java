@@ -486,6 +486,69 @@ class SettingsServerTest {
     assertThat(call("GET", "/api/settings", null, null).statusCode()).isEqualTo(200);
   }
 
+  /**
+   * Security review round 3, item 6: 600 stalled clients (headers never finished) hold sockets, not
+   * threads; a GET still answers within a second, and one address keeps at most {@link
+   * HttpFront#PER_CLIENT} connections open (its oldest unfinished ones are closed first).
+   */
+  @Test
+  @Timeout(120)
+  void sixHundredStalledClientsNeitherDelayAGetNorStayOpen() throws Exception {
+    java.util.List<java.net.Socket> stalled = new java.util.ArrayList<>();
+    try {
+      byte[] start =
+          ("GET /api/settings HTTP/1.1\r\nHost: 127.0.0.1:" + page.port() + "\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      for (int i = 0; i < 600; i++) {
+        java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), page.port());
+        s.getOutputStream().write(start);
+        s.getOutputStream().flush();
+        stalled.add(s);
+      }
+      for (int i = 0; i < 3; i++) {
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = call("GET", "/api/settings", null, null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+      }
+      // The server closed all but the newest few of them; give it a moment to get there.
+      long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      int open;
+      do {
+        open = 0;
+        for (java.net.Socket s : stalled) {
+          if (!closedByServer(s)) {
+            open++;
+          }
+        }
+      } while (open > HttpFront.PER_CLIENT && System.nanoTime() < until);
+      assertThat(open).isLessThanOrEqualTo(HttpFront.PER_CLIENT);
+    } finally {
+      for (java.net.Socket s : stalled) {
+        s.close();
+      }
+    }
+  }
+
+  private static boolean closedByServer(java.net.Socket s) throws java.io.IOException {
+    if (s.isClosed()) {
+      return true;
+    }
+    s.setSoTimeout(1);
+    try {
+      if (s.getInputStream().read() < 0) {
+        s.close();
+        return true;
+      }
+      return false; // an answer started: the server has it in hand
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
+    } catch (java.net.SocketException e) {
+      s.close(); // reset by the server
+      return true;
+    }
+  }
+
   private String rawRequest(String head) throws Exception {
     try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), page.port())) {
       s.setSoTimeout(5000);
