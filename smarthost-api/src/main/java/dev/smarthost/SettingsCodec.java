@@ -56,8 +56,8 @@ public final class SettingsCodec {
               "SMTP_OAUTH2_CLIENT_SECRET",
               "SMTP_OAUTH2_SCOPE"),
           "",
-          "1 (on) or empty (off)",
-          "1 (verify) or empty (don't)",
+          "1 (on), or 0 or empty (off)",
+          "1 (verify), or 0 or empty (don't)",
           null);
 
   /** The cluster's Redis hash {@code cluster/smarthost}. */

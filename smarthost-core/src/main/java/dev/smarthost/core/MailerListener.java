@@ -14,6 +14,23 @@ public interface MailerListener {
   MailerListener NONE = new MailerListener() {};
 
   /**
+   * Returns one listener that passes every event to each of these, in order; one that throws is
+   * logged and does not keep the others from hearing the event.
+   *
+   * @param listeners the listeners (e.g. your own and the starter's meters)
+   * @return the combined listener; {@link #NONE} for none, the listener itself for one
+   */
+  static MailerListener all(java.util.List<? extends MailerListener> listeners) {
+    if (listeners.isEmpty()) {
+      return NONE;
+    }
+    if (listeners.size() == 1) {
+      return listeners.get(0);
+    }
+    return new MailerListeners(java.util.List.copyOf(listeners));
+  }
+
+  /**
    * A message was accepted (perhaps only for some recipients).
    *
    * @param result what was accepted

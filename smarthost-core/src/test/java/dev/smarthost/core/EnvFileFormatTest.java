@@ -131,7 +131,7 @@ class EnvFileFormatTest {
             "SMTP_ENABLED=yes\nSMTP_HOST=h\n",
             1,
             "SMTP_ENABLED",
-            "'yes' is not 1 (on) or empty (off)"),
+            "'yes' is not 1 (on), or 0 or empty (off)"),
         Arguments.of(
             "host missing", "SMTP_ENABLED=1\n", 0, "SMTP_HOST", "required when SMTP_ENABLED=1"),
         Arguments.of(
@@ -151,7 +151,7 @@ class EnvFileFormatTest {
             BASE + "SMTP_TLSVERIFY=true\n",
             3,
             "SMTP_TLSVERIFY",
-            "'true' is not 1 (verify) or empty (don't)"),
+            "'true' is not 1 (verify), or 0 or empty (don't)"),
         Arguments.of(
             "username without password",
             BASE + "SMTP_USERNAME=u\n",

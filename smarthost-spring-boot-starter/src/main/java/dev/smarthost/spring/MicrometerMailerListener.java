@@ -8,6 +8,7 @@ import dev.smarthost.core.MailerListener;
 import dev.smarthost.core.Outbox;
 import dev.smarthost.core.SendResult;
 import dev.smarthost.core.SmarthostMailer;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -22,7 +23,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The mailer's events as Micrometer meters, bound like Spring Boot's own binders (a {@link
  * MeterBinder}: every registry Boot creates gets them, whenever it is created) and registered at
- * once, so they exist with 0 before the first send: counters {@code smarthost.mail.sent}, {@code
+ * once, each with a description and base unit, so they exist with 0 before the first send (the
+ * tagged ones for every {@link FailureKind}): counters {@code smarthost.mail.sent}, {@code
  * smarthost.mail.failed} and {@code smarthost.mail.retried} (tag {@code kind}), {@code
  * smarthost.connections.opened}, {@code smarthost.mail.dead} (tag {@code kind}); timer {@code
  * smarthost.mail.send} (tag {@code outcome}: {@code success} or {@code failure}); gauge {@code
@@ -49,10 +51,17 @@ public final class MicrometerMailerListener implements MailerListener, MeterBind
   @Override
   public void bindTo(MeterRegistry registry) {
     meters.add(registry);
-    meters.counter("smarthost.mail.sent");
-    meters.counter("smarthost.connections.opened");
-    Timer.builder("smarthost.mail.send").tag("outcome", "success").register(meters);
-    Timer.builder("smarthost.mail.send").tag("outcome", "failure").register(meters);
+    // Every meter exists from the start, at 0, with its description: a dashboard or an alert on
+    // failures must not wait for the first failure to find its series.
+    sent();
+    opened();
+    for (FailureKind kind : FailureKind.values()) {
+      failed(kind);
+      retried(kind);
+      dead(kind);
+    }
+    timer("success");
+    timer("failure");
     Gauge.builder(
             "smarthost.connections.open",
             this,
@@ -61,15 +70,62 @@ public final class MicrometerMailerListener implements MailerListener, MeterBind
               return m == null ? 0 : m.openConnections();
             })
         .description("connections to the smarthost open now")
+        .baseUnit("connections")
         .register(registry);
     if (outbox.get() != null) {
       bindOutbox(registry);
     }
   }
 
+  private Counter sent() {
+    return Counter.builder("smarthost.mail.sent")
+        .description("messages the smarthost accepted")
+        .baseUnit("messages")
+        .register(meters);
+  }
+
+  private Counter opened() {
+    return Counter.builder("smarthost.connections.opened")
+        .description("connections opened to the smarthost")
+        .baseUnit("connections")
+        .register(meters);
+  }
+
+  private Counter failed(FailureKind kind) {
+    return Counter.builder("smarthost.mail.failed")
+        .description("sends that failed for good, by failure kind")
+        .baseUnit("messages")
+        .tag("kind", kind.name())
+        .register(meters);
+  }
+
+  private Counter retried(FailureKind kind) {
+    return Counter.builder("smarthost.mail.retried")
+        .description("attempts repeated after a temporary failure, by failure kind")
+        .baseUnit("attempts")
+        .tag("kind", kind.name())
+        .register(meters);
+  }
+
+  private Counter dead(FailureKind kind) {
+    return Counter.builder("smarthost.mail.dead")
+        .description("outbox messages given up on, by failure kind")
+        .baseUnit("messages")
+        .tag("kind", kind.name())
+        .register(meters);
+  }
+
+  private Timer timer(String outcome) {
+    return Timer.builder("smarthost.mail.send")
+        .description("time one send took, retries included, by outcome")
+        .tag("outcome", outcome)
+        .register(meters);
+  }
+
   private void bindOutbox(MeterRegistry registry) {
     Gauge.builder("smarthost.outbox.pending", this, l -> count(l.outbox.get(), false))
         .description("messages accepted and not yet delivered")
+        .baseUnit("messages")
         .register(registry);
     Gauge.builder(
             "smarthost.outbox.oldest.age",
@@ -87,6 +143,7 @@ public final class MicrometerMailerListener implements MailerListener, MeterBind
         .register(registry);
     Gauge.builder("smarthost.outbox.dead", this, l -> count(l.outbox.get(), true))
         .description("messages given up on, with their reason")
+        .baseUnit("messages")
         .register(registry);
   }
 
@@ -99,28 +156,28 @@ public final class MicrometerMailerListener implements MailerListener, MeterBind
 
   @Override
   public void sent(SendResult result) {
-    meters.counter("smarthost.mail.sent").increment();
-    meters.timer("smarthost.mail.send", "outcome", "success").record(result.duration());
+    sent().increment();
+    timer("success").record(result.duration());
   }
 
   @Override
   public void failed(SmarthostSendException failure, Duration duration) {
-    meters.counter("smarthost.mail.failed", "kind", failure.kind().name()).increment();
-    meters.timer("smarthost.mail.send", "outcome", "failure").record(duration);
+    failed(failure.kind()).increment();
+    timer("failure").record(duration);
   }
 
   @Override
   public void retried(FailureKind kind, int attempt) {
-    meters.counter("smarthost.mail.retried", "kind", kind.name()).increment();
+    retried(kind).increment();
   }
 
   @Override
   public void connectionOpened(SmarthostSettings settings) {
-    meters.counter("smarthost.connections.opened").increment();
+    opened().increment();
   }
 
   @Override
   public void deadLettered(String id, List<String> recipients, SmtpFailure reason) {
-    meters.counter("smarthost.mail.dead", "kind", reason.kind().name()).increment();
+    dead(reason.kind()).increment();
   }
 }

@@ -12,14 +12,17 @@ import dev.smarthost.core.SmarthostMailer;
 import dev.smarthost.core.SmtpConnectionValidator;
 import dev.smarthost.core.SmtpOptions;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -27,7 +30,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
@@ -45,19 +50,49 @@ import org.springframework.mail.javamail.JavaMailSender;
  * SmarthostResolver}, {@link SmtpOptions}, the {@link SmarthostMailer} and a {@link JavaMailSender}
  * on it (runs before Spring Boot's own mail auto-configuration), a health indicator when Spring
  * Boot's health module is present, and Micrometer meters when a {@link MeterRegistry} is. Every
- * bean backs off when the application defines its own.
+ * bean backs off when the application defines its own; an application that defines its own {@link
+ * MailSender} opts out of all of them (no mailer, health or meters for a server it does not use).
+ * Spring Boot 4.0 is required: on an older Boot the application stops with a report that says so.
  */
 @AutoConfiguration(
     beforeName = "org.springframework.boot.mail.autoconfigure.MailSenderAutoConfiguration",
     afterName = "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration")
 @ConditionalOnClass({SmarthostMailer.class, JavaMailSender.class})
 @Conditional(SmarthostAutoConfiguration.SourceCondition.class)
+@ConditionalOnMissingBean(MailSender.class)
 @EnableConfigurationProperties(SmarthostProperties.class)
 public class SmarthostAutoConfiguration {
   private static final Logger LOG = LoggerFactory.getLogger(SmarthostAutoConfiguration.class);
 
   /** Creates the auto-configuration; Spring calls it. */
-  public SmarthostAutoConfiguration() {}
+  public SmarthostAutoConfiguration() {
+    requireSupportedBoot(SpringBootVersion.getVersion());
+  }
+
+  /**
+   * Spring Boot 4 moved the health API and the mail auto-configuration: on 3.x the starter would
+   * send but silently lack its health indicator, so it refuses to start instead.
+   */
+  static void requireSupportedBoot(@Nullable String version) {
+    if (version == null) {
+      return; // not from Boot's jar (an IDE's exploded classes): nothing to go by
+    }
+    int major;
+    try {
+      major = Integer.parseInt(version.substring(0, version.indexOf('.')));
+    } catch (RuntimeException e) {
+      return;
+    }
+    if (major < 4) {
+      throw new SmarthostStartupException.UnsupportedBoot(
+          "smarthost-spring-boot-starter supports Spring Boot 4.0 (4.0.x); this application runs"
+              + " Spring Boot "
+              + version
+              + ".",
+          "Upgrade to Spring Boot 4.0, or use dev.smarthost:smarthost-core without the starter"
+              + " (SmarthostMailer on the same settings).");
+    }
+  }
 
   /**
    * The settings source: the env file, else Redis, else the {@code SMTP_*} keys of Spring's
@@ -76,7 +111,7 @@ public class SmarthostAutoConfiguration {
           "spring.mail.host is set, but mail goes through the smarthost from {}; spring.mail.*"
               + " is ignored (remove it, or remove the smarthost source to use Spring's own"
               + " JavaMailSender)",
-          source(properties));
+          source(properties, environment));
     }
     Path envFile = properties.getEnvFile();
     if (envFile != null) {
@@ -103,7 +138,7 @@ public class SmarthostAutoConfiguration {
     return EnvironmentSmarthostResolver.of(keys);
   }
 
-  private static String source(SmarthostProperties properties) {
+  private static String source(SmarthostProperties properties, Environment environment) {
     if (properties.getEnvFile() != null) {
       return "smarthost.env-file " + properties.getEnvFile();
     }
@@ -111,7 +146,10 @@ public class SmarthostAutoConfiguration {
     if (redis != null && !redis.isBlank()) {
       return "smarthost.redis.uri";
     }
-    return "the SMTP_* environment";
+    if (new SourceProperty().matches(environment)) {
+      return "the SMTP_* environment";
+    }
+    return "the application's SmarthostResolver";
   }
 
   /**
@@ -140,24 +178,36 @@ public class SmarthostAutoConfiguration {
     }
     String bundle = properties.getSsl().getBundle();
     if (bundle != null && !bundle.isBlank()) {
-      SslBundles bundles =
-          sslBundles.getIfAvailable(
-              () -> {
-                throw new IllegalStateException(
-                    "smarthost.ssl.bundle=" + bundle + " but there are no spring.ssl.bundle.*");
-              });
-      KeyStore trust = bundles.getBundle(bundle).getStores().getTrustStore();
-      if (trust == null) {
-        throw new IllegalStateException(
-            "smarthost.ssl.bundle="
-                + bundle
-                + " has no trust store (spring.ssl.bundle.*."
-                + bundle
-                + ".truststore)");
-      }
-      b.trustStore(trust);
+      b.trustStore(trustStore(bundle, sslBundles.getIfAvailable()));
     }
     return b.build();
+  }
+
+  private static KeyStore trustStore(String bundle, @Nullable SslBundles bundles) {
+    if (bundles == null) {
+      throw new InvalidConfigurationPropertyValueException(
+          "smarthost.ssl.bundle", bundle, "there are no SSL bundles (spring.ssl.bundle.*)");
+    }
+    KeyStore trust;
+    try {
+      trust = bundles.getBundle(bundle).getStores().getTrustStore();
+    } catch (NoSuchSslBundleException e) {
+      throw new InvalidConfigurationPropertyValueException(
+          "smarthost.ssl.bundle",
+          bundle,
+          "no SSL bundle of that name (spring.ssl.bundle.jks."
+              + bundle
+              + " or .pem."
+              + bundle
+              + ")");
+    }
+    if (trust == null) {
+      throw new InvalidConfigurationPropertyValueException(
+          "smarthost.ssl.bundle",
+          bundle,
+          "the bundle has no trust store (spring.ssl.bundle.*." + bundle + ".truststore)");
+    }
+    return trust;
   }
 
   /**
@@ -180,7 +230,8 @@ public class SmarthostAutoConfiguration {
    * @param resolver the settings source
    * @param options the options
    * @param properties the {@code smarthost.mailer.*} properties
-   * @param listener metrics hooks, if any
+   * @param listeners every {@link MailerListener} bean (the starter's meters and the application's
+   *     own), each hears every event
    * @param outbox the outbox, if any
    * @return the mailer; closed with the context
    */
@@ -190,7 +241,7 @@ public class SmarthostAutoConfiguration {
       SmarthostResolver resolver,
       SmtpOptions options,
       SmarthostProperties properties,
-      ObjectProvider<MailerListener> listener,
+      ObjectProvider<MailerListener> listeners,
       ObjectProvider<Outbox> outbox) {
     SmarthostProperties.Mailer m = properties.getMailer();
     SmarthostMailer.Builder b =
@@ -206,21 +257,57 @@ public class SmarthostAutoConfiguration {
             .acquireTimeout(m.getAcquireTimeout())
             .sendTimeout(m.getSendTimeout())
             .closeTimeout(m.getCloseTimeout())
-            .listener(listener.getIfAvailable(() -> MailerListener.NONE));
+            .listener(MailerListener.all(listeners.orderedStream().toList()));
     outbox.ifAvailable(b::outbox);
     return b.build();
   }
 
   /**
-   * Spring's mail sender on the mailer.
+   * Spring's mail sender on the mailer; its messages are UTF-8 unless {@code
+   * spring.mail.default-encoding} names another charset.
    *
    * @param mailer the mailer
+   * @param environment for {@code spring.mail.default-encoding}
    * @return the sender
    */
   @Bean
   @ConditionalOnMissingBean(MailSender.class)
-  public SmarthostJavaMailSender smarthostJavaMailSender(SmarthostMailer mailer) {
-    return new SmarthostJavaMailSender(mailer);
+  public SmarthostJavaMailSender smarthostJavaMailSender(
+      SmarthostMailer mailer, Environment environment) {
+    String encoding = environment.getProperty("spring.mail.default-encoding");
+    if (encoding == null || encoding.isBlank()) {
+      return new SmarthostJavaMailSender(mailer);
+    }
+    try {
+      return new SmarthostJavaMailSender(mailer, Charset.forName(encoding.strip()));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigurationPropertyValueException(
+          "spring.mail.default-encoding", encoding, "not a charset this JVM knows");
+    }
+  }
+
+  /**
+   * Reads the settings once at startup: a WARN naming the source and the problem, or with {@code
+   * smarthost.validate-on-startup=true} a connection check that stops the application when it
+   * fails.
+   *
+   * @param resolver the settings source
+   * @param options the options
+   * @param properties the {@code smarthost.*} properties
+   * @param environment to name the source in messages
+   * @return the check
+   */
+  @Bean
+  StartupCheck smarthostStartupCheck(
+      SmarthostResolver resolver,
+      SmtpOptions options,
+      SmarthostProperties properties,
+      Environment environment) {
+    return new StartupCheck(
+        resolver,
+        SmtpConnectionValidator.create(options).withDeadline(properties.getHealth().getDeadline()),
+        source(properties, environment),
+        properties.isValidateOnStartup());
   }
 
   /** The health indicator, when Spring Boot's health module is present. */
@@ -276,7 +363,7 @@ public class SmarthostAutoConfiguration {
      * @return the listener
      */
     @Bean
-    @ConditionalOnMissingBean(MailerListener.class)
+    @ConditionalOnMissingBean(MicrometerMailerListener.class)
     public MicrometerMailerListener smarthostMicrometerListener(
         ObjectProvider<SmarthostMailer> mailer, ObjectProvider<Outbox> outbox) {
       return new MicrometerMailerListener(mailer::getIfAvailable, outbox::getIfAvailable);
@@ -305,7 +392,10 @@ public class SmarthostAutoConfiguration {
   static final class SourceProperty implements Condition {
     @Override
     public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-      Environment env = context.getEnvironment();
+      return matches(context.getEnvironment());
+    }
+
+    boolean matches(Environment env) {
       return env.containsProperty("smarthost.env-file")
           || env.containsProperty("smarthost.redis.uri")
           || env.containsProperty(SettingsCodec.ENV_FILE.key(SettingsField.ENABLED))

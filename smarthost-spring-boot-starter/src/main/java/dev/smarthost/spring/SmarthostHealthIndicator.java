@@ -18,8 +18,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * Health of the smarthost ("smarthost" in the health endpoint): the connection check of {@link
  * SmtpConnectionValidator} with a short deadline, reused for a while. UP with the server's greeting
  * and TLS details; DOWN with the failure kind, the reply and the hint. E-mail switched off is UP
- * with {@code enabled=false}. A verdict is reused only for the settings it checked: after a change
- * the next call checks again. Never shows a credential.
+ * with {@code enabled=false}. A verdict is reused for {@code smarthost.health.cache-for} (60 s) and
+ * only for the settings it checked: after a change the next call checks again; {@code checkedAt}
+ * (ISO-8601) says when it was made. Never shows a credential.
  */
 public final class SmarthostHealthIndicator implements HealthIndicator {
   private final SmarthostResolver resolver;
@@ -84,7 +85,12 @@ public final class SmarthostHealthIndicator implements HealthIndicator {
     if (c == null
         || !java.util.Objects.equals(current, cachedFor)
         || now - cachedAtNanos >= cacheFor.toNanos()) {
-      c = check();
+      Health checked = check();
+      c =
+          Health.status(checked.getStatus())
+              .withDetails(checked.getDetails())
+              .withDetail("checkedAt", Instant.now().toString()) // how old a reused verdict is
+              .build();
       cached = c;
       cachedFor = current;
       cachedAtNanos = System.nanoTime();
@@ -133,7 +139,7 @@ public final class SmarthostHealthIndicator implements HealthIndicator {
   }
 
   private static void failure(Health.Builder b, SmtpFailure f) {
-    b.withDetail("kind", f.kind().name()).withDetail("hint", f.hint());
+    b.withDetail("kind", f.kind().name()).withDetail("hint", SpringHints.hint(f));
     f.replyCode().ifPresent(code -> b.withDetail("code", code));
     f.reply().ifPresent(reply -> b.withDetail("reply", reply));
   }

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * {@code smarthost.*} properties. One source is enough: {@code smarthost.env-file}, {@code
@@ -11,7 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * containers.
  */
 @ConfigurationProperties("smarthost")
-public class SmarthostProperties {
+public class SmarthostProperties implements Validator {
   /** The cluster's smarthost.env file; re-read when it changes. */
   private @Nullable Path envFile;
 
@@ -30,8 +32,17 @@ public class SmarthostProperties {
   /** Name sent in EHLO; default the host's name. */
   private @Nullable String ehloName;
 
+  /** Whether to pipeline commands (RFC 2920) when the server offers PIPELINING. */
   private boolean pipelining = true;
+
+  /** Whether to send the message with BDAT (RFC 3030) when the server offers CHUNKING. */
   private boolean chunking = true;
+
+  /**
+   * Whether a failed settings read or connection check stops the application at startup (like
+   * spring.mail.test-connection); otherwise it is a warning and sending fails until fixed.
+   */
+  private boolean validateOnStartup;
 
   /** The cluster's Redis store. */
   private final Redis redis = new Redis();
@@ -47,6 +58,48 @@ public class SmarthostProperties {
 
   /** Creates properties with the defaults; Spring binds them. */
   public SmarthostProperties() {}
+
+  /**
+   * Whether the starter checks the settings and the connection at startup and stops the application
+   * when they fail.
+   *
+   * @return false (the default): a problem is a warning
+   */
+  public boolean isValidateOnStartup() {
+    return validateOnStartup;
+  }
+
+  /**
+   * Sets whether the starter checks the settings and the connection at startup.
+   *
+   * @param validateOnStartup true to stop the application when they fail
+   */
+  public void setValidateOnStartup(boolean validateOnStartup) {
+    this.validateOnStartup = validateOnStartup;
+  }
+
+  /**
+   * Spring Boot validates bound properties that are a {@link Validator}: a bad value stops the
+   * application with a report naming the property.
+   *
+   * @param type the class to validate
+   * @return true for these properties
+   */
+  @Override
+  public boolean supports(Class<?> type) {
+    return SmarthostProperties.class.isAssignableFrom(type);
+  }
+
+  /**
+   * Checks the values the mailer and the health check would refuse, naming their property.
+   *
+   * @param target these properties
+   * @param errors where the problems go
+   */
+  @Override
+  public void validate(Object target, Errors errors) {
+    PropertyRules.check((SmarthostProperties) target, errors);
+  }
 
   /**
    * Returns the env file.

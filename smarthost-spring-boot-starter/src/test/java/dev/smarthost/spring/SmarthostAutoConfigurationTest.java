@@ -109,8 +109,12 @@ class SmarthostAutoConfigurationTest {
     }
   }
 
+  /**
+   * Spring developer review, item 7: an application with its own mail sender uses another server; a
+   * mailer, a health check and meters for the smarthost would watch a server nobody uses.
+   */
   @Test
-  void applicationBeansWin() {
+  void anApplicationsOwnMailSenderTurnsTheWholeStarterOff() {
     Path env = dir.resolve("smarthost.env");
     try (SmarthostServer server = SmarthostServer.builder().start()) {
       on(server, env)
@@ -119,6 +123,27 @@ class SmarthostAutoConfigurationTest {
               context -> {
                 assertThat(context.getBean(JavaMailSender.class))
                     .isInstanceOf(JavaMailSenderImpl.class);
+                assertThat(context)
+                    .doesNotHaveBean(SmarthostMailer.class)
+                    .doesNotHaveBean(SmarthostHealthIndicator.class)
+                    .doesNotHaveBean(MicrometerMailerListener.class)
+                    .doesNotHaveBean(SmarthostResolver.class);
+              });
+    }
+  }
+
+  @Test
+  void anApplicationsOwnOptionsWin() {
+    Path env = dir.resolve("smarthost.env");
+    try (SmarthostServer server = SmarthostServer.builder().start()) {
+      SmtpOptions own = SmtpOptions.builder().ehloName("own.example").build();
+      server.writeEnvFile(env);
+      runner
+          .withPropertyValues("smarthost.env-file=" + env)
+          .withBean(SmtpOptions.class, () -> own)
+          .run(
+              context -> {
+                assertThat(context.getBean(SmtpOptions.class)).isSameAs(own);
                 assertThat(context).hasSingleBean(SmarthostMailer.class);
               });
     }
