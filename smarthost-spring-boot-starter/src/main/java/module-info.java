@@ -1,7 +1,8 @@
 /**
  * Spring Boot auto-configuration for smarthost: a {@code JavaMailSender} that sends through {@link
  * dev.smarthost.core.SmarthostMailer} and follows the administrator's changes, a health indicator
- * and Micrometer metrics.
+ * and Micrometer metrics; in {@code dev.smarthost.spring.test}, a real local smarthost for an
+ * application's own tests.
  */
 @org.jspecify.annotations.NullMarked
 // The Nimbus SDK (OAuth 2.0 tokens) has no module name of its own; requiring it here resolves it
@@ -19,13 +20,21 @@ module dev.smarthost.spring {
   requires static transitive spring.boot.health;
   requires static transitive micrometer.core;
   requires static transitive org.jspecify;
+  requires static transitive dev.smarthost.testkit;
+  requires static transitive spring.test;
   requires org.slf4j;
   requires oauth2.oidc.sdk;
 
   exports dev.smarthost.spring;
+  exports dev.smarthost.spring.test;
 
   opens dev.smarthost.spring to
       spring.core,
       spring.beans,
       spring.context;
+  opens dev.smarthost.spring.test to
+      spring.core,
+      spring.beans,
+      spring.context,
+      spring.test;
 }

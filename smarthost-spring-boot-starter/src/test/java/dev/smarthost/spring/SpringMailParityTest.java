@@ -211,4 +211,30 @@ class SpringMailParityTest {
               });
     }
   }
+
+  @Test
+  void theIdeMetadataDescribesEveryPropertyAndEveryEnvironmentKey() throws Exception {
+    String text;
+    try (var in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+      text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    java.util.Map<String, String> described = new java.util.HashMap<>();
+    for (Object property :
+        (net.minidev.json.JSONArray)
+            ((net.minidev.json.JSONObject) net.minidev.json.JSONValue.parse(text))
+                .get("properties")) {
+      net.minidev.json.JSONObject p = (net.minidev.json.JSONObject) property;
+      described.put((String) p.get("name"), String.valueOf(p.getOrDefault("description", "")));
+    }
+    for (dev.smarthost.SettingsField field : dev.smarthost.SettingsField.values()) {
+      org.assertj.core.api.Assertions.assertThat(described)
+          .containsKey(dev.smarthost.SettingsCodec.ENV_FILE.key(field));
+    }
+    org.assertj.core.api.Assertions.assertThat(described)
+        .containsKeys(
+            "management.health.smarthost.enabled",
+            "smarthost.validate-on-startup",
+            "smarthost.health.cache-for")
+        .allSatisfy((name, description) -> assertThat(description).as(name).isNotBlank());
+  }
 }
