@@ -189,7 +189,17 @@ public final class SmarthostMailer implements AutoCloseable {
    */
   public SendResult send(MimeMessage message) {
     checkOpen();
+    keepTextWhole(message);
     return attemptLoop.deliver(message);
+  }
+
+  /** See {@link TextCharsets}: text survives a POSIX locale, or the message is refused. */
+  private static void keepTextWhole(MimeMessage message) {
+    try {
+      TextCharsets.keepWhole(message);
+    } catch (MessagingException | IOException e) {
+      throw new IllegalArgumentException("message: cannot be read: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -239,6 +249,7 @@ public final class SmarthostMailer implements AutoCloseable {
           "no outbox: configure one with SmarthostMailer.builder(resolver).outbox(FileOutbox.open(dir))");
     }
     Objects.requireNonNull(message, "message");
+    keepTextWhole(message);
     byte[] bytes;
     List<String> recipients = new ArrayList<>();
     try {
@@ -358,6 +369,7 @@ public final class SmarthostMailer implements AutoCloseable {
     @Override
     public void run() {
       try {
+        keepTextWhole(message);
         future.complete(attemptLoop.deliver(message));
       } catch (RuntimeException e) {
         future.completeExceptionally(e);
