@@ -36,7 +36,10 @@ final class SettingsForm {
   }
 
   static SmarthostSettings parse(
-      JsonNode body, SmarthostResolver stored, @Nullable MailInstanceDirectory instances) {
+      JsonNode body,
+      SmarthostResolver stored,
+      @Nullable MailInstanceDirectory instances,
+      int relayPort) {
     String instance = body.path("mailInstance").asText("");
     if (!instance.isEmpty()) {
       if (instances == null) {
@@ -45,6 +48,7 @@ final class SettingsForm {
       }
       return MailInstanceSmarthostResolver.builder(instances)
           .instance(instance)
+          .relayPort(relayPort)
           .build()
           .resolve()
           .orElseThrow();

@@ -8,6 +8,7 @@ import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.MailInstance;
 import dev.smarthost.core.MailInstanceDirectory;
+import dev.smarthost.core.MailInstanceSmarthostResolver;
 import dev.smarthost.core.SmarthostSettingsService;
 import dev.smarthost.core.SmarthostStore;
 import dev.smarthost.core.SmtpConnectionValidator;
@@ -55,6 +56,9 @@ final class SettingsServer implements AutoCloseable {
   private final HttpFront http;
   private final CheckRate checks = new CheckRate();
 
+  /** Where a Mail instance relays: port 25, or a test's own port (see {@link #relayPort(int)}). */
+  private volatile int relayPort = MailInstanceSmarthostResolver.RELAY_PORT;
+
   /** The SMTP hosts this page may check (save, detect); empty: any. */
   private volatile Set<String> smtpHosts = Set.of();
 
@@ -99,6 +103,11 @@ final class SettingsServer implements AutoCloseable {
     this.executor = pool;
     this.http = new HttpFront(listen, MAX_BODY, MAX_REQUEST_TIME, executor, this::handle);
     this.hostNames = HostHeader.allowed(http.address(), extraHostNames);
+  }
+
+  /** For tests: relay to Mail instances on this port instead of 25, which may be anybody's. */
+  void relayPort(int port) {
+    this.relayPort = port;
   }
 
   int port() {
@@ -264,7 +273,7 @@ final class SettingsServer implements AutoCloseable {
     }
     SmarthostSettings settings;
     try {
-      settings = SettingsForm.parse(body, resolver, instances);
+      settings = SettingsForm.parse(body, resolver, instances, relayPort);
     } catch (SettingsForm.InvalidForm e) {
       JsonExchange.send(
           exchange,

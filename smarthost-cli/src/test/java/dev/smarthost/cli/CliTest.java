@@ -433,17 +433,23 @@ class CliTest {
     assertThat(both.exit).isEqualTo(2);
     assertThat(both.err).contains("--trust-store-password: give it once");
 
+    int closed = closedPort(); // a port this test bound and closed: nothing listens there
     CliRun warned =
-        run("check", "--redis", "rediss://default:" + PASSWORD + "@127.0.0.1:1", "--timeout", "1s");
+        run(
+            "check",
+            "--redis",
+            "rediss://default:" + PASSWORD + "@127.0.0.1:" + closed,
+            "--timeout",
+            "1s");
     assertThat(warned.err)
         .contains("warning: the --redis URI carries a password")
-        .contains("rediss://127.0.0.1:1");
+        .contains("rediss://127.0.0.1:" + closed);
     Path redisPassword = Files.writeString(dir.resolve("redis-password"), "other\n");
     CliRun twice =
         run(
             "check",
             "--redis",
-            "redis://default:x@127.0.0.1:1",
+            "redis://default:x@127.0.0.1:" + closed,
             "--redis-password-file",
             redisPassword.toString());
     assertThat(twice.exit).isEqualTo(2);
@@ -539,5 +545,12 @@ class CliTest {
         .contains("Wrote ")
         .contains("OK: test message accepted")
         .contains("The smarthost received");
+  }
+
+  private static int closedPort() throws java.io.IOException {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
   }
 }

@@ -48,6 +48,7 @@ public final class MailInstanceSmarthostResolver implements SmarthostResolver {
   private final @Nullable String username;
   private final @Nullable String password;
   private final boolean verifyTls;
+  private final int relayPort;
   private final Subscribers subscribers = new Subscribers();
   private final Object lock = new Object();
   private @Nullable AutoCloseable directorySubscription;
@@ -60,6 +61,7 @@ public final class MailInstanceSmarthostResolver implements SmarthostResolver {
     this.username = b.username;
     this.password = b.password;
     this.verifyTls = b.verifyTls;
+    this.relayPort = b.relayPort;
   }
 
   /**
@@ -158,7 +160,7 @@ public final class MailInstanceSmarthostResolver implements SmarthostResolver {
   private SmarthostSettings derive(MailInstance instance) {
     SmarthostSettings.Builder b = SmarthostSettings.builder().host(instance.host());
     if (mode == Mode.RELAY) {
-      return b.port(RELAY_PORT).encryption(Encryption.NONE).verifyTls(false).build();
+      return b.port(relayPort).encryption(Encryption.NONE).verifyTls(false).build();
     }
     b.port(instance.submissionPort()).encryption(Encryption.STARTTLS).verifyTls(verifyTls);
     if (username != null && password != null) {
@@ -186,6 +188,7 @@ public final class MailInstanceSmarthostResolver implements SmarthostResolver {
     private @Nullable String username;
     private @Nullable String password;
     private boolean verifyTls = true;
+    private int relayPort = RELAY_PORT;
 
     private Builder(MailInstanceDirectory directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -237,6 +240,20 @@ public final class MailInstanceSmarthostResolver implements SmarthostResolver {
      */
     public Builder verifyTls(boolean verifyTls) {
       this.verifyTls = verifyTls;
+      return this;
+    }
+
+    /**
+     * Sets the port {@link Mode#RELAY} uses (default {@link #RELAY_PORT}, where the cluster's Mail
+     * instances relay); for a test that must not depend on whatever listens on port 25.
+     *
+     * @param port 1 to 65535
+     * @return this builder (for chaining)
+     * @throws IllegalArgumentException if the port is out of range
+     */
+    public Builder relayPort(int port) {
+      SmarthostSettings.builder().port(port); // the same check and message as every port
+      this.relayPort = port;
       return this;
     }
 

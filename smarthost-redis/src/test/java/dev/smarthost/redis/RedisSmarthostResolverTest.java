@@ -225,13 +225,19 @@ class RedisSmarthostResolverTest {
 
   @Test
   void neverReachableIsAClearError() throws Exception {
+    int closed; // a port this test bound and closed: nothing listens there
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
     try (RedisSmarthostResolver r =
-        RedisSmarthostResolver.builder(java.net.URI.create("redis://127.0.0.1:1"))
+        RedisSmarthostResolver.builder(java.net.URI.create("redis://127.0.0.1:" + closed))
             .timeout(Duration.ofMillis(500))
             .build()) {
       assertThatThrownBy(r::resolve)
           .isInstanceOf(SmarthostConfigurationException.class)
-          .hasMessageContaining("redis://127.0.0.1:1 cluster/smarthost: Redis is unreachable");
+          .hasMessageContaining(
+              "redis://127.0.0.1:" + closed + " cluster/smarthost: Redis is unreachable");
     }
   }
 
