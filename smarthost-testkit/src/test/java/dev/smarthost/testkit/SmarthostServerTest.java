@@ -275,8 +275,14 @@ class SmarthostServerTest {
       attachment.setDataHandler(
           new jakarta.activation.DataHandler(
               new jakarta.mail.util.ByteArrayDataSource(pdf, "application/pdf")));
-      attachment.setFileName("Bericht März.pdf");
-      attachment.setDisposition(jakarta.mail.Part.ATTACHMENT);
+      // The name with its charset (RFC 2231): without one Jakarta Mail encodes it in the platform
+      // charset (US-ASCII under LANG=C on JDK 17) and the ä is lost before the message leaves.
+      jakarta.mail.internet.ParameterList name = new jakarta.mail.internet.ParameterList();
+      name.set("filename", "Bericht März.pdf", "UTF-8");
+      attachment.setHeader(
+          "Content-Disposition",
+          new jakarta.mail.internet.ContentDisposition(jakarta.mail.Part.ATTACHMENT, name)
+              .toString());
       jakarta.mail.internet.MimeMultipart mixed = new jakarta.mail.internet.MimeMultipart("mixed");
       mixed.addBodyPart(body);
       mixed.addBodyPart(attachment);
