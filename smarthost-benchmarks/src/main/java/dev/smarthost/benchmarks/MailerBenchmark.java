@@ -145,7 +145,8 @@ public class MailerBenchmark {
 
   /**
    * The same, with Angus' write timeout on a {@code ScheduledThreadPoolExecutor} instead of the
-   * smarthost scheduler: the cost that scheduler removes (README, "What SmtpProperties sets").
+   * smarthost scheduler: the cost that scheduler removes (docs/configuration.md, "What
+   * SmtpProperties sets").
    */
   @State(Scope.Thread)
   public static class ReusedWithThreadPoolTimer {

@@ -3,6 +3,7 @@ package dev.smarthost.core;
 import dev.smarthost.core.internal.Checks;
 import dev.smarthost.core.internal.TlsSocketFactories;
 import dev.smarthost.core.internal.TokenCache;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
@@ -392,6 +393,18 @@ public final class SmtpOptions {
     public Builder trustStore(KeyStore trustStore) {
       this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
       return this;
+    }
+
+    /**
+     * Trusts the CA certificates of a PEM file (one or more {@code BEGIN CERTIFICATE} blocks)
+     * instead of the JDK's defaults, e.g. the cluster's private CA. Host names are still checked.
+     *
+     * @param pemFile the certificates
+     * @return this builder (for chaining)
+     * @throws IllegalArgumentException naming the file if it cannot be read or holds no certificate
+     */
+    public Builder trustCertificates(Path pemFile) {
+      return trustStore(PemTrust.read(pemFile));
     }
 
     /**

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The env file format (README, "Configuration keys"), line by line: good files and bad ones. */
+/** The env file format (docs/configuration.md), line by line: good files and bad ones. */
 class EnvFileFormatTest {
   private static final String BASE = "SMTP_ENABLED=1\nSMTP_HOST=smtp.example.org\n";
 

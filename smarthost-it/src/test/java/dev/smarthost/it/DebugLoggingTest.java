@@ -1,6 +1,6 @@
 package dev.smarthost.it;
 
-import static dev.smarthost.it.Mail.message;
+import static dev.smarthost.testkit.Messages.simple;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smarthost.Encryption;
@@ -30,7 +30,7 @@ class DebugLoggingTest {
             .start()) {
       System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
       Transport.send(
-          message(
+          simple(
               new SmarthostSessionFactory(server.smtpOptions().toBuilder().debug(true).build())
                   .session(server.settings()),
               "traced"));

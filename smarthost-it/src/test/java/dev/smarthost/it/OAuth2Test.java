@@ -18,6 +18,7 @@ import dev.smarthost.core.SmtpConnectionValidator;
 import dev.smarthost.core.SmtpOptions;
 import dev.smarthost.core.ValidationPhase;
 import dev.smarthost.core.ValidationResult;
+import dev.smarthost.testkit.Messages;
 import dev.smarthost.testkit.SmarthostServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -110,7 +111,7 @@ class OAuth2Test {
     assertThat(resolver.resolve().orElseThrow().authentication()).isEqualTo(Authentication.OAUTH2);
     try (SmarthostMailer mailer =
         SmarthostMailer.builder(resolver).options(smtp.smtpOptions()).build()) {
-      SendResult result = mailer.send(Mail.message(smtp.session(), "via XOAUTH2"));
+      SendResult result = mailer.send(Messages.simple(smtp.session(), "via XOAUTH2"));
       assertThat(result.acceptedRecipients()).isNotEmpty();
     }
     assertThat(smtp.awaitMessages(1, Duration.ofSeconds(5)).get(0).subject())
@@ -159,7 +160,7 @@ class OAuth2Test {
             pool.submit(
                 () -> {
                   go.await();
-                  return mailer.send(Mail.message(smtp.session(), "concurrent " + n));
+                  return mailer.send(Messages.simple(smtp.session(), "concurrent " + n));
                 }));
       }
       go.countDown();
@@ -192,12 +193,12 @@ class OAuth2Test {
   void aCachedTokenTheServerRejectsIsReplacedOnce() throws Exception {
     SmarthostSettings settings = settings(oauth.client());
     try (SmarthostMailer mailer = mailer(settings, smtp.smtpOptions().toBuilder().build())) {
-      mailer.send(Mail.message(smtp.session(), "first"));
+      mailer.send(Messages.simple(smtp.session(), "first"));
       mailer.close();
     }
     oauth.revoked.add(oauth.presented.get(0)); // revoked before it expired
     try (SmarthostMailer mailer = mailer(settings, smtp.smtpOptions())) {
-      SendResult r = mailer.send(Mail.message(smtp.session(), "after revocation"));
+      SendResult r = mailer.send(Messages.simple(smtp.session(), "after revocation"));
       assertThat(r.attempts()).as("the replacement is part of the same attempt").isEqualTo(1);
     }
     assertThat(smtp.awaitMessages(2, Duration.ofSeconds(5))).hasSize(2);
@@ -379,8 +380,8 @@ class OAuth2Test {
             .build();
     SmarthostSettings settings = settings(oauth.client());
     try (SmarthostMailer mailer = mailer(settings, options)) {
-      mailer.send(Mail.message(smtp.session(), "own flow 1"));
-      mailer.send(Mail.message(smtp.session(), "own flow 2"));
+      mailer.send(Messages.simple(smtp.session(), "own flow 1"));
+      mailer.send(Messages.simple(smtp.session(), "own flow 2"));
     }
     assertThat(smtp.awaitMessages(2, Duration.ofSeconds(5))).hasSize(2);
     assertThat(calls).as("cached by the library").hasValue(1);
@@ -397,7 +398,7 @@ class OAuth2Test {
                 })
             .build();
     try (SmarthostMailer mailer = mailer(settings(oauth.client()), options)) {
-      assertThatThrownBy(() -> mailer.send(Mail.message(smtp.session(), "x")))
+      assertThatThrownBy(() -> mailer.send(Messages.simple(smtp.session(), "x")))
           .isInstanceOfSatisfying(
               SmarthostSendException.class,
               e -> {
@@ -424,7 +425,7 @@ class OAuth2Test {
       ValidationResult ok = SmtpConnectionValidator.create(debug).validate(settings);
       texts.add(ok.toString());
       try (SmarthostMailer mailer = mailer(settings, debug)) {
-        texts.add(mailer.send(Mail.message(smtp.session(), "debug on")).toString());
+        texts.add(mailer.send(Messages.simple(smtp.session(), "debug on")).toString());
       }
       oauth.revoked.addAll(oauth.presented);
       try (SmarthostServer rejecting =

@@ -23,6 +23,7 @@ import dev.smarthost.redis.RedisMailInstanceDirectory;
 import dev.smarthost.redis.RedisOutbox;
 import dev.smarthost.redis.RedisServer;
 import dev.smarthost.redis.RedisSmarthostResolver;
+import dev.smarthost.testkit.Messages;
 import dev.smarthost.testkit.SmarthostServer;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
@@ -46,15 +47,26 @@ import redis.clients.jedis.Jedis;
  */
 class ReadmeExamplesTest {
 
-  /** Each region between "README: name" and "README: end" markers appears in README.md verbatim. */
+  /**
+   * Each region between "README: name" and "README: end" markers appears verbatim in README.md or
+   * in one of docs/*.md.
+   */
   @Test
   void readmeShowsTheseExamplesVerbatim() throws Exception {
     String source =
         java.nio.file.Files.readString(
                 Path.of("src/test/java/dev/smarthost/it/ReadmeExamplesTest.java"))
             + java.nio.file.Files.readString(
-                Path.of("src/test/java/dev/smarthost/it/ReadmeOAuth2ExamplesTest.java"));
-    String readme = java.nio.file.Files.readString(Path.of("../README.md"));
+                Path.of("src/test/java/dev/smarthost/it/ReadmeOAuth2ExamplesTest.java"))
+            + java.nio.file.Files.readString(
+                Path.of("src/test/java/dev/smarthost/it/ConsumerExtensionTest.java"));
+    StringBuilder docs = new StringBuilder(java.nio.file.Files.readString(Path.of("../README.md")));
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(Path.of("../docs"))) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".md")).sorted().toList()) {
+        docs.append('\n').append(java.nio.file.Files.readString(f));
+      }
+    }
+    String readme = docs.toString();
     java.util.regex.Matcher regions =
         java.util.regex.Pattern.compile(
                 "// README: (?!end)([a-z ]+)\\n(.*?)\\n\\s*// README: end",
@@ -69,10 +81,10 @@ class ReadmeExamplesTest {
               .lines()
               .map(l -> l.length() >= indent ? l.substring(indent) : l.strip())
               .collect(java.util.stream.Collectors.joining("\n"));
-      assertThat(readme).as("README.md shows this example verbatim").contains(dedented);
+      assertThat(readme).as("README.md or docs/ shows this example verbatim").contains(dedented);
       count++;
     }
-    assertThat(count).isEqualTo(10);
+    assertThat(count).isEqualTo(11);
   }
 
   @Test
@@ -153,7 +165,7 @@ class ReadmeExamplesTest {
       // README: end
 
       try (settings) {
-        Transport.send(Mail.message(session.get(), "first"));
+        Transport.send(Messages.simple(session.get(), "first"));
         jedis.hset("cluster/smarthost", "port", "1");
         jedis.publish("cluster/event/smarthost-changed", "{\"key\":\"cluster/smarthost\"}");
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();

@@ -17,6 +17,7 @@ import dev.smarthost.core.TestMessage;
 import dev.smarthost.core.ValidationResult;
 import dev.smarthost.testkit.Fault;
 import dev.smarthost.testkit.Fault.Step;
+import dev.smarthost.testkit.Messages;
 import dev.smarthost.testkit.SmarthostServer;
 import jakarta.mail.Transport;
 import java.io.ByteArrayOutputStream;
@@ -137,7 +138,8 @@ class SecretLeakTest {
 
       // the Session, directly
       try {
-        Transport.send(Mail.message(new SmarthostSessionFactory(debug).session(wrong), "direct"));
+        Transport.send(
+            Messages.simple(new SmarthostSessionFactory(debug).session(wrong), "direct"));
       } catch (jakarta.mail.MessagingException e) {
         describe(texts, e);
       }

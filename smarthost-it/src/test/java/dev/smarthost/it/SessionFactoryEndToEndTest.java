@@ -1,6 +1,6 @@
 package dev.smarthost.it;
 
-import static dev.smarthost.it.Mail.message;
+import static dev.smarthost.testkit.Messages.simple;
 import static dev.smarthost.testkit.assertj.SmarthostAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,7 +36,7 @@ class SessionFactoryEndToEndTest {
   @Test
   void sendsInClearTextToAPlainServer() throws Exception {
     try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
-      Transport.send(message(server.session(), "plain"));
+      Transport.send(simple(server.session(), "plain"));
       assertThat(server)
           .received(1)
           .message(0)
@@ -49,7 +49,7 @@ class SessionFactoryEndToEndTest {
   @Test
   void sendsOverImplicitTlsVerifiedThroughTheTrustStore() throws Exception {
     try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.TLS).start()) {
-      Transport.send(message(server.session(), "smtps"));
+      Transport.send(simple(server.session(), "smtps"));
       assertThat(server).received(1).message(0).hasSubject("smtps").wasEncrypted();
     }
   }
@@ -59,14 +59,14 @@ class SessionFactoryEndToEndTest {
     try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.TLS).start()) {
       server.fault(Fault.TLS_CERT_WRONG_NAME);
       SmarthostSettings verify = server.settings();
-      assertThatThrownBy(() -> Transport.send(message(session(server, verify), "refused")))
+      assertThatThrownBy(() -> Transport.send(simple(session(server, verify), "refused")))
           .isInstanceOf(MessagingException.class)
           .hasRootCauseInstanceOf(java.security.cert.CertificateException.class)
           .hasStackTraceContaining("No subject alternative DNS name matching localhost");
       assertThat(server).receivedNothing();
 
       SmarthostSettings noVerify = verify.toBuilder().verifyTls(false).build();
-      Transport.send(message(session(server, noVerify), "accepted"));
+      Transport.send(simple(session(server, noVerify), "accepted"));
       assertThat(server).received(1).message(0).hasSubject("accepted").wasEncrypted();
     }
   }
@@ -78,17 +78,17 @@ class SessionFactoryEndToEndTest {
       // The JDK's default trust store does not know the server's CA.
       Session jdkTrust =
           new SmarthostSessionFactory(SmtpOptions.defaults()).session(server.settings());
-      assertThatThrownBy(() -> Transport.send(message(jdkTrust, "x")))
+      assertThatThrownBy(() -> Transport.send(simple(jdkTrust, "x")))
           .hasStackTraceContaining("unable to find valid certification path");
       server.fault(Fault.TLS_CERT_SELF_SIGNED);
-      assertThatThrownBy(() -> Transport.send(message(server.session(), "x")))
+      assertThatThrownBy(() -> Transport.send(simple(server.session(), "x")))
           .hasCauseInstanceOf(SSLHandshakeException.class);
       server.clearFaults();
       server.fault(Fault.TLS_CERT_EXPIRED);
-      assertThatThrownBy(() -> Transport.send(message(server.session(), "x")))
+      assertThatThrownBy(() -> Transport.send(simple(server.session(), "x")))
           .hasStackTraceContaining("CertificateExpiredException");
       Session noVerify = session(server, server.settings().toBuilder().verifyTls(false).build());
-      Transport.send(message(noVerify, "encrypted, not verified"));
+      Transport.send(simple(noVerify, "encrypted, not verified"));
       assertThat(server).received(1).message(0).wasEncrypted();
     }
   }
@@ -101,7 +101,7 @@ class SessionFactoryEndToEndTest {
             .requireAuth("app", "pw")
             .start()) {
       server.fault(Fault.NO_STARTTLS_OFFERED);
-      assertThatThrownBy(() -> Transport.send(message(server.session(), "x")))
+      assertThatThrownBy(() -> Transport.send(simple(server.session(), "x")))
           .isInstanceOf(MessagingException.class)
           .hasMessageContaining("STARTTLS is required but host does not support STARTTLS");
       assertThat(server).receivedNothing();
@@ -115,7 +115,7 @@ class SessionFactoryEndToEndTest {
       // The server takes mail from anyone and offers no AUTH: Angus alone would send.
       SmarthostSettings withCredentials =
           server.settings().toBuilder().credentials("app", "pw").build();
-      assertThatThrownBy(() -> Transport.send(message(session(server, withCredentials), "x")))
+      assertThatThrownBy(() -> Transport.send(simple(session(server, withCredentials), "x")))
           .isInstanceOf(MessagingException.class)
           .hasMessageContaining("offers no AUTH although credentials are configured")
           .hasMessageNotContaining("pw");
@@ -128,12 +128,12 @@ class SessionFactoryEndToEndTest {
     String password = "s3cret-Pässwörd-密码-😀";
     try (SmarthostServer server =
         SmarthostServer.builder().encryption(Encryption.TLS).requireAuth("app", password).start()) {
-      Transport.send(message(server.session(), "utf-8 password"));
+      Transport.send(simple(server.session(), "utf-8 password"));
       assertThat(server).received(1).message(0).wasAuthenticatedAs("app");
 
       Session wrong =
           session(server, server.settings().toBuilder().credentials("app", "Passwort").build());
-      assertThatThrownBy(() -> Transport.send(message(wrong, "x")))
+      assertThatThrownBy(() -> Transport.send(simple(wrong, "x")))
           .isInstanceOf(AuthenticationFailedException.class)
           .hasMessageContaining("535");
     }
@@ -168,7 +168,7 @@ class SessionFactoryEndToEndTest {
           server.smtpOptions().toBuilder().readTimeout(Duration.ofMillis(500)).build();
       Session session = new SmarthostSessionFactory(quick).session(server.settings());
       long start = System.nanoTime();
-      assertThatThrownBy(() -> Transport.send(message(session, "x")))
+      assertThatThrownBy(() -> Transport.send(simple(session, "x")))
           .hasRootCauseInstanceOf(SocketTimeoutException.class);
       // Generous bound: the point is "finite", the exact figure belongs in a benchmark.
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
@@ -186,7 +186,7 @@ class SessionFactoryEndToEndTest {
       server.writeEnvFile(env);
       SmarthostSettings settings = EnvFileSmarthostResolver.of(env).resolve().orElseThrow();
       Transport.send(
-          message(new SmarthostSessionFactory(server.smtpOptions()).session(settings), "from env"));
+          simple(new SmarthostSessionFactory(server.smtpOptions()).session(settings), "from env"));
       assertThat(server)
           .received(1)
           .message(0)

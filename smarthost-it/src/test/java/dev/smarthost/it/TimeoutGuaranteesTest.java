@@ -15,6 +15,7 @@ import dev.smarthost.core.SmtpOptions;
 import dev.smarthost.core.ValidationResult;
 import dev.smarthost.redis.RedisSmarthostResolver;
 import dev.smarthost.testkit.Fault;
+import dev.smarthost.testkit.Messages;
 import dev.smarthost.testkit.SmarthostServer;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Transport;
@@ -173,7 +174,7 @@ class TimeoutGuaranteesTest {
       Duration took =
           time(
               () ->
-                  assertThatThrownBy(() -> Transport.send(Mail.message(session, "x")))
+                  assertThatThrownBy(() -> Transport.send(Messages.simple(session, "x")))
                       .hasRootCauseInstanceOf(java.net.SocketTimeoutException.class));
       assertThat(took).isLessThan(Duration.ofSeconds(3));
     }
@@ -191,7 +192,7 @@ class TimeoutGuaranteesTest {
               .writeTimeout(Duration.ofMillis(500))
               .build();
       var session = new SmarthostSessionFactory(quick).session(server.settings());
-      MimeMessage big = Mail.message(session, "big");
+      MimeMessage big = Messages.simple(session, "big");
       // 24 MB: under the SIZE the testkit offers, far more than the socket buffers take unread
       big.setText(("x".repeat(76) + "\r\n").repeat(300_000));
       big.saveChanges();

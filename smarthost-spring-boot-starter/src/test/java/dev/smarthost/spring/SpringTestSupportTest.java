@@ -18,14 +18,14 @@ import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSender;
 
 /**
- * What a Spring user copies into an application's test: one test configuration with a testkit
- * server and the starter pointed at it, no properties, no {@code @DynamicPropertySource}.
+ * A test configuration of the application's own with a testkit server and the starter pointed at it
+ * (what {@code @AutoConfigureSmarthostServer} does for you): its server is emptied before each test
+ * method too.
  */
 @SpringBootTest(classes = SpringTestSupportTest.App.class)
 @Import(SpringTestSupportTest.Smarthost.class)
 class SpringTestSupportTest {
 
-  // README: spring test
   /** A real local smarthost for this test; the starter sends through it. */
   @TestConfiguration(proxyBeanMethods = false)
   static class Smarthost {
@@ -45,8 +45,6 @@ class SpringTestSupportTest {
     }
   }
 
-  // README: end
-
   @Autowired JavaMailSender mail;
   @Autowired SmarthostServer server;
 
@@ -59,23 +57,6 @@ class SpringTestSupportTest {
     m.setText("x");
     mail.send(m);
     assertThat(server).received(1).message(0).hasSubject("hello from the test").wasEncrypted();
-  }
-
-  @Test
-  void theReadmeShowsThisConfigurationVerbatim() throws Exception {
-    String source =
-        java.nio.file.Files.readString(
-            java.nio.file.Path.of("src/test/java/dev/smarthost/spring/SpringTestSupportTest.java"));
-    String region =
-        source.substring(
-            source.indexOf('\n', source.indexOf("// README: spring test")) + 1,
-            source.lastIndexOf("  // README: end"));
-    StringBuilder dedented = new StringBuilder();
-    region
-        .lines()
-        .forEach(l -> dedented.append(l.startsWith("  ") ? l.substring(2) : l).append('\n'));
-    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
-    org.assertj.core.api.Assertions.assertThat(readme).contains(dedented.toString().strip());
   }
 
   @SpringBootConfiguration

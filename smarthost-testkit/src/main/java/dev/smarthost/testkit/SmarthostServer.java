@@ -40,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  *     .encryption(Encryption.STARTTLS)
  *     .requireAuth("app", "s3cret-Pässwörd")
  *     .start()) {
- *   Transport.send(message(server.session()));
+ *   Transport.send(Messages.simple(server.session(), "Disk almost full"));
  *   List<ReceivedMessage> got = server.awaitMessages(1, Duration.ofSeconds(5));
  * }
  * }</pre>
@@ -192,11 +192,37 @@ public final class SmarthostServer implements AutoCloseable {
   }
 
   /**
+   * Writes the certificate of the CA that signed this server's certificate as a PEM file, for
+   * {@link SmtpOptions.Builder#trustCertificates(Path)} or any other client.
+   *
+   * @param file the file to write (replaced if it exists)
+   * @return {@code file}
+   */
+  public Path writeCaCertificate(Path file) {
+    try {
+      KeyStore store = trustStore();
+      java.security.cert.Certificate ca = store.getCertificate(store.aliases().nextElement());
+      String pem =
+          "-----BEGIN CERTIFICATE-----\n"
+              + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+                  .encodeToString(ca.getEncoded())
+              + "\n-----END CERTIFICATE-----\n";
+      Files.writeString(file, pem, StandardCharsets.US_ASCII);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("the server's CA cannot be encoded", e);
+    }
+  }
+
+  /**
    * Writes the cluster's env file for this server, atomically (temporary file, then rename).
    *
    * @param file the env file to write
+   * @return {@code file}
    */
-  public void writeEnvFile(Path file) {
+  public Path writeEnvFile(Path file) {
     StringBuilder content = new StringBuilder();
     SettingsCodec.ENV_FILE
         .encode(settings())
@@ -208,6 +234,7 @@ public final class SmarthostServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
+    return file;
   }
 
   /**

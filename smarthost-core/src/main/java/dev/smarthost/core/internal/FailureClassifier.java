@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns what Angus throws into a {@link FailureKind}, from the exception chains measured against a
- * real Postfix (README, "Failure kinds"): walks {@code getCause()} and {@code
+ * real Postfix (docs/failures.md): walks {@code getCause()} and {@code
  * MessagingException.getNextException()}. Shared by the validator and the mailer.
  */
 public final class FailureClassifier {

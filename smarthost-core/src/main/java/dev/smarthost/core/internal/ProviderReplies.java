@@ -87,7 +87,7 @@ public final class ProviderReplies {
     }
   }
 
-  /** Every row, in file order (for tests and the README table). */
+  /** Every row, in file order (for tests and the table in docs/failures.md). */
   public static List<Row> rows() {
     return ROWS;
   }
