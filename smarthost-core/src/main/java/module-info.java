@@ -1,6 +1,9 @@
 /**
- * Resolvers for the cluster's settings sources, and the factory that turns {@link
- * dev.smarthost.SmarthostSettings} into a correctly configured {@code jakarta.mail.Session}.
+ * Sending through the cluster's smarthost: settings sources with live reload, the {@code
+ * jakarta.mail.Session} factory, the pooled and pipelined {@link
+ * dev.smarthost.core.SmarthostMailer}, the durable {@link dev.smarthost.core.FileOutbox}, the
+ * settings check ({@link dev.smarthost.core.SmtpConnectionValidator}) and OAuth 2.0 client
+ * credentials.
  */
 @org.jspecify.annotations.NullMarked
 // "module": dev.smarthost.redis is built after this module; "requires-automatic": the Nimbus SDK

@@ -1,8 +1,8 @@
 /**
- * The cluster's Redis store as smarthost sources: {@link
- * dev.smarthost.redis.RedisSmarthostResolver} (hash {@code cluster/smarthost} and its change
- * events) and {@link dev.smarthost.redis.RedisMailInstanceDirectory} (the Mail instances'
- * submission records).
+ * The cluster's Redis store: {@link dev.smarthost.redis.RedisSmarthostResolver} (hash {@code
+ * cluster/smarthost} and its change events), {@link dev.smarthost.redis.RedisSmarthostStore},
+ * {@link dev.smarthost.redis.RedisMailInstanceDirectory} (the Mail instances' submission records)
+ * and {@link dev.smarthost.redis.RedisOutbox} (a shared outbox on Redis Streams).
  */
 @org.jspecify.annotations.NullMarked
 module dev.smarthost.redis {

@@ -498,7 +498,8 @@ class CliTest {
                 .encryption(Encryption.TLS)
                 .requireAuth("app", PASSWORD)
                 .start();
-        dev.smarthost.redis.RedisServer redis = dev.smarthost.redis.RedisServer.start();
+        dev.smarthost.testsupport.RedisServer redis =
+            dev.smarthost.testsupport.RedisServer.start();
         redis.clients.jedis.Jedis jedis = redis.client()) {
       jedis.hset(
           "cluster/smarthost",

@@ -1,6 +1,8 @@
 /**
- * Redis-backed smarthost sources: the settings hash with live change events, and the Mail-instance
- * directory.
+ * The cluster's Redis: {@link dev.smarthost.redis.RedisSmarthostResolver} (the settings hash with
+ * live change events), {@link dev.smarthost.redis.RedisSmarthostStore} (saving it), {@link
+ * dev.smarthost.redis.RedisMailInstanceDirectory} (the Mail instances) and {@link
+ * dev.smarthost.redis.RedisOutbox} (a shared outbox on Redis Streams).
  */
 @NullMarked
 package dev.smarthost.redis;

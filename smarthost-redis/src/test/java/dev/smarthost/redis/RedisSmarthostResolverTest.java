@@ -9,6 +9,7 @@ import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.MailInstance;
 import dev.smarthost.core.MailInstanceSmarthostResolver;
+import dev.smarthost.testsupport.RedisServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.smarthost.Encryption;
 import dev.smarthost.SmarthostChange;
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.testsupport.RedisServer;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;

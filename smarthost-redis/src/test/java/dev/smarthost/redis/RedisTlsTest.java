@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.testkit.internal.Certificates;
+import dev.smarthost.testsupport.RedisServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

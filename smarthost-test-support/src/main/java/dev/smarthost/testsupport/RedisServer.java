@@ -1,4 +1,4 @@
-package dev.smarthost.redis;
+package dev.smarthost.testsupport;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,6 +20,8 @@ import redis.embedded.core.ExecutableProvider;
  * com.github.codemonstur:embedded-redis} ships for this platform, so that the tests need nothing
  * but a JDK. Which one runs is printed once per JVM.
  */
+// close() waits for the process to end; an interrupt there belongs to the test that waits.
+@SuppressWarnings("try")
 public final class RedisServer implements AutoCloseable {
   private final int port;
   private final Path dir;
