@@ -19,7 +19,20 @@ import picocli.CommandLine.Mixin;
     name = "check",
     mixinStandardHelpOptions = true,
     description =
-        "Check the settings: connect, TLS, EHLO, AUTH (and a test message with --from/--to).")
+        "Check the settings: connect, TLS, EHLO, AUTH (and a test message with --from/--to).",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  smarthost check --env-file /etc/smarthost.env",
+      "  smarthost check --host smtp.example.org --port 587 --encryption starttls \\",
+      "      --username app --password-file ~/.smtp-password --trust-store ca.pem",
+      "  smarthost check --redis redis://127.0.0.1:6379 --json"
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:the check passed",
+      "1:the check failed (the kind, the server's reply and what to do are printed)",
+      "2:bad usage or unreadable configuration (the message names the option, or the file, line and key)"
+    })
 class CheckCommand implements Callable<Integer> {
   @Mixin ConnectionOptions options;
 

@@ -26,7 +26,15 @@ import picocli.CommandLine.Command;
     name = "demo",
     mixinStandardHelpOptions = true,
     description =
-        "Start an embedded smarthost (STARTTLS + AUTH), write its env file, check it and send a message.")
+        "Start an embedded smarthost (STARTTLS + AUTH), write its env file, check it and send a message.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  smarthost demo"},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:the check and the message passed",
+      "1:they did not (this would be a bug: please report it)",
+      "2:bad usage or unreadable configuration (the message names the option, or the file, line and key)"
+    })
 final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -29,7 +29,18 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Find working settings: try each port with implicit TLS, STARTTLS or clear text (all at"
-            + " once, certificates verified), and recommend the most secure that works.")
+            + " once, certificates verified), and recommend the most secure that works.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  smarthost discover --host smtp.example.org",
+      "  smarthost discover --host smtp.example.org --username app --password-file ~/.smtp-password --json"
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:a working setting was found (and recommended)",
+      "1:no port worked (each port's failure is printed)",
+      "2:bad usage or unreadable configuration (the message names the option, or the file, line and key)"
+    })
 class DiscoverCommand implements Callable<Integer> {
   static final List<Integer> DEFAULT_PORTS = List.of(587, 465, 25, 2525);
 

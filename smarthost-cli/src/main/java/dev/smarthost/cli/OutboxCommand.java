@@ -28,7 +28,19 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description =
         "Show or repair a file outbox: list, retry ID (dead or pending: tried now), retry-all,"
-            + " purge-dead (safe while the application runs).")
+            + " purge-dead (safe while the application runs).",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  smarthost outbox /var/lib/app/outbox list",
+      "  smarthost outbox /var/lib/app/outbox retry ID",
+      "  smarthost outbox /var/lib/app/outbox retry-all"
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:done",
+      "1:the outbox could not be read or the entry was not found",
+      "2:bad usage or unreadable configuration (the message names the option, or the file, line and key)"
+    })
 class OutboxCommand implements Callable<Integer> {
   @Parameters(
       index = "0",

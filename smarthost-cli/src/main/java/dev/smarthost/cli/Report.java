@@ -73,7 +73,7 @@ final class Report {
           .append(f.provider().map(p -> " [" + p + "]").orElse(""))
           .append(f.reply().map(x -> " — " + x).orElse(""))
           .append('\n');
-      b.append("Hint: ").append(f.hint()).append('\n');
+      b.append("Hint: ").append(CliHints.hint(f)).append('\n');
       b.append("Detail: ").append(f.detail()).append('\n');
     }
     return b.toString();
@@ -129,7 +129,7 @@ final class Report {
     m.put("enhancedStatus", f.enhancedStatus().orElse(null));
     m.put("reply", f.reply().orElse(null));
     m.put("provider", f.provider().orElse(null));
-    m.put("hint", f.hint());
+    m.put("hint", CliHints.hint(f));
     m.put("detail", f.detail());
     return m;
   }

@@ -35,7 +35,19 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = "Serve the settings page: validate, then save to the env file or Redis.")
+    description = "Serve the settings page: validate, then save to the env file or Redis.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  smarthost serve --env-file /etc/smarthost.env",
+      "  smarthost serve --redis redis://127.0.0.1:6379 --listen 0.0.0.0:8025 \\",
+      "      --allowed-host settings.example.org --token-file /etc/smarthost/page-token"
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:stopped (Ctrl-C)",
+      "1:the page could not start (the address is taken, the store is unreadable)",
+      "2:bad usage or unreadable configuration (the message names the option, or the file, line and key)"
+    })
 final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--env-file",

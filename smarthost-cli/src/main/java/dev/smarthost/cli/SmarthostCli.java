@@ -22,7 +22,19 @@ import picocli.CommandLine.Command;
     name = "smarthost",
     mixinStandardHelpOptions = true,
     versionProvider = SmarthostCli.Version.class,
-    description = "Checks and uses an SMTP smarthost.",
+    description = "Checks and uses an SMTP smarthost. Each command has --help with examples.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  smarthost demo                                 # try it on its own",
+      "  smarthost check --env-file /etc/smarthost.env  # the cluster's settings",
+      "  smarthost serve --env-file /etc/smarthost.env  # the settings page"
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:the command succeeded",
+      "1:the check or the command failed (the reason and what to do are printed)",
+      "2:bad usage or unreadable configuration"
+    },
     subcommands = {
       CheckCommand.class,
       DiscoverCommand.class,
@@ -117,7 +129,8 @@ public final class SmarthostCli implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getErr());
-    throw new UsageException("choose a command: check, send-test, demo or serve");
+    throw new UsageException(
+        "choose a command: " + String.join(", ", spec.commandLine().getSubcommands().keySet()));
   }
 
   /** Bad usage found after parsing; the message names the option. */

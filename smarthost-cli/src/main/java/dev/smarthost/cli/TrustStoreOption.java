@@ -18,7 +18,7 @@ final class TrustStoreOption {
   @Option(
       names = "--trust-store",
       paramLabel = "FILE",
-      description = "Trust the certificates in this key store (PKCS12 or JKS).")
+      description = "Trust the certificates in this key store (PKCS12 or JKS) or PEM file.")
   @Nullable Path trustStore;
 
   @Option(
@@ -39,6 +39,16 @@ final class TrustStoreOption {
       paramLabel = "VAR",
       description = "Read the trust store's password from the environment variable VAR.")
   @Nullable String trustStorePasswordEnv;
+
+  private static boolean isPem(Path file) {
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      return new String(in.readNBytes(64), java.nio.charset.StandardCharsets.ISO_8859_1)
+          .stripLeading()
+          .startsWith("-----BEGIN");
+    } catch (IOException e) {
+      return false; // loading it as a key store then says what is wrong
+    }
+  }
 
   /** Sets the trust store on the builder, if one was given. */
   void applyTo(SmtpOptions.Builder options) {
@@ -65,6 +75,13 @@ final class TrustStoreOption {
   private static KeyStore load(Path file, @Nullable String password) {
     if (!Files.isRegularFile(file)) {
       throw new UsageException("--trust-store: " + file + " is not a readable file");
+    }
+    if (isPem(file)) {
+      try {
+        return SmtpOptions.builder().trustCertificates(file).build().trustStore().orElseThrow();
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--trust-store: " + e.getMessage());
+      }
     }
     try {
       return KeyStore.getInstance(file.toFile(), password == null ? null : password.toCharArray());

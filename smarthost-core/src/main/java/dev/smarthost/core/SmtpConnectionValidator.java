@@ -248,7 +248,35 @@ public final class SmtpConnectionValidator {
         failure = FailureClassifier.withKind(failure, FailureKind.SERVER_EXPECTS_TLS);
       }
     }
-    return attempt.result(failure, phases, Duration.ofNanos(System.nanoTime() - start), options);
+    ValidationResult result =
+        attempt.result(failure, phases, Duration.ofNanos(System.nanoTime() - start), options);
+    return failure != null && CERTIFICATE_KINDS.contains(failure.kind()) && result.tls().isEmpty()
+        ? withRefusedCertificate(result, settings, end)
+        : result;
+  }
+
+  private static final java.util.Set<FailureKind> CERTIFICATE_KINDS =
+      java.util.EnumSet.of(
+          FailureKind.CERTIFICATE_UNTRUSTED,
+          FailureKind.CERTIFICATE_EXPIRED,
+          FailureKind.CERTIFICATE_NAME_MISMATCH);
+
+  /**
+   * The administrator fixing a refused certificate needs to see it (its names, issuer, expiry), and
+   * a refused handshake leaves no session to read it from: a second look within the deadline,
+   * without verifying and without credentials — nothing secret crosses a connection nobody verified
+   * — only for {@link ValidationResult#tls()}.
+   */
+  private ValidationResult withRefusedCertificate(
+      ValidationResult result, SmarthostSettings settings, long end) {
+    Duration left = remaining(end);
+    if (left.compareTo(Duration.ofMillis(100)) < 0) {
+      return result;
+    }
+    SmarthostSettings look = settings.toBuilder().verifyTls(false).noCredentials().build();
+    ValidationResult seen =
+        new SmtpConnectionValidator(options, left, lookups, null).run(look, null);
+    return seen.tls().map(result::withTls).orElse(result);
   }
 
   private static final long POLL = TimeUnit.MILLISECONDS.toNanos(100);

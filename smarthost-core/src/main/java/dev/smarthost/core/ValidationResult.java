@@ -130,12 +130,20 @@ public final class ValidationResult {
   }
 
   /**
-   * Returns the TLS session, if the connection was encrypted.
+   * Returns the TLS session, if the connection was encrypted; after a refused certificate ({@code
+   * CERTIFICATE_UNTRUSTED}, {@code _EXPIRED}, {@code _NAME_MISMATCH}) the session of a second look
+   * that verified nothing and sent no credentials, so that the certificate can be shown.
    *
    * @return protocol, cipher suite and the server's certificate
    */
   public Optional<TlsDetails> tls() {
     return Optional.ofNullable(tls);
+  }
+
+  /** A copy with the certificate a refused handshake presented (seen on a second look). */
+  ValidationResult withTls(TlsDetails seen) {
+    return new ValidationResult(
+        settings, failure, phases, total, greeting, ehloExtensions, seen, testMessageSent);
   }
 
   /**
