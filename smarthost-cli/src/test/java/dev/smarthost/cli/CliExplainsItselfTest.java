@@ -51,23 +51,14 @@ class CliExplainsItselfTest {
   @Test
   void anUntrustedCertificateHintNamesTrustStoreAndAPemFileIsOne() throws Exception {
     try (SmarthostServer server = SmarthostServer.builder().start()) {
-      CliRun untrusted =
-          CliRun.of("check", "--host", "localhost", "--port", "" + server.port(), "--json");
+      CliRun untrusted = check(server, "--json");
       assertThat(untrusted.exit).isEqualTo(1);
       JsonNode json = new ObjectMapper().readTree(untrusted.out);
       assertThat(json.at("/failure/kind").asText()).isEqualTo("CERTIFICATE_UNTRUSTED");
       assertThat(json.at("/failure/hint").asText()).contains("--trust-store FILE");
 
       Path ca = server.writeCaCertificate(dir.resolve("ca.pem"));
-      CliRun trusted =
-          CliRun.of(
-              "check",
-              "--host",
-              "localhost",
-              "--port",
-              "" + server.port(),
-              "--trust-store",
-              ca.toString());
+      CliRun trusted = check(server, "--trust-store", ca.toString());
       assertThat(trusted.exit).as(trusted.out + trusted.err).isZero();
     }
   }
@@ -83,12 +74,8 @@ class CliExplainsItselfTest {
       Path ca = server.writeCaCertificate(dir.resolve("ca.pem"));
       Path password = java.nio.file.Files.writeString(dir.resolve("pw"), "name-mismatch-secret\n");
       CliRun r =
-          CliRun.of(
-              "check",
-              "--host",
-              "localhost",
-              "--port",
-              "" + server.port(),
+          check(
+              server,
               "--encryption",
               "starttls",
               "--username",
@@ -106,16 +93,16 @@ class CliExplainsItselfTest {
       // one check and one second look at the certificate; nothing was sent
       assertThat(server.connectionCount()).isEqualTo(2);
       assertThat(server.receivedMessages()).isEmpty();
-      CliRun text =
-          CliRun.of(
-              "check",
-              "--host",
-              "localhost",
-              "--port",
-              "" + server.port(),
-              "--trust-store",
-              ca.toString());
+      CliRun text = check(server, "--trust-store", ca.toString());
       assertThat(text.out).contains("wrong-name.invalid");
     }
+  }
+
+  private static CliRun check(SmarthostServer server, String... more) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of("check", "--host", "localhost", "--port", Integer.toString(server.port())));
+    args.addAll(List.of(more));
+    return CliRun.of(args.toArray(String[]::new));
   }
 }

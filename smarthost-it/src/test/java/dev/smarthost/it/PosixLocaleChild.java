@@ -3,6 +3,7 @@ package dev.smarthost.it;
 import dev.smarthost.core.SmarthostMailer;
 import dev.smarthost.testkit.ReceivedMessage;
 import dev.smarthost.testkit.SmarthostServer;
+import dev.smarthost.testsupport.PosixLocale;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
@@ -59,13 +60,13 @@ public final class PosixLocaleChild {
       }
 
       for (ReceivedMessage m : server.awaitMessages(2, Duration.ofSeconds(10))) {
-        System.out.println("subject=" + escape(m.subject().orElse("")));
-        System.out.println("body=" + escape(m.body().strip()));
+        System.out.println("subject=" + PosixLocale.escape(m.subject().orElse("")));
+        System.out.println("body=" + PosixLocale.escape(m.body().strip()));
         if (!m.headers("Content-Type").get(0).startsWith("multipart/")) {
           // the label must say what the bytes are: a lenient reader hides a wrong one
           System.out.println("type=" + m.headers("Content-Type").get(0));
         }
-        m.html().ifPresent(h -> System.out.println("html=" + escape(h.strip())));
+        m.html().ifPresent(h -> System.out.println("html=" + PosixLocale.escape(h.strip())));
       }
       System.out.println("count=" + server.receivedMessages().size());
     }
@@ -76,12 +77,5 @@ public final class PosixLocaleChild {
     m.setFrom(new InternetAddress("app@example.org"));
     m.setRecipient(Message.RecipientType.TO, new InternetAddress("admin@example.org"));
     return m;
-  }
-
-  static String escape(String text) {
-    StringBuilder out = new StringBuilder();
-    text.chars()
-        .forEach(c -> out.append(c < 128 ? String.valueOf((char) c) : String.format("\\u%04x", c)));
-    return out.toString();
   }
 }

@@ -2,11 +2,8 @@ package dev.smarthost.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import dev.smarthost.testsupport.PosixLocale;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,14 +18,14 @@ class PosixLocaleTest {
   @Test
   @Timeout(120)
   void textArrivesWholeAndADamagedHeaderIsRefused() throws Exception {
-    List<String> lines = runChild();
+    List<String> lines = PosixLocale.run(PosixLocaleChild.class);
     assertThat(lines).contains("default=US-ASCII", "count=2");
-    String subject = "subject=" + PosixLocaleChild.escape(PosixLocaleChild.SUBJECT);
-    String body = "body=" + PosixLocaleChild.escape(PosixLocaleChild.TEXT);
+    String subject = "subject=" + PosixLocale.escape(PosixLocaleChild.SUBJECT);
+    String body = "body=" + PosixLocale.escape(PosixLocaleChild.TEXT);
     assertThat(lines.stream().filter(l -> l.startsWith("subject=")))
         .containsExactly(subject, subject);
     assertThat(lines.stream().filter(l -> l.startsWith("body="))).containsExactly(body, body);
-    assertThat(lines).contains("html=" + PosixLocaleChild.escape(PosixLocaleChild.HTML));
+    assertThat(lines).contains("html=" + PosixLocale.escape(PosixLocaleChild.HTML));
     assertThat(lines.stream().filter(l -> l.startsWith("type=")))
         .singleElement()
         .satisfies(l -> assertThat(l).containsIgnoringCase("charset=UTF-8"));
@@ -39,26 +36,5 @@ class PosixLocaleTest {
                 assertThat(l)
                     .contains("the Subject header was encoded as US-ASCII")
                     .contains("setSubject(text, \"UTF-8\")"));
-  }
-
-  private static List<String> runChild() throws IOException, InterruptedException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            java.toString(),
-            "-Dfile.encoding=US-ASCII",
-            "-cp",
-            System.getProperty("java.class.path"),
-            PosixLocaleChild.class.getName());
-    pb.environment().put("LANG", "C");
-    pb.environment().put("LC_ALL", "C");
-    pb.environment().remove("JAVA_TOOL_OPTIONS");
-    pb.redirectErrorStream(true);
-    Process child = pb.start();
-    byte[] out = child.getInputStream().readAllBytes();
-    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String text = new String(out, StandardCharsets.US_ASCII);
-    assertThat(child.exitValue()).as(text).isZero();
-    return text.lines().toList();
   }
 }

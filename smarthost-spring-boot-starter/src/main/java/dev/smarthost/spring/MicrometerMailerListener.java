@@ -92,25 +92,22 @@ public final class MicrometerMailerListener implements MailerListener, MeterBind
   }
 
   private Counter failed(FailureKind kind) {
-    return Counter.builder("smarthost.mail.failed")
-        .description("sends that failed for good, by failure kind")
-        .baseUnit("messages")
-        .tag("kind", kind.name())
-        .register(meters);
+    return byKind("smarthost.mail.failed", "sends that failed for good", "messages", kind);
   }
 
   private Counter retried(FailureKind kind) {
-    return Counter.builder("smarthost.mail.retried")
-        .description("attempts repeated after a temporary failure, by failure kind")
-        .baseUnit("attempts")
-        .tag("kind", kind.name())
-        .register(meters);
+    return byKind(
+        "smarthost.mail.retried", "attempts repeated after a temporary failure", "attempts", kind);
   }
 
   private Counter dead(FailureKind kind) {
-    return Counter.builder("smarthost.mail.dead")
-        .description("outbox messages given up on, by failure kind")
-        .baseUnit("messages")
+    return byKind("smarthost.mail.dead", "outbox messages given up on", "messages", kind);
+  }
+
+  private Counter byKind(String name, String description, String unit, FailureKind kind) {
+    return Counter.builder(name)
+        .description(description + ", by failure kind")
+        .baseUnit(unit)
         .tag("kind", kind.name())
         .register(meters);
   }

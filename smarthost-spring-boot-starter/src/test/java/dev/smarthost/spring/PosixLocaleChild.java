@@ -4,6 +4,7 @@ import dev.smarthost.SmarthostResolver;
 import dev.smarthost.core.SmtpOptions;
 import dev.smarthost.testkit.ReceivedMessage;
 import dev.smarthost.testkit.SmarthostServer;
+import dev.smarthost.testsupport.PosixLocale;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.Charset;
 import java.time.Duration;
@@ -55,21 +56,14 @@ public final class PosixLocaleChild {
         sender.send(mime);
       }
       for (ReceivedMessage m : s.awaitMessages(2, Duration.ofSeconds(10))) {
-        System.out.println("subject=" + escape(m.subject().orElse("")));
-        System.out.println("body=" + escape(m.body().strip()));
+        System.out.println("subject=" + PosixLocale.escape(m.subject().orElse("")));
+        System.out.println("body=" + PosixLocale.escape(m.body().strip()));
         System.out.println(
             "from="
-                + escape(jakarta.mail.internet.MimeUtility.decodeText(m.headers("From").get(0))));
+                + PosixLocale.escape(
+                    jakarta.mail.internet.MimeUtility.decodeText(m.headers("From").get(0))));
       }
     }
-  }
-
-  static String escape(String text) {
-    StringBuilder out = new StringBuilder();
-    text.chars()
-        .forEach(
-            c -> out.append(c < 128 ? String.valueOf((char) c) : "\\u" + String.format("%04x", c)));
-    return out.toString();
   }
 
   @SpringBootConfiguration

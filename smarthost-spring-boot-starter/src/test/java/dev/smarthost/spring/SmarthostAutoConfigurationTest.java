@@ -38,17 +38,7 @@ class SmarthostAutoConfigurationTest {
           .withConfiguration(AutoConfigurations.of(SmarthostAutoConfiguration.class));
 
   /** With Spring Boot's own metrics auto-configurations, as in an application with actuator. */
-  private final ApplicationContextRunner withBootMetrics =
-      new ApplicationContextRunner()
-          .withConfiguration(
-              AutoConfigurations.of(
-                  org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration
-                      .class,
-                  org.springframework.boot.micrometer.metrics.autoconfigure
-                      .CompositeMeterRegistryAutoConfiguration.class,
-                  org.springframework.boot.micrometer.metrics.autoconfigure.export.simple
-                      .SimpleMetricsExportAutoConfiguration.class,
-                  SmarthostAutoConfiguration.class));
+  private final ApplicationContextRunner withBootMetrics = BootMetrics.runner();
 
   private ApplicationContextRunner on(SmarthostServer server, Path env) {
     server.writeEnvFile(env);

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -35,17 +34,7 @@ import org.springframework.mail.javamail.JavaMailSender;
  */
 @Timeout(60)
 class SpringMailParityTest {
-  private final ApplicationContextRunner withBootMetrics =
-      new ApplicationContextRunner()
-          .withConfiguration(
-              AutoConfigurations.of(
-                  org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration
-                      .class,
-                  org.springframework.boot.micrometer.metrics.autoconfigure
-                      .CompositeMeterRegistryAutoConfiguration.class,
-                  org.springframework.boot.micrometer.metrics.autoconfigure.export.simple
-                      .SimpleMetricsExportAutoConfiguration.class,
-                  SmarthostAutoConfiguration.class));
+  private final ApplicationContextRunner withBootMetrics = BootMetrics.runner();
 
   private static ApplicationContextRunner plainOn(
       ApplicationContextRunner runner, SmarthostServer server, String... more) {

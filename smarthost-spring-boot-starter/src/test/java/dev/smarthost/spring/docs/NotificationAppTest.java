@@ -1,4 +1,4 @@
-package dev.smarthost.spring;
+package dev.smarthost.spring.docs;
 
 import static dev.smarthost.testkit.assertj.SmarthostAssertions.assertThat;
 
@@ -12,17 +12,19 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.mail.SimpleMailMessage;
-import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** A Spring Boot application whose only mail configuration is {@code smarthost.env-file}. */
-@SpringBootTest(classes = NotificationAppTest.NotificationApp.class)
+/**
+ * The guide's application ({@link Notifications}) whose only mail configuration is {@code
+ * smarthost.env-file}, against a server that requires AUTH.
+ */
+@SpringBootTest
+@Import(NotificationAppTest.TrustTheTestServer.class)
 class NotificationAppTest {
   static final SmarthostServer SERVER =
       SmarthostServer.builder()
@@ -60,33 +62,9 @@ class NotificationAppTest {
         .wasAuthenticatedAs("app");
   }
 
-  /** The application's own code: plain Spring, nothing smarthost-specific. */
-  static class Notifications {
-    private final JavaMailSender mail;
-
-    Notifications(JavaMailSender mail) {
-      this.mail = mail;
-    }
-
-    void diskAlmostFull(String volume) {
-      SimpleMailMessage message = new SimpleMailMessage();
-      message.setFrom("app@example.org");
-      message.setTo("admin@example.org");
-      message.setSubject("Disk almost full: " + volume);
-      message.setText("Only 2 % left on " + volume + ".");
-      mail.send(message);
-    }
-  }
-
-  @SpringBootConfiguration
-  @EnableAutoConfiguration
-  static class NotificationApp {
-    @Bean
-    Notifications notifications(JavaMailSender mail) {
-      return new Notifications(mail);
-    }
-
-    /** Only because the test server's CA is not in the JDK's trust store. */
+  /** Only because the test server's CA is not in the JDK's trust store. */
+  @TestConfiguration(proxyBeanMethods = false)
+  static class TrustTheTestServer {
     @Bean
     SmtpOptions smtpOptions() {
       return SERVER.smtpOptions();
