@@ -35,16 +35,32 @@ public final class RedisServer implements AutoCloseable {
     this.process = launch(port);
   }
 
+  /**
+   * Starts a server that keeps nothing on disk.
+   *
+   * @return the running server
+   * @throws IOException if it cannot be started
+   */
   public static RedisServer start() throws IOException {
     return new RedisServer(freePort(), false);
   }
 
-  /** A server that writes every change to its append-only file before it answers. */
+  /**
+   * Starts a server that writes every change to its append-only file before it answers.
+   *
+   * @return the running server
+   * @throws IOException if it cannot be started
+   */
   public static RedisServer startDurable() throws IOException {
     return new RedisServer(freePort(), true);
   }
 
-  /** Kills the server and starts it again on the same port with the same data directory. */
+  /**
+   * Kills the server and starts it again on the same port with the same data directory.
+   *
+   * @throws IOException if it cannot be started again
+   * @throws InterruptedException if interrupted while waiting for it to die
+   */
   public void restartKeepingData() throws IOException, InterruptedException {
     stop(process);
     process = launch(port);
@@ -129,10 +145,20 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Returns where the server listens.
+   *
+   * @return {@code redis://127.0.0.1:PORT}
+   */
   public URI uri() {
     return URI.create("redis://127.0.0.1:" + port);
   }
 
+  /**
+   * Returns a new client connected to the server; close it.
+   *
+   * @return the client
+   */
   public Jedis client() {
     return client(port);
   }
@@ -146,7 +172,11 @@ public final class RedisServer implements AutoCloseable {
             .build());
   }
 
-  /** Kills the server (SIGKILL: no goodbye to clients). */
+  /**
+   * Kills the server (SIGKILL: no goodbye to clients).
+   *
+   * @throws InterruptedException if interrupted while waiting for it to die
+   */
   public void kill() throws InterruptedException {
     stop(process);
   }
@@ -158,7 +188,11 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
-  /** Starts a fresh, empty server on the same port. */
+  /**
+   * Starts a fresh, empty server on the same port.
+   *
+   * @throws IOException if it cannot be started
+   */
   public void restart() throws IOException {
     process = launch(port);
   }
@@ -167,6 +201,11 @@ public final class RedisServer implements AutoCloseable {
    * Starts a server on the same port that already holds this hash when it accepts its first client:
    * a change made while the server was down, announced to nobody. (A restart followed by a write
    * would race with clients reconnecting in between.)
+   *
+   * @param key the hash's key
+   * @param hash its fields
+   * @throws IOException if the server cannot be started or its data written
+   * @throws InterruptedException if interrupted while waiting for the old one to die
    */
   public void restartWith(String key, Map<String, String> hash)
       throws IOException, InterruptedException {
@@ -182,6 +221,11 @@ public final class RedisServer implements AutoCloseable {
     Files.delete(dir.resolve("dump.rdb")); // loaded; later restarts start empty again
   }
 
+  /**
+   * Kills the server.
+   *
+   * @throws InterruptedException if interrupted while waiting for it to die
+   */
   @Override
   public void close() throws InterruptedException {
     kill();
