@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.SmtpFailure;
+import dev.smarthost.SmtpFailureCodec;
 import dev.smarthost.core.PhaseTiming;
 import dev.smarthost.core.TlsDetails;
 import dev.smarthost.core.ValidationResult;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** A validation result as text for people or as one JSON object. Never prints a password. */
 final class Report {
@@ -119,18 +121,20 @@ final class Report {
 
   /** The failure as JSON: {@code kind, code, enhancedStatus, reply, provider, hint, detail}. */
   static ObjectNode failure(SmtpFailure f) {
+    // The codec's fields in its order, typed for JSON; absent ones as null, the hint in CLI terms.
+    Map<String, String> fields = SmtpFailureCodec.REPORT.encode(f);
     ObjectNode m = JSON.objectNode();
-    m.put("kind", f.kind().name());
+    m.put("kind", fields.get("kind"));
     if (f.replyCode().isPresent()) {
       m.put("code", f.replyCode().getAsInt());
     } else {
       m.putNull("code");
     }
     m.put("enhancedStatus", f.enhancedStatus().orElse(null));
-    m.put("reply", f.reply().orElse(null));
-    m.put("provider", f.provider().orElse(null));
+    m.put("reply", fields.get("reply"));
+    m.put("provider", fields.get("provider"));
     m.put("hint", CliHints.hint(f));
-    m.put("detail", f.detail());
+    m.put("detail", fields.get("detail"));
     return m;
   }
 

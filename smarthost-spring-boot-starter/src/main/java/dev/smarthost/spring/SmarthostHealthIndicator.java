@@ -4,11 +4,13 @@ import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.SmtpFailure;
+import dev.smarthost.SmtpFailureCodec;
 import dev.smarthost.core.Outbox;
 import dev.smarthost.core.SmtpConnectionValidator;
 import dev.smarthost.core.ValidationResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.Health;
@@ -139,8 +141,11 @@ public final class SmarthostHealthIndicator implements HealthIndicator {
   }
 
   private static void failure(Health.Builder b, SmtpFailure f) {
-    b.withDetail("kind", f.kind().name()).withDetail("hint", SpringHints.hint(f));
+    // The codec's fields, the code as a number and only with a reply, the hint in Spring terms.
+    Map<String, String> fields = SmtpFailureCodec.REPORT.encode(f);
+    b.withDetail("kind", fields.get("kind")).withDetail("hint", SpringHints.hint(f));
     f.replyCode().ifPresent(code -> b.withDetail("code", code));
     f.reply().ifPresent(reply -> b.withDetail("reply", reply));
+    f.provider().ifPresent(provider -> b.withDetail("provider", provider));
   }
 }

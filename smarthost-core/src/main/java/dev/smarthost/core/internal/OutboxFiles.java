@@ -1,7 +1,7 @@
 package dev.smarthost.core.internal;
 
-import dev.smarthost.FailureKind;
 import dev.smarthost.SmtpFailure;
+import dev.smarthost.SmtpFailureCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -208,12 +208,7 @@ public final class OutboxFiles {
       p.setProperty("rcpt." + i, recipients.get(i));
     }
     if (failure != null) {
-      p.setProperty("failure.kind", failure.kind().name());
-      p.setProperty("failure.code", Integer.toString(failure.replyCode().orElse(0)));
-      failure.reply().ifPresent(r -> p.setProperty("failure.reply", r));
-      failure.provider().ifPresent(r -> p.setProperty("failure.provider", r));
-      p.setProperty("failure.hint", failure.hint());
-      p.setProperty("failure.detail", failure.detail());
+      p.putAll(SmtpFailureCodec.OUTBOX_FILE.encode(failure));
     }
     return p;
   }
@@ -229,23 +224,8 @@ public final class OutboxFiles {
 
   /** The failure in a state file, or null. */
   public static @Nullable SmtpFailure failure(Properties state) {
-    String kind = state.getProperty("failure.kind");
-    if (kind == null) {
-      return null;
-    }
-    FailureKind k;
-    try {
-      k = FailureKind.valueOf(kind);
-    } catch (IllegalArgumentException e) {
-      k = FailureKind.PROTOCOL_ERROR;
-    }
-    int code = Integer.parseInt(state.getProperty("failure.code", "0"));
-    return SmtpFailure.builder(k)
-        .reply(code >= 200 && code <= 599 ? code : 0, state.getProperty("failure.reply"))
-        .provider(state.getProperty("failure.provider"))
-        .hint(state.getProperty("failure.hint", ""))
-        .detail(state.getProperty("failure.detail", ""))
-        .build();
+    // checkState refused a malformed code before the state was used
+    return SmtpFailureCodec.OUTBOX_FILE.decode(state::getProperty).orElse(null);
   }
 
   /** Writes a state file through a temporary file and a rename; not forced to disk. */
@@ -287,7 +267,7 @@ public final class OutboxFiles {
   public static void checkState(Properties p) throws IOException {
     number(p, "attempts", 0, Integer.MAX_VALUE);
     number(p, "next", 0, Long.MAX_VALUE);
-    number(p, "failure.code", 0, 599);
+    number(p, SmtpFailureCodec.OUTBOX_FILE.codeKey(), 0, 599);
     for (String key : p.stringPropertyNames()) {
       String v = p.getProperty(key);
       if (key.startsWith("rcpt.")

@@ -2,6 +2,7 @@ package dev.smarthost.redis.internal;
 
 import dev.smarthost.FailureKind;
 import dev.smarthost.SmtpFailure;
+import dev.smarthost.SmtpFailureCodec;
 import dev.smarthost.core.OutboxEntry;
 import java.time.Instant;
 import java.util.Base64;
@@ -39,12 +40,7 @@ public final class OutboxFields {
     f.put("rcpt", String.join("\n", recipients));
     f.put("size", Long.toString(size));
     if (failure != null) {
-      f.put("fk", failure.kind().name());
-      f.put("fc", Integer.toString(failure.replyCode().orElse(0)));
-      failure.reply().ifPresent(r -> f.put("fr", r));
-      failure.provider().ifPresent(p -> f.put("fp", p));
-      f.put("fh", failure.hint());
-      f.put("fd", failure.detail());
+      f.putAll(SmtpFailureCodec.REDIS.encode(failure));
     }
     return f;
   }
@@ -75,23 +71,7 @@ public final class OutboxFields {
     if (rcpt.isBlank()) {
       throw new IllegalArgumentException("rcpt: no recipients");
     }
-    SmtpFailure failure = null;
-    if (f.containsKey("fk")) {
-      FailureKind kind;
-      try {
-        kind = FailureKind.valueOf(f.get("fk"));
-      } catch (IllegalArgumentException x) {
-        kind = FailureKind.PROTOCOL_ERROR; // a later version's kind
-      }
-      int code = (int) number(f, "fc", 0, 599);
-      failure =
-          SmtpFailure.builder(kind)
-              .reply(code >= 200 ? code : 0, f.get("fr"))
-              .provider(f.get("fp"))
-              .hint(f.getOrDefault("fh", ""))
-              .detail(f.getOrDefault("fd", ""))
-              .build();
-    }
+    SmtpFailure failure = SmtpFailureCodec.REDIS.decode(f::get).orElse(null);
     long size = inline != null ? inline.length : number(f, "size", 0, Long.MAX_VALUE);
     OutboxEntry entry =
         new OutboxEntry(
@@ -136,7 +116,7 @@ public final class OutboxFields {
   private static long number(Map<String, String> f, String key, long min, long max) {
     String v = f.get(key);
     if (v == null) {
-      if (key.equals("fc") || key.equals("size")) {
+      if (key.equals("size")) {
         return 0;
       }
       throw new IllegalArgumentException(key + ": missing");
