@@ -44,17 +44,17 @@ public final class SettingsCodec {
       new SettingsCodec(
           "env file",
           keys(
-              "SMTP_ENABLED",
-              "SMTP_HOST",
-              "SMTP_PORT",
-              "SMTP_ENCRYPTION",
-              "SMTP_TLSVERIFY",
-              "SMTP_USERNAME",
-              "SMTP_PASSWORD",
-              "SMTP_OAUTH2_TOKEN_URL",
-              "SMTP_OAUTH2_CLIENT_ID",
-              "SMTP_OAUTH2_CLIENT_SECRET",
-              "SMTP_OAUTH2_SCOPE"),
+              Map.entry(SettingsField.ENABLED, "SMTP_ENABLED"),
+              Map.entry(SettingsField.HOST, "SMTP_HOST"),
+              Map.entry(SettingsField.PORT, "SMTP_PORT"),
+              Map.entry(SettingsField.ENCRYPTION, "SMTP_ENCRYPTION"),
+              Map.entry(SettingsField.VERIFY_TLS, "SMTP_TLSVERIFY"),
+              Map.entry(SettingsField.USERNAME, "SMTP_USERNAME"),
+              Map.entry(SettingsField.PASSWORD, "SMTP_PASSWORD"),
+              Map.entry(SettingsField.OAUTH2_TOKEN_URL, "SMTP_OAUTH2_TOKEN_URL"),
+              Map.entry(SettingsField.OAUTH2_CLIENT_ID, "SMTP_OAUTH2_CLIENT_ID"),
+              Map.entry(SettingsField.OAUTH2_CLIENT_SECRET, "SMTP_OAUTH2_CLIENT_SECRET"),
+              Map.entry(SettingsField.OAUTH2_SCOPE, "SMTP_OAUTH2_SCOPE")),
           "",
           "1 (on), or 0 or empty (off)",
           "1 (verify), or 0 or empty (don't)",
@@ -65,17 +65,17 @@ public final class SettingsCodec {
       new SettingsCodec(
           "redis",
           keys(
-              "enabled",
-              "host",
-              "port",
-              "encrypt_smtp",
-              "tls_verify",
-              "username",
-              "password",
-              "oauth2_token_url",
-              "oauth2_client_id",
-              "oauth2_client_secret",
-              "oauth2_scope"),
+              Map.entry(SettingsField.ENABLED, "enabled"),
+              Map.entry(SettingsField.HOST, "host"),
+              Map.entry(SettingsField.PORT, "port"),
+              Map.entry(SettingsField.ENCRYPTION, "encrypt_smtp"),
+              Map.entry(SettingsField.VERIFY_TLS, "tls_verify"),
+              Map.entry(SettingsField.USERNAME, "username"),
+              Map.entry(SettingsField.PASSWORD, "password"),
+              Map.entry(SettingsField.OAUTH2_TOKEN_URL, "oauth2_token_url"),
+              Map.entry(SettingsField.OAUTH2_CLIENT_ID, "oauth2_client_id"),
+              Map.entry(SettingsField.OAUTH2_CLIENT_SECRET, "oauth2_client_secret"),
+              Map.entry(SettingsField.OAUTH2_SCOPE, "oauth2_scope")),
           "0",
           "1 or 0",
           "1 or 0",
@@ -103,11 +103,17 @@ public final class SettingsCodec {
     this.defaultPort = defaultPort;
   }
 
-  private static Map<SettingsField, String> keys(String... names) {
+  /** Each field's key, by name: a new or reordered field cannot take another's key. */
+  @SafeVarargs
+  private static Map<SettingsField, String> keys(Map.Entry<SettingsField, String>... named) {
     Map<SettingsField, String> keys = new EnumMap<>(SettingsField.class);
-    SettingsField[] fields = SettingsField.values();
-    for (int i = 0; i < fields.length; i++) {
-      keys.put(fields[i], names[i]);
+    for (Map.Entry<SettingsField, String> e : named) {
+      if (keys.put(e.getKey(), e.getValue()) != null) {
+        throw new IllegalStateException(e.getKey() + " has two keys");
+      }
+    }
+    if (keys.size() != SettingsField.values().length) {
+      throw new IllegalStateException("a field has no key: " + keys.keySet());
     }
     return keys;
   }
