@@ -248,7 +248,7 @@ public final class ReceivedMessage {
           int semicolon = type.indexOf(';');
           result.add(
               new Attachment(
-                  part.getFileName() == null ? "" : part.getFileName(),
+                  fileName(part),
                   (semicolon < 0 ? type : type.substring(0, semicolon))
                       .trim()
                       .toLowerCase(Locale.ROOT),
@@ -259,6 +259,25 @@ public final class ReceivedMessage {
     } catch (MessagingException | IOException e) {
       throw unreadable(e);
     }
+  }
+
+  /**
+   * The file name, decoded: RFC 2231 ({@code filename*=UTF-8''…}) as Jakarta Mail does, and an RFC
+   * 2047 encoded word ({@code filename="=?UTF-8?Q?…?="}) as Outlook and Gmail write it.
+   */
+  private static String fileName(jakarta.mail.Part part) throws MessagingException {
+    String name = part.getFileName();
+    if (name == null) {
+      return "";
+    }
+    if (name.startsWith("=?") && name.endsWith("?=")) {
+      try {
+        return jakarta.mail.internet.MimeUtility.decodeText(name);
+      } catch (java.io.UnsupportedEncodingException e) {
+        return name; // an unknown charset: shown as written
+      }
+    }
+    return name;
   }
 
   private static boolean isAttachment(jakarta.mail.Part part) throws MessagingException {

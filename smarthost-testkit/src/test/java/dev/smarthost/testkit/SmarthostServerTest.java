@@ -254,6 +254,25 @@ class SmarthostServerTest {
   }
 
   @Test
+  void anAttachmentNameInAnEncodedWordIsDecodedAsMailClientsWriteIt() throws Exception {
+    try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
+      MimeMessage m = new MimeMessage(server.session());
+      m.setFrom(new InternetAddress("app@example.org"));
+      m.setRecipient(Message.RecipientType.TO, new InternetAddress("admin@example.org"));
+      jakarta.mail.internet.MimeBodyPart attachment = new jakarta.mail.internet.MimeBodyPart();
+      attachment.setContent("x", "text/plain; charset=UTF-8");
+      // as Outlook and Gmail write a non-ASCII name: an RFC 2047 encoded word in filename=
+      attachment.setHeader(
+          "Content-Disposition", "attachment; filename=\"=?UTF-8?Q?Bericht_M=C3=A4rz.txt?=\"");
+      m.setContent(new jakarta.mail.internet.MimeMultipart(attachment));
+      Transport.send(m);
+      assertThat(server.awaitMessages(1, Duration.ofSeconds(5)).get(0).attachments())
+          .singleElement()
+          .satisfies(a -> assertThat(a.name()).isEqualTo("Bericht März.txt"));
+    }
+  }
+
+  @Test
   void givesTheHtmlPartAndTheAttachmentsOfAMultipartMessage() throws Exception {
     try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start()) {
       MimeMessage m = new MimeMessage(server.session());
