@@ -69,6 +69,6 @@ class CheckCommand implements Callable<Integer> {
       out.print(Report.footer(result));
     }
     out.flush();
-    return result.ok() ? SmarthostCli.OK : SmarthostCli.FAILED;
+    return result.ok() ? ExitCodes.OK : ExitCodes.FAILED;
   }
 }

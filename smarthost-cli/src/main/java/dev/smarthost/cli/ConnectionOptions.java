@@ -7,7 +7,6 @@ import dev.smarthost.SettingsCodec;
 import dev.smarthost.SettingsField;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostSettings;
-import dev.smarthost.cli.SmarthostCli.UsageException;
 import dev.smarthost.core.EnvFileSmarthostResolver;
 import dev.smarthost.core.SmtpConnectionValidator;
 import dev.smarthost.core.SmtpOptions;

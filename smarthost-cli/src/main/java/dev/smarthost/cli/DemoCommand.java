@@ -69,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("The smarthost received: " + got);
       }
       out.flush();
-      return result.ok() ? SmarthostCli.OK : SmarthostCli.FAILED;
+      return result.ok() ? ExitCodes.OK : ExitCodes.FAILED;
     } finally {
       Files.deleteIfExists(env);
       Files.deleteIfExists(dir);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smarthost.SmarthostSettings;
-import dev.smarthost.cli.SmarthostCli.UsageException;
 import dev.smarthost.core.DiscoveryResult;
 import dev.smarthost.core.SmtpConnectionValidator;
 import dev.smarthost.core.SmtpOptions;
@@ -113,7 +112,7 @@ class DiscoverCommand implements Callable<Integer> {
       out.print(text(result));
     }
     out.flush();
-    return result.recommended().isPresent() ? SmarthostCli.OK : SmarthostCli.FAILED;
+    return result.recommended().isPresent() ? ExitCodes.OK : ExitCodes.FAILED;
   }
 
   static String text(DiscoveryResult r) {

@@ -1,6 +1,5 @@
 package dev.smarthost.cli;
 
-import dev.smarthost.cli.SmarthostCli.UsageException;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;

@@ -2,7 +2,6 @@ package dev.smarthost.cli;
 
 import dev.smarthost.InvalidSettingException;
 import dev.smarthost.OAuth2Client;
-import dev.smarthost.cli.SmarthostCli.UsageException;
 import dev.smarthost.core.OAuth2Clients;
 import java.net.URI;
 import java.net.URISyntaxException;

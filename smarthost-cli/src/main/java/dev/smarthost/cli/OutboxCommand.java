@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smarthost.SmarthostOutboxException;
-import dev.smarthost.cli.SmarthostCli.UsageException;
 import dev.smarthost.core.FileOutbox;
 import dev.smarthost.core.OutboxEntry;
 import java.io.PrintWriter;
@@ -79,13 +78,13 @@ class OutboxCommand implements Callable<Integer> {
     } catch (SmarthostOutboxException e) {
       // one line: the directory and what is wrong with it (another owner, a link, group-writable)
       spec.commandLine().getErr().println("smarthost: " + e.getMessage());
-      return SmarthostCli.FAILED;
+      return ExitCodes.FAILED;
     }
   }
 
   private int act(PrintWriter out) {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
-    int exit = SmarthostCli.OK;
+    int exit = ExitCodes.OK;
     switch (action) {
       case "list":
         List<OutboxEntry> pending = FileOutbox.read(dir, "pending");
@@ -110,7 +109,7 @@ class OutboxCommand implements Callable<Integer> {
         if (!json) {
           out.println(moved ? "Retrying " + id + " now" : "No dead or pending entry " + id);
         }
-        exit = moved ? SmarthostCli.OK : SmarthostCli.FAILED;
+        exit = moved ? ExitCodes.OK : ExitCodes.FAILED;
         break;
       case "retry-all":
         int n = FileOutbox.retryAll(dir);

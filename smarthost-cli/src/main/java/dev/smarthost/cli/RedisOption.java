@@ -1,6 +1,5 @@
 package dev.smarthost.cli;
 
-import dev.smarthost.cli.SmarthostCli.UsageException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;

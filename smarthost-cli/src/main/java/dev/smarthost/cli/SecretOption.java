@@ -1,6 +1,5 @@
 package dev.smarthost.cli;
 
-import dev.smarthost.cli.SmarthostCli.UsageException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

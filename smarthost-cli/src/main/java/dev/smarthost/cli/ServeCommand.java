@@ -1,7 +1,6 @@
 package dev.smarthost.cli;
 
 import dev.smarthost.SmarthostResolver;
-import dev.smarthost.cli.SmarthostCli.UsageException;
 import dev.smarthost.core.EnvFileSmarthostResolver;
 import dev.smarthost.core.EnvFileSmarthostStore;
 import dev.smarthost.core.FileMailInstanceDirectory;
@@ -152,7 +151,7 @@ final class ServeCommand implements Callable<Integer> {
       out.flush();
       new CountDownLatch(1).await();
     }
-    return SmarthostCli.OK;
+    return ExitCodes.OK;
   }
 
   private InetSocketAddress address() {

@@ -44,10 +44,6 @@ import picocli.CommandLine.Command;
       ServeCommand.class
     })
 public final class SmarthostCli implements Runnable {
-  static final int OK = 0;
-  static final int FAILED = 1;
-  static final int USAGE = 2;
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /**
@@ -68,7 +64,7 @@ public final class SmarthostCli implements Runnable {
         (ex, command, parseResult) -> {
           if (ex instanceof SmarthostConfigurationException || ex instanceof UsageException) {
             command.getErr().println("smarthost: " + ex.getMessage());
-            return USAGE;
+            return ExitCodes.USAGE;
           }
           throw ex;
         });
@@ -91,7 +87,7 @@ public final class SmarthostCli implements Runnable {
     if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, cl.getErr())) {
       cl.usage(cl.getErr());
     }
-    return USAGE;
+    return ExitCodes.USAGE;
   }
 
   /**
@@ -131,15 +127,6 @@ public final class SmarthostCli implements Runnable {
     spec.commandLine().usage(spec.commandLine().getErr());
     throw new UsageException(
         "choose a command: " + String.join(", ", spec.commandLine().getSubcommands().keySet()));
-  }
-
-  /** Bad usage found after parsing; the message names the option. */
-  static final class UsageException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    UsageException(String message) {
-      super(message);
-    }
   }
 
   static final class Version implements CommandLine.IVersionProvider {

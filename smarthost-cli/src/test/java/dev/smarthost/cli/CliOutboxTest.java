@@ -35,7 +35,7 @@ class CliOutboxTest {
         spool.resolve("dead"), PosixFilePermissions.fromString("rwxrwxrwx"));
     for (String action : List.of("list", "retry-all", "purge-dead")) {
       CliRun r = CliRun.of("outbox", action, "--dir", spool.toString());
-      assertThat(r.exit).as(action).isEqualTo(SmarthostCli.FAILED);
+      assertThat(r.exit).as(action).isEqualTo(ExitCodes.FAILED);
       assertThat(r.err.strip())
           .as(action)
           .isEqualTo(

@@ -104,7 +104,7 @@ class OptionParserFuzzTest {
       command.options.smtpOptions();
     } catch (CommandLine.ParameterException e) {
       assertThat(SmarthostCli.usageMessage(e)).isNotBlank().doesNotContain(MARKER);
-    } catch (SmarthostCli.UsageException | SmarthostConfigurationException e) {
+    } catch (UsageException | SmarthostConfigurationException e) {
       assertThat(String.valueOf(e.getMessage())).doesNotContain(MARKER);
     }
     assertThat(warnings.toString()).doesNotContain(MARKER);
