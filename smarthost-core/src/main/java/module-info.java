@@ -1,14 +1,14 @@
 /**
  * Sending through the cluster's smarthost: settings sources with live reload, the {@code
  * jakarta.mail.Session} factory, the pooled and pipelined {@link
- * dev.smarthost.core.SmarthostMailer}, the durable {@link dev.smarthost.core.FileOutbox}, the
- * settings check ({@link dev.smarthost.core.SmtpConnectionValidator}) and OAuth 2.0 client
- * credentials.
+ * dev.smarthost.core.send.SmarthostMailer}, the durable {@link
+ * dev.smarthost.core.outbox.FileOutbox}, the settings check ({@link
+ * dev.smarthost.core.check.SmtpConnectionValidator}) and OAuth 2.0 client credentials.
  */
 @org.jspecify.annotations.NullMarked
-// "module": dev.smarthost.redis is built after this module; "requires-automatic": the Nimbus SDK
+// "requires-automatic": the Nimbus SDK
 // has no module name of its own, so its name comes from the jar.
-@SuppressWarnings({"module", "requires-automatic"})
+@SuppressWarnings("requires-automatic")
 module dev.smarthost.core {
   requires transitive dev.smarthost.api;
   requires transitive jakarta.mail;
@@ -18,10 +18,14 @@ module dev.smarthost.core {
   requires static oauth2.oidc.sdk;
   requires static transitive org.jspecify;
 
-  exports dev.smarthost.core;
-  // jakarta.mail.Session instantiates the transport reflectively; smarthost-redis uses
-  // LastGoodSettings, Subscribers, MailInstanceFields (the Mail-instance record) and Checks.
+  exports dev.smarthost.core.settings;
+  exports dev.smarthost.core.session;
+  exports dev.smarthost.core.send;
+  exports dev.smarthost.core.outbox;
+  exports dev.smarthost.core.check;
+  exports dev.smarthost.core.oauth2;
+  // jakarta.mail.Session instantiates the transport reflectively. No other smarthost module
+  // reads this package: what they need is public API (SettingsPublisher, MailInstance.fromRecord).
   exports dev.smarthost.core.internal to
-      jakarta.mail,
-      dev.smarthost.redis;
+      jakarta.mail;
 }

@@ -1,8 +1,8 @@
 /**
  * Spring Boot auto-configuration for smarthost: a {@code JavaMailSender} that sends through {@link
- * dev.smarthost.core.SmarthostMailer} and follows the administrator's changes, a health indicator
- * and Micrometer metrics; in {@code dev.smarthost.spring.test}, a real local smarthost for an
- * application's own tests.
+ * dev.smarthost.core.send.SmarthostMailer} and follows the administrator's changes, a health
+ * indicator and Micrometer metrics; in {@code dev.smarthost.spring.test}, a real local smarthost
+ * for an application's own tests.
  */
 @org.jspecify.annotations.NullMarked
 // The Nimbus SDK (OAuth 2.0 tokens) has no module name of its own; requiring it here resolves it

@@ -1,9 +1,9 @@
 package dev.smarthost.benchmarks;
 
 import dev.smarthost.SmarthostSettings;
-import dev.smarthost.core.FileOutbox;
-import dev.smarthost.core.SendResult;
-import dev.smarthost.core.SmarthostMailer;
+import dev.smarthost.core.outbox.FileOutbox;
+import dev.smarthost.core.send.SendResult;
+import dev.smarthost.core.send.SmarthostMailer;
 import dev.smarthost.testkit.SmarthostServer;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;

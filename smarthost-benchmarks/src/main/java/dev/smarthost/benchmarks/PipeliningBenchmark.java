@@ -1,8 +1,8 @@
 package dev.smarthost.benchmarks;
 
 import dev.smarthost.SmarthostSettings;
-import dev.smarthost.core.SmarthostMailer;
-import dev.smarthost.core.SmtpOptions;
+import dev.smarthost.core.send.SmarthostMailer;
+import dev.smarthost.core.session.SmtpOptions;
 import dev.smarthost.testkit.SmarthostServer;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;

@@ -1,6 +1,6 @@
 package dev.smarthost.benchmarks;
 
-import dev.smarthost.core.EnvFileSmarthostResolver;
+import dev.smarthost.core.settings.EnvFileSmarthostResolver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

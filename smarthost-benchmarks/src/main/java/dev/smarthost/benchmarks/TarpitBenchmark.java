@@ -2,9 +2,9 @@ package dev.smarthost.benchmarks;
 
 import dev.smarthost.Encryption;
 import dev.smarthost.SmarthostSettings;
-import dev.smarthost.core.SmarthostMailer;
-import dev.smarthost.core.SmarthostSessionFactory;
-import dev.smarthost.core.SmtpOptions;
+import dev.smarthost.core.send.SmarthostMailer;
+import dev.smarthost.core.session.SmarthostSessionFactory;
+import dev.smarthost.core.session.SmtpOptions;
 import dev.smarthost.testkit.Fault;
 import dev.smarthost.testkit.SmarthostServer;
 import jakarta.mail.MessagingException;

@@ -1,8 +1,8 @@
 package dev.smarthost.benchmarks;
 
 import dev.smarthost.Encryption;
-import dev.smarthost.core.SmtpConnectionValidator;
-import dev.smarthost.core.ValidationResult;
+import dev.smarthost.core.check.SmtpConnectionValidator;
+import dev.smarthost.core.check.ValidationResult;
 import dev.smarthost.testkit.Fault;
 import dev.smarthost.testkit.SmarthostServer;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package dev.smarthost.cli;
 
 import dev.smarthost.SmarthostSettings;
-import dev.smarthost.core.SmtpConnectionValidator;
-import dev.smarthost.core.TestMessage;
-import dev.smarthost.core.ValidationResult;
+import dev.smarthost.core.check.SmtpConnectionValidator;
+import dev.smarthost.core.check.TestMessage;
+import dev.smarthost.core.check.ValidationResult;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;

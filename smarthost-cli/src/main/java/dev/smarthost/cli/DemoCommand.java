@@ -2,10 +2,10 @@ package dev.smarthost.cli;
 
 import dev.smarthost.Encryption;
 import dev.smarthost.SmarthostSettings;
-import dev.smarthost.core.EnvFileSmarthostResolver;
-import dev.smarthost.core.SmtpConnectionValidator;
-import dev.smarthost.core.TestMessage;
-import dev.smarthost.core.ValidationResult;
+import dev.smarthost.core.check.SmtpConnectionValidator;
+import dev.smarthost.core.check.TestMessage;
+import dev.smarthost.core.check.ValidationResult;
+import dev.smarthost.core.settings.EnvFileSmarthostResolver;
 import dev.smarthost.testkit.ReceivedMessage;
 import dev.smarthost.testkit.SmarthostServer;
 import java.io.IOException;

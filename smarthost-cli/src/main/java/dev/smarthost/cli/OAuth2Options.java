@@ -2,7 +2,7 @@ package dev.smarthost.cli;
 
 import dev.smarthost.InvalidSettingException;
 import dev.smarthost.OAuth2Client;
-import dev.smarthost.core.OAuth2Clients;
+import dev.smarthost.core.oauth2.OAuth2Clients;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
 package dev.smarthost.cli;
 
 import dev.smarthost.SmarthostResolver;
-import dev.smarthost.core.EnvFileSmarthostResolver;
-import dev.smarthost.core.EnvFileSmarthostStore;
-import dev.smarthost.core.FileMailInstanceDirectory;
-import dev.smarthost.core.MailInstanceDirectory;
-import dev.smarthost.core.SmarthostStore;
-import dev.smarthost.core.SmtpConnectionValidator;
-import dev.smarthost.core.SmtpOptions;
+import dev.smarthost.core.check.SmtpConnectionValidator;
+import dev.smarthost.core.session.SmtpOptions;
+import dev.smarthost.core.settings.EnvFileSmarthostResolver;
+import dev.smarthost.core.settings.EnvFileSmarthostStore;
+import dev.smarthost.core.settings.FileMailInstanceDirectory;
+import dev.smarthost.core.settings.MailInstanceDirectory;
+import dev.smarthost.core.settings.SmarthostStore;
 import dev.smarthost.redis.RedisMailInstanceDirectory;
 import dev.smarthost.redis.RedisSmarthostResolver;
 import dev.smarthost.redis.RedisSmarthostStore;

@@ -1,6 +1,6 @@
 package dev.smarthost.cli;
 
-import dev.smarthost.core.SmtpOptions;
+import dev.smarthost.core.session.SmtpOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.smarthost.cli;
 
 import dev.smarthost.SmarthostSettings;
-import dev.smarthost.core.SmarthostStore;
+import dev.smarthost.core.settings.SmarthostStore;
 import java.util.function.Supplier;
 
 /**

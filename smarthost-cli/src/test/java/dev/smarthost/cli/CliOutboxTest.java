@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smarthost.FailureKind;
 import dev.smarthost.SmtpFailure;
-import dev.smarthost.core.FileOutbox;
+import dev.smarthost.core.outbox.FileOutbox;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -189,9 +189,10 @@ class CliTest {
   void outboxListRetryAndPurgeWhileTheApplicationRuns() throws Exception {
     Path spool = dir.resolve("spool");
     try (SmarthostServer server = SmarthostServer.builder().encryption(Encryption.NONE).start();
-        dev.smarthost.core.FileOutbox outbox = dev.smarthost.core.FileOutbox.open(spool);
-        dev.smarthost.core.SmarthostMailer mailer =
-            dev.smarthost.core.SmarthostMailer.builder(
+        dev.smarthost.core.outbox.FileOutbox outbox =
+            dev.smarthost.core.outbox.FileOutbox.open(spool);
+        dev.smarthost.core.send.SmarthostMailer mailer =
+            dev.smarthost.core.send.SmarthostMailer.builder(
                     () -> java.util.Optional.of(server.settings()))
                 .outbox(outbox)
                 .build()) {

@@ -3,9 +3,9 @@ package dev.smarthost.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smarthost.Encryption;
-import dev.smarthost.core.EnvFileSmarthostResolver;
-import dev.smarthost.core.EnvFileSmarthostStore;
-import dev.smarthost.core.SmtpConnectionValidator;
+import dev.smarthost.core.check.SmtpConnectionValidator;
+import dev.smarthost.core.settings.EnvFileSmarthostResolver;
+import dev.smarthost.core.settings.EnvFileSmarthostStore;
 import dev.smarthost.testkit.SmarthostServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

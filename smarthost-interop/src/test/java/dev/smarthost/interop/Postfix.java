@@ -113,8 +113,8 @@ final class Postfix implements AutoCloseable {
   /**
    * Options that trust this Postfix' CA, with short timeouts for tests (5 s connect, 10 s read).
    */
-  dev.smarthost.core.SmtpOptions options() {
-    return dev.smarthost.core.SmtpOptions.builder()
+  dev.smarthost.core.session.SmtpOptions options() {
+    return dev.smarthost.core.session.SmtpOptions.builder()
         .trustStore(trustStore())
         .connectTimeout(java.time.Duration.ofSeconds(5))
         .readTimeout(java.time.Duration.ofSeconds(10))

@@ -3,10 +3,10 @@ package dev.smarthost.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smarthost.Encryption;
-import dev.smarthost.core.EnvFileSmarthostResolver;
-import dev.smarthost.core.EnvFileSmarthostStore;
-import dev.smarthost.core.SendResult;
-import dev.smarthost.core.SmarthostMailer;
+import dev.smarthost.core.send.SendResult;
+import dev.smarthost.core.send.SmarthostMailer;
+import dev.smarthost.core.settings.EnvFileSmarthostResolver;
+import dev.smarthost.core.settings.EnvFileSmarthostStore;
 import dev.smarthost.testkit.SmarthostServer;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import static dev.smarthost.testkit.Messages.simple;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smarthost.Encryption;
-import dev.smarthost.core.SmarthostSessionFactory;
+import dev.smarthost.core.session.SmarthostSessionFactory;
 import dev.smarthost.testkit.SmarthostServer;
 import jakarta.mail.Transport;
 import java.io.ByteArrayOutputStream;

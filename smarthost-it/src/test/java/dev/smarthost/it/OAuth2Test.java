@@ -10,14 +10,14 @@ import dev.smarthost.OAuth2Client;
 import dev.smarthost.SmarthostSendException;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.SmtpFailure;
-import dev.smarthost.core.AccessToken;
-import dev.smarthost.core.EnvFileSmarthostResolver;
-import dev.smarthost.core.SendResult;
-import dev.smarthost.core.SmarthostMailer;
-import dev.smarthost.core.SmtpConnectionValidator;
-import dev.smarthost.core.SmtpOptions;
-import dev.smarthost.core.ValidationPhase;
-import dev.smarthost.core.ValidationResult;
+import dev.smarthost.core.check.SmtpConnectionValidator;
+import dev.smarthost.core.check.ValidationResult;
+import dev.smarthost.core.oauth2.AccessToken;
+import dev.smarthost.core.send.SendResult;
+import dev.smarthost.core.send.SmarthostMailer;
+import dev.smarthost.core.session.SmtpOptions;
+import dev.smarthost.core.session.ValidationPhase;
+import dev.smarthost.core.settings.EnvFileSmarthostResolver;
 import dev.smarthost.testkit.Messages;
 import dev.smarthost.testkit.SmarthostServer;
 import java.io.ByteArrayOutputStream;
@@ -393,7 +393,7 @@ class OAuth2Test {
         smtp.smtpOptions().toBuilder()
             .tokenSource(
                 (client, timeout) -> {
-                  throw new dev.smarthost.core.OAuth2TokenException(
+                  throw new dev.smarthost.core.oauth2.OAuth2TokenException(
                       "no token today", "temporarily_unavailable", 503, null);
                 })
             .build();

@@ -2,8 +2,8 @@ package dev.smarthost.it;
 
 import dev.smarthost.Encryption;
 import dev.smarthost.SmarthostSettings;
-import dev.smarthost.core.FileOutbox;
-import dev.smarthost.core.SmarthostMailer;
+import dev.smarthost.core.outbox.FileOutbox;
+import dev.smarthost.core.send.SmarthostMailer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -54,9 +54,9 @@ public final class OutboxChild {
             .maxAttempts(1)
             .outboxBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
             .listener(
-                new dev.smarthost.core.MailerListener() {
+                new dev.smarthost.core.send.MailerListener() {
                   @Override
-                  public void sent(dev.smarthost.core.SendResult result) {
+                  public void sent(dev.smarthost.core.send.SendResult result) {
                     firstSent.countDown();
                   }
                 })

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smarthost.Encryption;
 import dev.smarthost.SmarthostSettings;
-import dev.smarthost.core.FileOutbox;
-import dev.smarthost.core.SmarthostMailer;
+import dev.smarthost.core.outbox.FileOutbox;
+import dev.smarthost.core.send.SmarthostMailer;
 import dev.smarthost.testkit.ReceivedMessage;
 import dev.smarthost.testkit.SmarthostServer;
 import java.io.IOException;

@@ -11,10 +11,10 @@ import dev.smarthost.SmarthostBusyException;
 import dev.smarthost.SmarthostOutboxException;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.SmtpFailure;
-import dev.smarthost.core.FileOutbox;
-import dev.smarthost.core.MailerListener;
-import dev.smarthost.core.OutboxEntry;
-import dev.smarthost.core.SmarthostMailer;
+import dev.smarthost.core.outbox.FileOutbox;
+import dev.smarthost.core.outbox.OutboxEntry;
+import dev.smarthost.core.send.MailerListener;
+import dev.smarthost.core.send.SmarthostMailer;
 import dev.smarthost.testkit.Fault;
 import dev.smarthost.testkit.Fault.Step;
 import dev.smarthost.testkit.ReceivedMessage;
@@ -50,10 +50,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The file outbox with real SMTP: outages, permanent and partial failures, bounds, damage. */
 @Timeout(120)
-class OutboxTest {
+// public: the outbox recovery tests in dev.smarthost.core.outbox (which read the journal) share
+// these helpers
+public class OutboxTest {
   @TempDir Path dir;
 
-  static MimeMessage message(String subject, String... to) throws Exception {
+  public static MimeMessage message(String subject, String... to) throws Exception {
     MimeMessage m = new MimeMessage(Session.getInstance(new Properties()));
     m.setFrom(new InternetAddress("app@example.org"));
     for (String t : to) {
@@ -71,7 +73,7 @@ class OutboxTest {
     return out.toByteArray();
   }
 
-  static SmarthostMailer.Builder mailer(
+  public static SmarthostMailer.Builder mailer(
       AtomicReference<Optional<SmarthostSettings>> settings, SmarthostServer trust, FileOutbox o) {
     return SmarthostMailer.builder(settings::get)
         .options(trust.smtpOptions())
@@ -80,7 +82,7 @@ class OutboxTest {
         .outboxBackoff(Duration.ofMillis(50), Duration.ofMillis(200));
   }
 
-  static void await(BooleanSupplier condition, Duration max, String what) throws Exception {
+  public static void await(BooleanSupplier condition, Duration max, String what) throws Exception {
     long end = System.nanoTime() + max.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > end) {

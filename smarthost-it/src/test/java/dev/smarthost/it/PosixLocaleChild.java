@@ -1,6 +1,6 @@
 package dev.smarthost.it;
 
-import dev.smarthost.core.SmarthostMailer;
+import dev.smarthost.core.send.SmarthostMailer;
 import dev.smarthost.testkit.ReceivedMessage;
 import dev.smarthost.testkit.SmarthostServer;
 import dev.smarthost.testsupport.PosixLocale;

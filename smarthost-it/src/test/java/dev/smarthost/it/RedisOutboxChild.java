@@ -2,9 +2,9 @@ package dev.smarthost.it;
 
 import dev.smarthost.Encryption;
 import dev.smarthost.SmarthostSettings;
-import dev.smarthost.core.MailerListener;
-import dev.smarthost.core.SendResult;
-import dev.smarthost.core.SmarthostMailer;
+import dev.smarthost.core.send.MailerListener;
+import dev.smarthost.core.send.SendResult;
+import dev.smarthost.core.send.SmarthostMailer;
 import dev.smarthost.redis.RedisOutbox;
 import java.net.URI;
 import java.time.Duration;

@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.smarthost.Encryption;
 import dev.smarthost.SmarthostSettings;
-import dev.smarthost.core.EnvFileSmarthostResolver;
-import dev.smarthost.core.SmarthostSessionFactory;
-import dev.smarthost.core.SmtpOptions;
 import dev.smarthost.core.internal.SmarthostTransport;
+import dev.smarthost.core.session.SmarthostSessionFactory;
+import dev.smarthost.core.session.SmtpOptions;
+import dev.smarthost.core.settings.EnvFileSmarthostResolver;
 import dev.smarthost.testkit.Fault;
 import dev.smarthost.testkit.SmarthostServer;
 import jakarta.mail.AuthenticationFailedException;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.smarthost.FailureKind;
 import dev.smarthost.SmarthostSendException;
-import dev.smarthost.core.SmarthostMailer;
-import dev.smarthost.core.SmtpOptions;
+import dev.smarthost.core.send.SmarthostMailer;
+import dev.smarthost.core.session.SmtpOptions;
 import dev.smarthost.testkit.SmarthostServer;
 import java.nio.file.Files;
 import java.nio.file.Path;

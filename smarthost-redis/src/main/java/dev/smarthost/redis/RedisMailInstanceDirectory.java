@@ -1,10 +1,9 @@
 package dev.smarthost.redis;
 
 import dev.smarthost.SmarthostConfigurationException;
-import dev.smarthost.core.MailInstance;
-import dev.smarthost.core.MailInstanceDirectory;
-import dev.smarthost.core.internal.Checks;
-import dev.smarthost.core.internal.MailInstanceFields;
+import dev.smarthost.core.settings.MailInstance;
+import dev.smarthost.core.settings.MailInstanceDirectory;
+import dev.smarthost.redis.internal.DurationChecks;
 import dev.smarthost.redis.internal.OutageLog;
 import dev.smarthost.redis.internal.RedisEndpoint;
 import java.net.URI;
@@ -204,7 +203,7 @@ public final class RedisMailInstanceDirectory implements MailInstanceDirectory, 
   private @Nullable MailInstance parseOrKeep(String key, Map<String, String> fields) {
     try {
       MailInstance instance =
-          MailInstanceFields.fromFields(
+          MailInstance.fromRecord(
               id(key),
               fields,
               (field, problem) ->
@@ -265,7 +264,8 @@ public final class RedisMailInstanceDirectory implements MailInstanceDirectory, 
      * @return this builder (for chaining)
      */
     public Builder refreshInterval(Duration interval) {
-      this.refreshInterval = Checks.atLeast("refreshInterval", interval, Duration.ofMillis(10));
+      this.refreshInterval =
+          DurationChecks.atLeast("refreshInterval", interval, Duration.ofMillis(10));
       return this;
     }
 
@@ -276,7 +276,7 @@ public final class RedisMailInstanceDirectory implements MailInstanceDirectory, 
      * @return this builder (for chaining)
      */
     public Builder timeout(Duration timeout) {
-      this.timeout = Checks.positive("timeout", timeout);
+      this.timeout = DurationChecks.positive("timeout", timeout);
       return this;
     }
 

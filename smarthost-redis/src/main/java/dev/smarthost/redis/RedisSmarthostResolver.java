@@ -5,9 +5,8 @@ import dev.smarthost.SmarthostChange;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSettings;
-import dev.smarthost.core.internal.Checks;
-import dev.smarthost.core.internal.LastGoodSettings;
-import dev.smarthost.core.internal.Subscribers;
+import dev.smarthost.core.settings.SettingsPublisher;
+import dev.smarthost.redis.internal.DurationChecks;
 import dev.smarthost.redis.internal.OutageLog;
 import dev.smarthost.redis.internal.RedisEndpoint;
 import java.net.URI;
@@ -60,7 +59,6 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
   private final String channel;
   private final Duration reconnectDelay;
   private final Duration pingInterval;
-  private final Subscribers subscribers = new Subscribers();
   private final OutageLog outage;
   private final Thread subscriber;
   private final ScheduledExecutorService pinger;
@@ -68,7 +66,7 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
   private volatile @Nullable Jedis subscriberConnection;
   private volatile boolean closed;
 
-  private final LastGoodSettings settings = new LastGoodSettings(LOG);
+  private final SettingsPublisher settings = new SettingsPublisher(RedisSmarthostResolver.class);
 
   private RedisSmarthostResolver(Builder b) {
     this.endpoint =
@@ -115,9 +113,8 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
    */
   @Override
   public Optional<SmarthostSettings> resolve() {
-    Optional<SmarthostSettings> known = settings.good();
-    if (known != null) {
-      return known;
+    if (settings.hasSettings()) {
+      return settings.current();
     }
     refresh();
     return settings.current();
@@ -125,7 +122,7 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
 
   @Override
   public AutoCloseable subscribe(Consumer<SmarthostChange> listener) {
-    return subscribers.add(listener);
+    return settings.subscribe(listener);
   }
 
   /**
@@ -179,15 +176,13 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
               endpoint + " " + key, "Redis is unreachable: " + e.getMessage(), e));
       return;
     }
-    SmarthostChange change;
+    Optional<SmarthostChange> change;
     try {
       change = settings.accept(SettingsCodec.REDIS.decode("redis " + key, fields));
     } catch (SmarthostConfigurationException e) {
       change = settings.reject(e);
     }
-    if (change != null) {
-      subscribers.publish(change);
-    }
+    change.ifPresent(settings::publish);
   }
 
   private void subscribeLoop() {
@@ -292,7 +287,7 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
      * @return this builder (for chaining)
      */
     public Builder timeout(Duration timeout) {
-      this.timeout = Checks.positive("timeout", timeout);
+      this.timeout = DurationChecks.positive("timeout", timeout);
       return this;
     }
 
@@ -303,7 +298,7 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
      * @return this builder (for chaining)
      */
     public Builder reconnectDelay(Duration delay) {
-      this.reconnectDelay = Checks.positive("reconnectDelay", delay);
+      this.reconnectDelay = DurationChecks.positive("reconnectDelay", delay);
       return this;
     }
 
@@ -315,7 +310,7 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
      * @return this builder (for chaining)
      */
     public Builder pingInterval(Duration interval) {
-      this.pingInterval = Checks.positive("pingInterval", interval);
+      this.pingInterval = DurationChecks.positive("pingInterval", interval);
       return this;
     }
 

@@ -4,7 +4,7 @@ import dev.smarthost.SettingsCodec;
 import dev.smarthost.SettingsField;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostSettings;
-import dev.smarthost.core.SmarthostStore;
+import dev.smarthost.core.settings.SmarthostStore;
 import dev.smarthost.redis.internal.RedisEndpoint;
 import java.net.URI;
 import java.security.KeyStore;

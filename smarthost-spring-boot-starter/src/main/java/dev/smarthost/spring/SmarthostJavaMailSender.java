@@ -4,7 +4,7 @@ import dev.smarthost.FailureKind;
 import dev.smarthost.SmarthostDisabledException;
 import dev.smarthost.SmarthostException;
 import dev.smarthost.SmarthostSendException;
-import dev.smarthost.core.SmarthostMailer;
+import dev.smarthost.core.send.SmarthostMailer;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.InputStream;

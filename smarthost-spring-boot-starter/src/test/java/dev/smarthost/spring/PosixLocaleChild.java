@@ -1,7 +1,7 @@
 package dev.smarthost.spring;
 
 import dev.smarthost.SmarthostResolver;
-import dev.smarthost.core.SmtpOptions;
+import dev.smarthost.core.session.SmtpOptions;
 import dev.smarthost.testkit.ReceivedMessage;
 import dev.smarthost.testkit.SmarthostServer;
 import dev.smarthost.testsupport.PosixLocale;

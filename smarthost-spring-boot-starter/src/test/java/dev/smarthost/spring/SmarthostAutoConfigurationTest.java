@@ -7,9 +7,9 @@ import dev.smarthost.Encryption;
 import dev.smarthost.FailureKind;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSendException;
-import dev.smarthost.core.EnvFileSmarthostResolver;
-import dev.smarthost.core.SmarthostMailer;
-import dev.smarthost.core.SmtpOptions;
+import dev.smarthost.core.send.SmarthostMailer;
+import dev.smarthost.core.session.SmtpOptions;
+import dev.smarthost.core.settings.EnvFileSmarthostResolver;
 import dev.smarthost.testkit.Fault;
 import dev.smarthost.testkit.SmarthostServer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -316,14 +316,15 @@ class SmarthostAutoConfigurationTest {
               "smarthost.outbox.max-pending-age=1h")
           .run(
               context -> {
-                assertThat(context).hasSingleBean(dev.smarthost.core.FileOutbox.class);
+                assertThat(context).hasSingleBean(dev.smarthost.core.outbox.FileOutbox.class);
                 JavaMailSender sender = context.getBean(JavaMailSender.class);
                 sender.send(message(sender, "through the outbox"));
                 MimeMessage refused = message(sender, "refused");
                 refused.setRecipients(jakarta.mail.Message.RecipientType.TO, "gone@example.org");
                 sender.send(refused); // accepted: the refusal ends in the outbox's dead entries
                 assertThat(server.awaitMessages(1, Duration.ofSeconds(10))).hasSize(1);
-                dev.smarthost.core.Outbox outbox = context.getBean(dev.smarthost.core.Outbox.class);
+                dev.smarthost.core.outbox.Outbox outbox =
+                    context.getBean(dev.smarthost.core.outbox.Outbox.class);
                 long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
                 while ((outbox.pendingCount() > 0 || outbox.dead().isEmpty())
                     && System.nanoTime() < end) {
@@ -346,7 +347,8 @@ class SmarthostAutoConfigurationTest {
                     .isEqualTo(1.0);
               });
       // the context closed the mailer and then the outbox: the directory can be opened again
-      try (dev.smarthost.core.FileOutbox again = dev.smarthost.core.FileOutbox.open(spool)) {
+      try (dev.smarthost.core.outbox.FileOutbox again =
+          dev.smarthost.core.outbox.FileOutbox.open(spool)) {
         assertThat(again.dead()).hasSize(1);
       }
     }

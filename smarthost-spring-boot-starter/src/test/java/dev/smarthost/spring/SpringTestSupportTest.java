@@ -3,7 +3,7 @@ package dev.smarthost.spring;
 import static dev.smarthost.testkit.assertj.SmarthostAssertions.assertThat;
 
 import dev.smarthost.SmarthostResolver;
-import dev.smarthost.core.SmtpOptions;
+import dev.smarthost.core.session.SmtpOptions;
 import dev.smarthost.testkit.SmarthostServer;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

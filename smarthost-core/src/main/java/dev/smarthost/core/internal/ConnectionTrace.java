@@ -1,7 +1,7 @@
 package dev.smarthost.core.internal;
 
-import dev.smarthost.core.PhaseTiming;
-import dev.smarthost.core.ValidationPhase;
+import dev.smarthost.core.session.PhaseTiming;
+import dev.smarthost.core.session.ValidationPhase;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.smarthost.core.internal;
 
 import dev.smarthost.FailureKind;
-import dev.smarthost.core.ValidationPhase;
+import dev.smarthost.core.session.ValidationPhase;
 import jakarta.mail.Address;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;

@@ -1,7 +1,7 @@
 package dev.smarthost.core.internal;
 
 import dev.smarthost.SmarthostSettings;
-import dev.smarthost.core.ValidationPhase;
+import dev.smarthost.core.session.ValidationPhase;
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;

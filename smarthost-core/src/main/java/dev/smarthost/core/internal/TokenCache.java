@@ -1,9 +1,9 @@
 package dev.smarthost.core.internal;
 
 import dev.smarthost.OAuth2Client;
-import dev.smarthost.core.AccessToken;
-import dev.smarthost.core.OAuth2TokenException;
-import dev.smarthost.core.TokenSource;
+import dev.smarthost.core.oauth2.AccessToken;
+import dev.smarthost.core.oauth2.OAuth2TokenException;
+import dev.smarthost.core.oauth2.TokenSource;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

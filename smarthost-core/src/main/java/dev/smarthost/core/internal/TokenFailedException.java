@@ -1,6 +1,6 @@
 package dev.smarthost.core.internal;
 
-import dev.smarthost.core.OAuth2TokenException;
+import dev.smarthost.core.oauth2.OAuth2TokenException;
 import jakarta.mail.MessagingException;
 import java.io.IOException;
 import org.jspecify.annotations.Nullable;
@@ -15,15 +15,14 @@ public final class TokenFailedException extends MessagingException {
 
   /** Whether no request was made because the Nimbus SDK is not on the class path. */
   public boolean missingSdk() {
-    Throwable cause = getCause();
-    return cause != null && ClientCredentials.MISSING_SDK.equals(cause.getMessage());
+    // the default token source's answer without the SDK: its cause is the failed class lookup
+    return getCause() instanceof OAuth2TokenException token
+        && (token.getCause() instanceof ClassNotFoundException
+            || token.getCause() instanceof LinkageError);
   }
 
   /** The OAuth error code of the token endpoint's answer, if there was one. */
   public @Nullable String errorCode() {
-    Throwable cause = getCause();
-    return cause instanceof OAuth2TokenException
-        ? ((OAuth2TokenException) cause).errorCode().orElse(null)
-        : null;
+    return getCause() instanceof OAuth2TokenException token ? token.errorCode().orElse(null) : null;
   }
 }

@@ -62,7 +62,7 @@ class FailureClassifierTest {
             .host("smtp.office365.com")
             .oauth2(
                 "box@contoso.com",
-                dev.smarthost.core.OAuth2Clients.microsoft365("contoso", "app", "secret"))
+                dev.smarthost.core.oauth2.OAuth2Clients.microsoft365("contoso", "app", "secret"))
             .build();
     String hint = FailureHints.withHint(raw, m365, java.time.Duration.ofSeconds(10), "AUTH").hint();
     assertThat(hint).contains("SMTP.SendAsApp", "New-ServicePrincipal", "box@contoso.com");

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.smarthost.OAuth2Client;
-import dev.smarthost.core.AccessToken;
-import dev.smarthost.core.OAuth2TokenException;
-import dev.smarthost.core.TokenSource;
+import dev.smarthost.core.oauth2.AccessToken;
+import dev.smarthost.core.oauth2.OAuth2TokenException;
+import dev.smarthost.core.oauth2.TokenSource;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -67,7 +67,11 @@ class TokenCacheTest {
     dev.smarthost.SmtpFailure f =
         FailureClassifier.classify(
             new TokenFailedException(
-                new OAuth2TokenException(ClientCredentials.MISSING_SDK, null, 0, null)),
+                new OAuth2TokenException(
+                    "no SDK",
+                    null,
+                    0,
+                    new ClassNotFoundException("com.nimbusds.oauth2.sdk.TokenRequest"))),
             null);
     assertThat(f.kind()).isEqualTo(dev.smarthost.FailureKind.OAUTH2_TOKEN_FAILED);
     assertThat(f.hint()).contains("com.nimbusds:oauth2-oidc-sdk").doesNotContain("firewall");

@@ -1,9 +1,9 @@
 package com.example.notify;
 
 import dev.smarthost.SmarthostResolver;
-import dev.smarthost.core.SendResult;
-import dev.smarthost.core.SmarthostMailer;
-import dev.smarthost.core.SmtpOptions;
+import dev.smarthost.core.send.SendResult;
+import dev.smarthost.core.send.SmarthostMailer;
+import dev.smarthost.core.session.SmtpOptions;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;

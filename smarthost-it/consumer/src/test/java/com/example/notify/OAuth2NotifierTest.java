@@ -4,7 +4,7 @@ import static dev.smarthost.testkit.assertj.SmarthostAssertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.smarthost.Encryption;
-import dev.smarthost.core.EnvFileSmarthostResolver;
+import dev.smarthost.core.settings.EnvFileSmarthostResolver;
 import dev.smarthost.testkit.SmarthostServer;
 import java.io.OutputStream;
 import java.net.InetAddress;

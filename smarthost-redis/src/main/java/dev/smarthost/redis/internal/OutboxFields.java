@@ -3,7 +3,7 @@ package dev.smarthost.redis.internal;
 import dev.smarthost.FailureKind;
 import dev.smarthost.SmtpFailure;
 import dev.smarthost.SmtpFailureCodec;
-import dev.smarthost.core.OutboxEntry;
+import dev.smarthost.core.outbox.OutboxEntry;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package dev.smarthost.spring.test;
 
 import dev.smarthost.SmarthostResolver;
-import dev.smarthost.core.SmtpOptions;
+import dev.smarthost.core.session.SmtpOptions;
 import dev.smarthost.spring.SmarthostAutoConfiguration;
 import dev.smarthost.testkit.SmarthostServer;
 import java.util.Optional;

@@ -3,7 +3,7 @@ package dev.smarthost.spring.docs;
 import static dev.smarthost.testkit.assertj.SmarthostAssertions.assertThat;
 
 import dev.smarthost.Encryption;
-import dev.smarthost.core.SmtpOptions;
+import dev.smarthost.core.session.SmtpOptions;
 import dev.smarthost.testkit.SmarthostServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;

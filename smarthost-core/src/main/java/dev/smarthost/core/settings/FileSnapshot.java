@@ -1,0 +1,106 @@
+package dev.smarthost.core.settings;
+
+import dev.smarthost.SmarthostConfigurationException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One version of a file that its writer replaces atomically (write {@code .tmp}, rename): the
+ * content and the stamp (size, modification time, file key) that belong together.
+ */
+final class FileSnapshot {
+  private static final int READ_ATTEMPTS = 5;
+
+  public final Stamp stamp;
+  public final byte @Nullable [] content;
+
+  private FileSnapshot(Stamp stamp, byte @Nullable [] content) {
+    this.stamp = stamp;
+    this.content = content;
+  }
+
+  /**
+   * Reads the file so that content and stamp match: a stamp that changed while reading means read
+   * again.
+   *
+   * @return the snapshot ({@code content} null if the file does not exist), or null if the file
+   *     kept changing
+   * @throws SmarthostConfigurationException if the file cannot be read
+   */
+  public static @Nullable FileSnapshot read(Path path, Stamp before) {
+    Stamp stamp = before;
+    for (int attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
+      if (!stamp.exists) {
+        return new FileSnapshot(stamp, null);
+      }
+      byte[] content;
+      try {
+        content = Files.readAllBytes(path);
+      } catch (NoSuchFileException e) {
+        content = null;
+      } catch (IOException e) {
+        throw SmarthostConfigurationException.forSource(
+            path.toString(), "cannot read: " + e.getMessage(), e);
+      }
+      Stamp after = Stamp.of(path);
+      if (after.equals(stamp) && content != null) {
+        return new FileSnapshot(stamp, content);
+      }
+      stamp = after;
+    }
+    return null;
+  }
+
+  /** What identifies one version of a file without reading it. */
+  public static final class Stamp {
+    static final Stamp MISSING = new Stamp(false, -1, -1, null);
+
+    final boolean exists;
+    final long size;
+    final long modifiedNanos;
+    final @Nullable Object fileKey;
+
+    private Stamp(boolean exists, long size, long modifiedNanos, @Nullable Object fileKey) {
+      this.exists = exists;
+      this.size = size;
+      this.modifiedNanos = modifiedNanos;
+      this.fileKey = fileKey;
+    }
+
+    public static Stamp of(Path path) {
+      try {
+        BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+        return new Stamp(
+            true, a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS), a.fileKey());
+      } catch (NoSuchFileException e) {
+        return MISSING;
+      } catch (IOException e) {
+        // Unreadable attributes: a stamp equal to nothing forces a read, which reports the problem.
+        return new Stamp(true, -2, System.nanoTime(), null);
+      }
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      if (!(o instanceof Stamp)) {
+        return false;
+      }
+      Stamp s = (Stamp) o;
+      return exists == s.exists
+          && size == s.size
+          && modifiedNanos == s.modifiedNanos
+          && Objects.equals(fileKey, s.fileKey);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(exists, size, modifiedNanos, fileKey);
+    }
+  }
+}
