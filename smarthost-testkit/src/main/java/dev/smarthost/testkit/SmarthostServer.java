@@ -5,9 +5,10 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dev.smarthost.Encryption;
 import dev.smarthost.SettingsCodec;
 import dev.smarthost.SmarthostSettings;
-import dev.smarthost.core.SmarthostSessionFactory;
-import dev.smarthost.core.SmtpOptions;
+import dev.smarthost.core.session.SmarthostSessionFactory;
+import dev.smarthost.core.session.SmtpOptions;
 import dev.smarthost.testkit.internal.FaultRegistry;
+import dev.smarthost.testkit.internal.FaultRules;
 import dev.smarthost.testkit.internal.FrontOptions;
 import dev.smarthost.testkit.internal.MailStore;
 import dev.smarthost.testkit.internal.SmtpFront;
@@ -306,10 +307,10 @@ public final class SmarthostServer implements AutoCloseable {
   public void fault(Fault... faults) {
     for (Fault fault : faults) {
       Objects.requireNonNull(fault, "fault");
-      if (fault.kind().isCertificate() && encryption == Encryption.NONE) {
+      if (FaultRules.isCertificate(fault) && encryption == Encryption.NONE) {
         throw new IllegalStateException(fault + " needs a STARTTLS or TLS server");
       }
-      if (fault.kind() == Fault.Kind.NO_STARTTLS_OFFERED && encryption != Encryption.STARTTLS) {
+      if (FaultRules.act(fault) == Fault.NO_STARTTLS_OFFERED && encryption != Encryption.STARTTLS) {
         throw new IllegalStateException(fault + " needs a STARTTLS server");
       }
       this.faults.add(fault);

@@ -170,7 +170,7 @@ class SmarthostServerTest {
               "SMTP_PASSWORD=" + PASSWORD,
               "SMTP_ENCRYPTION=starttls",
               "SMTP_TLSVERIFY=1");
-      assertThat(dev.smarthost.core.EnvFileSmarthostResolver.of(env).resolve())
+      assertThat(dev.smarthost.core.settings.EnvFileSmarthostResolver.of(env).resolve())
           .contains(server.settings());
     }
   }
@@ -228,7 +228,8 @@ class SmarthostServerTest {
       assertThat(b.awaitMessages(1, Duration.ofSeconds(5)).get(0).subject()).contains("to b");
       // Each trusts only its own CA: a's session cannot reach b.
       Session crossed =
-          new dev.smarthost.core.SmarthostSessionFactory(a.smtpOptions()).session(b.settings());
+          new dev.smarthost.core.session.SmarthostSessionFactory(a.smtpOptions())
+              .session(b.settings());
       assertThatThrownBy(() -> Transport.send(message(crossed, "crossed")))
           .hasStackTraceContaining("PKIX path");
     }

@@ -15,7 +15,7 @@ public final class FaultRegistry {
 
     Entry(Fault fault) {
       this.fault = fault;
-      this.remaining = fault.uses();
+      this.remaining = FaultRules.uses(fault);
     }
 
     /** Uses the fault once; true if it is now exhausted. */
@@ -27,7 +27,7 @@ public final class FaultRegistry {
   private final List<Entry> entries = new ArrayList<>();
 
   public synchronized void add(Fault fault) {
-    entries.removeIf(e -> fault.replaces(e.fault));
+    entries.removeIf(e -> FaultRules.replaces(fault, e.fault));
     entries.add(new Entry(fault));
   }
 
@@ -48,7 +48,7 @@ public final class FaultRegistry {
     List<Fault> taken = new ArrayList<>();
     for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
       Entry e = it.next();
-      if (!e.fault.transactional()) {
+      if (!FaultRules.transactional(e.fault)) {
         taken.add(e.fault);
         if (e.use()) {
           it.remove();
@@ -62,7 +62,7 @@ public final class FaultRegistry {
   synchronized Optional<Fault> trigger(Fault.Step step, @Nullable String recipient) {
     for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
       Entry e = it.next();
-      if (e.fault.transactional() && e.fault.matches(step, recipient)) {
+      if (FaultRules.transactional(e.fault) && FaultRules.matches(e.fault, step, recipient)) {
         if (e.use()) {
           it.remove();
         }

@@ -72,11 +72,11 @@ public final class FrontSession implements Runnable {
         return false;
       }
     }
-    if (faults.has(Fault.Kind.NO_GREETING)) {
+    if (faults.has(Fault.Condition.NO_GREETING)) {
       client.swallowInput(); // until the client gives up or the idle timeout fires
       return false;
     }
-    Optional<String> rejection = faults.at(Fault.Step.CONNECT).flatMap(Fault::reply);
+    Optional<String> rejection = faults.at(Fault.Step.CONNECT).flatMap(FaultRules::reply);
     if (rejection.isPresent()) {
       client.reply(rejection.get());
       byte[] line;
@@ -183,19 +183,19 @@ public final class FrontSession implements Runnable {
       }
       client.flush();
     }
-    return !faults.has(Fault.Kind.DROP_AFTER_EHLO);
+    return !faults.has(Fault.Condition.DROP_AFTER_EHLO);
   }
 
   private boolean starttlsOffered() {
     return front.encryption() == Encryption.STARTTLS
         && client.tlsProtocol() == null
-        && !faults.has(Fault.Kind.NO_STARTTLS_OFFERED);
+        && !faults.has(Fault.Condition.NO_STARTTLS_OFFERED);
   }
 
   /** AUTH is offered when required, and, like Postfix' smtpd_tls_auth_only, not before STARTTLS. */
   private boolean authOffered() {
     return front.username() != null
-        && !faults.has(Fault.Kind.NO_AUTH_OFFERED)
+        && !faults.has(Fault.Condition.NO_AUTH_OFFERED)
         && (front.encryption() != Encryption.STARTTLS || client.tlsProtocol() != null);
   }
 
@@ -220,7 +220,7 @@ public final class FrontSession implements Runnable {
       client.reply("503 5.5.1 EHLO first");
       return;
     }
-    if (front.username() == null || faults.has(Fault.Kind.NO_AUTH_OFFERED)) {
+    if (front.username() == null || faults.has(Fault.Condition.NO_AUTH_OFFERED)) {
       client.reply("502 5.5.1 AUTH not supported");
       return;
     }

@@ -91,18 +91,17 @@ public final class InboundConnection {
     if (fault.isEmpty()) {
       return false;
     }
-    switch (fault.get().kind()) {
-      case REJECT:
-        reply(fault.get().reply().orElseThrow());
-        return true;
-      case STALL:
-        swallowInput();
-        throw new IOException("stalled until the client left: " + fault.get());
-      case DROP:
-        throw new IOException("dropped the connection: " + fault.get());
-      default:
-        return false;
+    Fault f = FaultRules.act(fault.get());
+    if (f instanceof Fault.Reject || f instanceof Fault.RejectRecipient) {
+      reply(FaultRules.reply(f).orElseThrow());
+      return true;
+    } else if (f instanceof Fault.Stall) {
+      swallowInput();
+      throw new IOException("stalled until the client left: " + fault.get());
+    } else if (f instanceof Fault.Drop) {
+      throw new IOException("dropped the connection: " + fault.get());
     }
+    return false;
   }
 
   static String text(byte[] line) {

@@ -121,7 +121,7 @@ public final class MailTransaction {
       client.reply("503 5.5.1 MAIL and RCPT first");
       return;
     }
-    if (faults.has(Fault.Kind.DATA_NOT_READ)) {
+    if (faults.has(Fault.Condition.DATA_NOT_READ)) {
       client.reply(GO_AHEAD);
       stopReading("DATA");
     }
@@ -168,7 +168,7 @@ public final class MailTransaction {
       throw new IOException("BDAT without a size: cannot tell where the chunk ends");
     }
     boolean last = parts.length > 1 && parts[1].equalsIgnoreCase("LAST");
-    if (faults.has(Fault.Kind.DATA_NOT_READ)) {
+    if (faults.has(Fault.Condition.DATA_NOT_READ)) {
       stopReading("BDAT");
     }
     if (size < 0 || size > front.maxMessageSize()) {

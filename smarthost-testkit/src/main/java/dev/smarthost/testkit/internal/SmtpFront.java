@@ -161,7 +161,7 @@ public final class SmtpFront implements AutoCloseable {
     return idleTimeoutMillis;
   }
 
-  SSLContext tlsContext(Fault.@Nullable Kind certificateFault) {
+  SSLContext tlsContext(Fault.@Nullable Condition certificateFault) {
     return tls.forFault(certificateFault);
   }
 

@@ -38,7 +38,7 @@ public final class TlsContexts {
   private @Nullable SSLContext wrongName;
   private @Nullable SSLContext selfSigned;
 
-  synchronized SSLContext forFault(Fault.@Nullable Kind certificateFault) {
+  synchronized SSLContext forFault(Fault.@Nullable Condition certificateFault) {
     if (certificateFault == null) {
       if (good == null) {
         good = authority().serverContext();

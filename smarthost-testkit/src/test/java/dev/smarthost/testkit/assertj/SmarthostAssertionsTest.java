@@ -4,8 +4,8 @@ import static dev.smarthost.testkit.assertj.SmarthostAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.smarthost.Encryption;
-import dev.smarthost.core.SmarthostSessionFactory;
-import dev.smarthost.core.SmtpOptions;
+import dev.smarthost.core.session.SmarthostSessionFactory;
+import dev.smarthost.core.session.SmtpOptions;
 import dev.smarthost.testkit.SmarthostServer;
 import dev.smarthost.testkit.junit5.SmarthostTest;
 import jakarta.mail.Message;
