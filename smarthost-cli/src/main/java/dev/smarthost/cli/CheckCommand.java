@@ -1,6 +1,7 @@
 package dev.smarthost.cli;
 
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.cli.report.Report;
 import dev.smarthost.core.check.SmtpConnectionValidator;
 import dev.smarthost.core.check.TestMessage;
 import dev.smarthost.core.check.ValidationResult;

@@ -1,9 +1,7 @@
 package dev.smarthost.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.cli.report.DiscoveryReport;
 import dev.smarthost.core.check.DiscoveryResult;
 import dev.smarthost.core.check.SmtpConnectionValidator;
 import dev.smarthost.core.session.SmtpOptions;
@@ -41,8 +39,6 @@ import picocli.CommandLine.Option;
       "2:bad usage or unreadable configuration (the message names the option, or the file, line and key)"
     })
 class DiscoverCommand implements Callable<Integer> {
-  static final List<Integer> DEFAULT_PORTS = List.of(587, 465, 25, 2525);
-
   @Option(names = "--host", required = true, paramLabel = "HOST", description = "SMTP server.")
   String host = "";
 
@@ -79,7 +75,7 @@ class DiscoverCommand implements Callable<Integer> {
     }
     SmtpConnectionValidator validator =
         SmtpConnectionValidator.create(options.build()).withDeadline(deadline);
-    List<Integer> tried = ports == null ? DEFAULT_PORTS : ports;
+    List<Integer> tried = ports == null ? SmtpConnectionValidator.DISCOVERY_PORTS : ports;
     String password = login.password();
     String username = login.username;
     try {
@@ -107,70 +103,11 @@ class DiscoverCommand implements Callable<Integer> {
       throw new UsageException("--" + e.getMessage()); // "host: …" or "ports: …"
     }
     if (json) {
-      out.println(json(result));
+      out.println(DiscoveryReport.json(result));
     } else {
-      out.print(text(result));
+      out.print(DiscoveryReport.text(result));
     }
     out.flush();
     return result.recommended().isPresent() ? ExitCodes.OK : ExitCodes.FAILED;
-  }
-
-  static String text(DiscoveryResult r) {
-    StringBuilder b = new StringBuilder();
-    for (DiscoveryResult.Candidate c : r.candidates()) {
-      b.append(
-          String.format(
-              Locale.ROOT,
-              "  %-5d %-9s %-26s %6d ms%s%n",
-              c.port(),
-              c.encryption().configValue(),
-              c.failure()
-                  .map(f -> f.kind().name())
-                  .orElse(c.authenticated() ? "ok, logged in" : "ok"),
-              c.duration().toMillis(),
-              c.failure().map(f -> "  " + f.hint()).orElse("")));
-    }
-    if (r.recommended().isPresent()) {
-      SmarthostSettings s = r.recommended().get();
-      b.append("Recommended: --port ")
-          .append(s.port())
-          .append(" --encryption ")
-          .append(s.encryption().configValue())
-          .append(s.hasCredentials() ? " with the login" : "")
-          .append('\n');
-    } else {
-      b.append("No port worked: see the hints above.\n");
-    }
-    return b.toString();
-  }
-
-  /** {@code {"recommended":{host,port,encryption,verifyTls}|null,"candidates":[…]}}. */
-  static ObjectNode json(DiscoveryResult r) {
-    JsonNodeFactory f = JsonNodeFactory.instance;
-    ObjectNode root = f.objectNode();
-    if (r.recommended().isPresent()) {
-      SmarthostSettings s = r.recommended().get();
-      ObjectNode rec = root.putObject("recommended");
-      rec.put("host", s.host());
-      rec.put("port", s.port());
-      rec.put("encryption", s.encryption().configValue());
-      rec.put("verifyTls", s.verifyTls());
-    } else {
-      root.putNull("recommended");
-    }
-    ArrayNode candidates = root.putArray("candidates");
-    for (DiscoveryResult.Candidate c : r.candidates()) {
-      ObjectNode n = candidates.addObject();
-      n.put("port", c.port());
-      n.put("encryption", c.encryption().configValue());
-      n.put("ok", c.ok());
-      n.put("authenticated", c.authenticated());
-      n.put("kind", c.failure().map(x -> x.kind().name()).orElse(null));
-      n.put("provider", c.failure().flatMap(x -> x.provider()).orElse(null));
-      n.put("hint", c.failure().map(x -> x.hint()).orElse(null));
-      n.put("millis", c.duration().toMillis());
-    }
-    root.put("totalMillis", r.total().toMillis());
-    return root;
   }
 }

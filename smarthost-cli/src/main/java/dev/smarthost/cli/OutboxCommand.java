@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smarthost.SmarthostOutboxException;
+import dev.smarthost.cli.report.Report;
 import dev.smarthost.core.outbox.FileOutbox;
 import dev.smarthost.core.outbox.OutboxEntry;
 import java.io.PrintWriter;

@@ -1,6 +1,7 @@
 package dev.smarthost.cli;
 
 import dev.smarthost.SmarthostResolver;
+import dev.smarthost.cli.web.SettingsServer;
 import dev.smarthost.core.check.SmtpConnectionValidator;
 import dev.smarthost.core.session.SmtpOptions;
 import dev.smarthost.core.settings.EnvFileSmarthostResolver;

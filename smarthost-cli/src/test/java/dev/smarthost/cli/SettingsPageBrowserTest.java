@@ -3,6 +3,7 @@ package dev.smarthost.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smarthost.Encryption;
+import dev.smarthost.cli.web.SettingsServer;
 import dev.smarthost.core.check.SmtpConnectionValidator;
 import dev.smarthost.core.settings.EnvFileSmarthostResolver;
 import dev.smarthost.core.settings.EnvFileSmarthostStore;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smarthost.Authentication;
 import dev.smarthost.Encryption;
+import dev.smarthost.cli.web.SettingsServer;
 import dev.smarthost.core.check.SmtpConnectionValidator;
 import dev.smarthost.core.settings.EnvFileSmarthostResolver;
 import dev.smarthost.core.settings.EnvFileSmarthostStore;

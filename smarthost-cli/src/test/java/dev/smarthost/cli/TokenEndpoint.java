@@ -1,6 +1,7 @@
 package dev.smarthost.cli;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.smarthost.cli.web.SettingsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -118,13 +118,19 @@ public final class SmtpConnectionValidator {
   }
 
   /**
+   * The ports to {@linkplain #discover(String, List) discover} when the caller has none in mind:
+   * submission (587), implicit TLS (465), relay (25) and the common alternative (2525).
+   */
+  public static final List<Integer> DISCOVERY_PORTS = List.of(587, 465, 25, 2525);
+
+  /**
    * Finds working settings for a host: tries each port with the encryption it answers to (implicit
    * TLS, then STARTTLS, then clear text), all ports at once within this validator's one {@linkplain
    * #deadline() deadline}, and recommends the most secure that works. Certificates are always
    * verified; a clear-text candidate is checked without credentials.
    *
    * @param host the smarthost's host name or address
-   * @param ports the ports to try, e.g. {@code List.of(587, 465, 25, 2525)}; 1–16 of them
+   * @param ports the ports to try, e.g. {@link #DISCOVERY_PORTS}; 1–16 of them
    * @return what each port answered and the recommendation
    * @throws IllegalArgumentException if the host or a port is invalid
    */

@@ -1,9 +1,9 @@
-package dev.smarthost.cli;
+package dev.smarthost.cli.report;
 
 import dev.smarthost.SmtpFailure;
 
 /** A failure's hint, told with the command line's own options where the fix is one. */
-final class CliHints {
+public final class CliHints {
   private CliHints() {}
 
   static String hint(SmtpFailure failure) {

@@ -1,4 +1,4 @@
-package dev.smarthost.cli;
+package dev.smarthost.cli.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smarthost.Encryption;

@@ -1,4 +1,4 @@
-package dev.smarthost.cli;
+package dev.smarthost.cli.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

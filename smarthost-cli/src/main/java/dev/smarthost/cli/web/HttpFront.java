@@ -1,4 +1,4 @@
-package dev.smarthost.cli;
+package dev.smarthost.cli.web;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;

@@ -1,10 +1,11 @@
-package dev.smarthost.cli;
+package dev.smarthost.cli.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.cli.report.DiscoveryReport;
 import dev.smarthost.core.check.DiscoveryResult;
 import dev.smarthost.core.check.SmtpConnectionValidator;
 import java.io.IOException;
@@ -40,7 +41,7 @@ final class DiscoverEndpoint {
     List<Integer> ports = new ArrayList<>();
     JsonNode given = body.path("ports");
     if (given.isMissingNode() || given.isNull()) {
-      ports.addAll(DiscoverCommand.DEFAULT_PORTS);
+      ports.addAll(SmtpConnectionValidator.DISCOVERY_PORTS);
     } else if (!given.isArray()) {
       JsonExchange.send(exchange, 400, JsonExchange.error("port", "ports: must be a list"));
       return;
@@ -92,7 +93,7 @@ final class DiscoverEndpoint {
       return;
     }
     JsonExchange.send(
-        exchange, result.recommended().isPresent() ? 200 : 422, DiscoverCommand.json(result));
+        exchange, result.recommended().isPresent() ? 200 : 422, DiscoveryReport.json(result));
   }
 
   /**

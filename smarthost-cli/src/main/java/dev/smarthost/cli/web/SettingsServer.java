@@ -1,4 +1,4 @@
-package dev.smarthost.cli;
+package dev.smarthost.cli.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.cli.report.Report;
 import dev.smarthost.core.check.SmtpConnectionValidator;
 import dev.smarthost.core.check.TestMessage;
 import dev.smarthost.core.check.ValidationResult;
@@ -44,8 +45,8 @@ import org.jspecify.annotations.Nullable;
  * connections. Saves are ordered: {@code PUT} needs the {@code ETag} of the settings it replaces in
  * {@code If-Match} (428 without, 409 when they changed meanwhile).
  */
-final class SettingsServer implements AutoCloseable {
-  static final String TOKEN_HEADER = "X-Smarthost-Token";
+public final class SettingsServer implements AutoCloseable {
+  public static final String TOKEN_HEADER = "X-Smarthost-Token";
 
   /** How long one request (headers and body) may take to arrive. */
   static final Duration MAX_REQUEST_TIME = Duration.ofSeconds(10);
@@ -72,7 +73,7 @@ final class SettingsServer implements AutoCloseable {
   private final VersionedStore saves;
   private final Set<String> hostNames;
 
-  SettingsServer(
+  public SettingsServer(
       InetSocketAddress listen,
       List<String> extraHostNames,
       String token,
@@ -110,7 +111,7 @@ final class SettingsServer implements AutoCloseable {
     this.relayPort = port;
   }
 
-  int port() {
+  public int port() {
     return http.address().getPort();
   }
 
@@ -315,7 +316,7 @@ final class SettingsServer implements AutoCloseable {
    * Limits the SMTP hosts the page may save and detect (the administrator's choice: {@code serve
    * --allowed-smtp-host}); without a list, any host.
    */
-  void allowSmtpHosts(java.util.Collection<String> hosts) {
+  public void allowSmtpHosts(java.util.Collection<String> hosts) {
     Set<String> normalized = new java.util.HashSet<>();
     for (String h : hosts) {
       normalized.add(SmarthostSettings.normalizeHost(h).toLowerCase(Locale.ROOT));

@@ -1,4 +1,4 @@
-package dev.smarthost.cli;
+package dev.smarthost.cli.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,19 +15,19 @@ import java.util.Locale;
 import java.util.Map;
 
 /** A validation result as text for people or as one JSON object. Never prints a password. */
-final class Report {
+public final class Report {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   private Report() {}
 
-  static String text(ValidationResult r) {
+  public static String text(ValidationResult r) {
     StringBuilder b = new StringBuilder(header(r.settings()));
     r.phases().forEach(p -> b.append(phase(p)));
     return b.append(footer(r)).toString();
   }
 
   /** The first line, printed before the check starts. */
-  static String header(SmarthostSettings s) {
+  public static String header(SmarthostSettings s) {
     return "Checking "
         + s.authority()
         + " ("
@@ -41,7 +41,7 @@ final class Report {
   }
 
   /** One line per completed step, printed as it completes. */
-  static String phase(PhaseTiming p) {
+  public static String phase(PhaseTiming p) {
     return String.format(
         Locale.ROOT,
         "  %-9s %8.1f ms%n",
@@ -50,7 +50,7 @@ final class Report {
   }
 
   /** What the server showed, the warnings and the verdict, printed after the check. */
-  static String footer(ValidationResult r) {
+  public static String footer(ValidationResult r) {
     StringBuilder b = new StringBuilder();
     r.greeting().ifPresent(g -> b.append("Greeting: ").append(g).append('\n'));
     r.tls().ifPresent(t -> b.append("TLS: ").append(t).append('\n'));
@@ -82,7 +82,7 @@ final class Report {
   }
 
   /** The result as the one JSON object of {@code check --json} and the settings API. */
-  static ObjectNode json(ValidationResult r) {
+  public static ObjectNode json(ValidationResult r) {
     ObjectNode root = JSON.objectNode();
     root.put("ok", r.ok());
     root.set("failure", r.failure().<JsonNode>map(Report::failure).orElse(JSON.nullNode()));
@@ -120,7 +120,7 @@ final class Report {
   }
 
   /** The failure as JSON: {@code kind, code, enhancedStatus, reply, provider, hint, detail}. */
-  static ObjectNode failure(SmtpFailure f) {
+  public static ObjectNode failure(SmtpFailure f) {
     // The codec's fields in its order, typed for JSON; absent ones as null, the hint in CLI terms.
     Map<String, String> fields = SmtpFailureCodec.REPORT.encode(f);
     ObjectNode m = JSON.objectNode();

@@ -1,4 +1,4 @@
-package dev.smarthost.cli;
+package dev.smarthost.cli.web;
 
 import dev.smarthost.SmarthostSettings;
 import java.nio.charset.StandardCharsets;

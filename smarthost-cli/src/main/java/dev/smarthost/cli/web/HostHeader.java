@@ -1,4 +1,4 @@
-package dev.smarthost.cli;
+package dev.smarthost.cli.web;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
