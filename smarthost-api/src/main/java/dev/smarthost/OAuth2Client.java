@@ -113,16 +113,12 @@ public final class OAuth2Client {
   }
 
   private static String fieldName(SettingsField field) {
-    switch (field) {
-      case OAUTH2_TOKEN_URL:
-        return "oauth2 token URL";
-      case OAUTH2_CLIENT_ID:
-        return "oauth2 client id";
-      case OAUTH2_CLIENT_SECRET:
-        return "oauth2 client secret";
-      default:
-        return "oauth2 scope";
-    }
+    return switch (field) {
+      case OAUTH2_TOKEN_URL -> "oauth2 token URL";
+      case OAUTH2_CLIENT_ID -> "oauth2 client id";
+      case OAUTH2_CLIENT_SECRET -> "oauth2 client secret";
+      default -> "oauth2 scope";
+    };
   }
 
   /**
@@ -166,10 +162,9 @@ public final class OAuth2Client {
     if (this == o) {
       return true;
     }
-    if (!(o instanceof OAuth2Client)) {
+    if (!(o instanceof OAuth2Client that)) {
       return false;
     }
-    OAuth2Client that = (OAuth2Client) o;
     return tokenEndpoint.equals(that.tokenEndpoint)
         && clientId.equals(that.clientId)
         && clientSecret.equals(that.clientSecret)

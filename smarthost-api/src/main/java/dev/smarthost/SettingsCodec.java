@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -125,7 +126,8 @@ public final class SettingsCodec {
    * @return for example {@code SMTP_PORT} or {@code port}
    */
   public String key(SettingsField field) {
-    return keys.get(field);
+    // every field has a key: checked when the codec was made
+    return Objects.requireNonNull(keys.get(field), "key");
   }
 
   /**

@@ -85,10 +85,10 @@ public final class SmarthostChange {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof SmarthostChange
-        && Objects.equals(previous, ((SmarthostChange) o).previous)
-        && Objects.equals(current, ((SmarthostChange) o).current)
-        && Objects.equals(error, ((SmarthostChange) o).error);
+    return o instanceof SmarthostChange c
+        && Objects.equals(previous, c.previous)
+        && Objects.equals(current, c.current)
+        && Objects.equals(error, c.error);
   }
 
   @Override

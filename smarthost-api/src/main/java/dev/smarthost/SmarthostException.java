@@ -5,8 +5,19 @@ import org.jspecify.annotations.Nullable;
 /**
  * Base of every exception a smarthost module throws. Unchecked; catch a subclass to handle one
  * condition. No message of any subclass contains a password.
+ *
+ * <p>A closed set, one type per condition: the settings cannot be used ({@link
+ * SmarthostConfigurationException}), e-mail is switched off ({@link SmarthostDisabledException}),
+ * the mailer is saturated or closing ({@link SmarthostBusyException}), the server refused or failed
+ * ({@link SmarthostSendException}, with the classified failure), the outbox could not keep a
+ * message ({@link SmarthostOutboxException}).
  */
-public class SmarthostException extends RuntimeException {
+public abstract sealed class SmarthostException extends RuntimeException
+    permits SmarthostConfigurationException,
+        SmarthostDisabledException,
+        SmarthostBusyException,
+        SmarthostSendException,
+        SmarthostOutboxException {
   private static final long serialVersionUID = 1L;
 
   /**

@@ -206,10 +206,9 @@ public final class SmarthostSettings {
     if (this == o) {
       return true;
     }
-    if (!(o instanceof SmarthostSettings)) {
+    if (!(o instanceof SmarthostSettings that)) {
       return false;
     }
-    SmarthostSettings that = (SmarthostSettings) o;
     return port == that.port
         && verifyTls == that.verifyTls
         && host.equals(that.host)

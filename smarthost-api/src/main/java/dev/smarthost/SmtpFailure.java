@@ -152,10 +152,9 @@ public final class SmtpFailure implements java.io.Serializable {
     if (this == o) {
       return true;
     }
-    if (!(o instanceof SmtpFailure)) {
+    if (!(o instanceof SmtpFailure that)) {
       return false;
     }
-    SmtpFailure that = (SmtpFailure) o;
     return kind == that.kind
         && replyCode == that.replyCode
         && Objects.equals(reply, that.reply)

@@ -95,24 +95,28 @@ final class ConnectionOptions {
     if (redis.given()) {
       return fromRedis(redis.uri(err), trust.load());
     }
-    if (envFile != null) {
-      return EnvFileSmarthostResolver.of(envFile)
+    Path file = envFile;
+    if (file != null) {
+      return EnvFileSmarthostResolver.of(file)
           .resolve()
           .orElseThrow(
               () ->
                   SmarthostConfigurationException.forField(
-                      envFile.toString(),
+                      file.toString(),
                       SettingsCodec.ENV_FILE.key(SettingsField.ENABLED),
                       SettingsField.ENABLED,
                       "e-mail is switched off; nothing to check"));
     }
     SmarthostSettings.Builder b = SmarthostSettings.builder();
-    field("--host", () -> b.host(host));
-    if (encryption != null) {
-      field("--encryption", () -> b.encryption(Encryption.fromConfigValue(encryption)));
+    String h = host;
+    String e = encryption;
+    Integer p = port;
+    field("--host", () -> b.host(h == null ? "" : h));
+    if (e != null) {
+      field("--encryption", () -> b.encryption(Encryption.fromConfigValue(e)));
     }
-    if (port != null) {
-      field("--port", () -> b.port(port));
+    if (p != null) {
+      field("--port", () -> b.port(p));
     }
     b.verifyTls(!noVerifyTls);
     OAuth2Client client = oauth2.client();

@@ -113,15 +113,11 @@ final class OAuth2Options {
   }
 
   private static String option(InvalidSettingException e) {
-    switch (e.field()) {
-      case OAUTH2_TOKEN_URL:
-        return "--oauth2-token-url";
-      case OAUTH2_CLIENT_ID:
-        return "--oauth2-client-id";
-      case OAUTH2_CLIENT_SECRET:
-        return "--oauth2-client-secret-file/-env";
-      default:
-        return "--oauth2-scope";
-    }
+    return switch (e.field()) {
+      case OAUTH2_TOKEN_URL -> "--oauth2-token-url";
+      case OAUTH2_CLIENT_ID -> "--oauth2-client-id";
+      case OAUTH2_CLIENT_SECRET -> "--oauth2-client-secret-file/-env";
+      default -> "--oauth2-scope";
+    };
   }
 }

@@ -87,7 +87,7 @@ class OutboxCommand implements Callable<Integer> {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     int exit = ExitCodes.OK;
     switch (action) {
-      case "list":
+      case "list" -> {
         List<OutboxEntry> pending = FileOutbox.read(dir, "pending");
         List<OutboxEntry> dead = FileOutbox.read(dir, "dead");
         if (json) {
@@ -99,8 +99,8 @@ class OutboxCommand implements Callable<Integer> {
           out.printf(Locale.ROOT, "Dead: %d%n", dead.size());
           dead.forEach(e -> out.println("  " + line(e)));
         }
-        break;
-      case "retry":
+      }
+      case "retry" -> {
         if (id == null) {
           throw new UsageException(
               "retry: give the ID of a dead or pending entry (see outbox list)");
@@ -111,24 +111,25 @@ class OutboxCommand implements Callable<Integer> {
           out.println(moved ? "Retrying " + id + " now" : "No dead or pending entry " + id);
         }
         exit = moved ? ExitCodes.OK : ExitCodes.FAILED;
-        break;
-      case "retry-all":
+      }
+      case "retry-all" -> {
         int n = FileOutbox.retryAll(dir);
         root.put("retried", n);
         if (!json) {
           out.println("Retrying " + n + " entr" + (n == 1 ? "y" : "ies") + " now");
         }
-        break;
-      case "purge-dead":
+      }
+      case "purge-dead" -> {
         int purged = FileOutbox.purgeDead(dir);
         root.put("purged", purged);
         if (!json) {
           out.println("Deleted " + purged + " dead entr" + (purged == 1 ? "y" : "ies"));
         }
-        break;
-      default:
+      }
+      default -> {
         throw new UsageException(
             "outbox: unknown action; use list, retry ID, retry-all or purge-dead");
+      }
     }
     if (json) {
       out.println(root);

@@ -96,12 +96,12 @@ public final class SmarthostCli implements Runnable {
    * unknown options are named, without anything after an {@code =}, and values are counted.
    */
   static String usageMessage(CommandLine.ParameterException e) {
-    if (!(e instanceof CommandLine.UnmatchedArgumentException)) {
-      return e.getMessage();
+    if (!(e instanceof CommandLine.UnmatchedArgumentException unmatched)) {
+      return String.valueOf(e.getMessage());
     }
     List<String> options = new ArrayList<>();
     int values = 0;
-    for (String argument : ((CommandLine.UnmatchedArgumentException) e).getUnmatched()) {
+    for (String argument : unmatched.getUnmatched()) {
       if (argument.startsWith("-") && argument.length() > 1) {
         int equals = argument.indexOf('=');
         options.add("'" + (equals < 0 ? argument : argument.substring(0, equals) + "=…") + "'");

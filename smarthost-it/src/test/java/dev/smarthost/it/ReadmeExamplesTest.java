@@ -11,7 +11,6 @@ import dev.smarthost.core.check.SmtpConnectionValidator;
 import dev.smarthost.core.check.TestMessage;
 import dev.smarthost.core.check.ValidationResult;
 import dev.smarthost.core.outbox.FileOutbox;
-import dev.smarthost.core.outbox.Outbox;
 import dev.smarthost.core.send.SendResult;
 import dev.smarthost.core.send.SmarthostMailer;
 import dev.smarthost.core.session.SmarthostSessionFactory;
@@ -262,7 +261,7 @@ class ReadmeExamplesTest {
       Path dir = spool.resolve("smarthost");
 
       // README: outbox
-      try (Outbox outbox = FileOutbox.open(dir); // created 0700; one process at a time
+      try (FileOutbox outbox = FileOutbox.open(dir); // created 0700; one process at a time
           SmarthostMailer mailer = SmarthostMailer.builder(resolver).outbox(outbox).build()) {
         String id = mailer.enqueue(message); // durable when it returns; delivered in the background
         System.out.println(id + " pending: " + outbox.pending() + ", dead: " + outbox.dead());
@@ -286,7 +285,7 @@ class ReadmeExamplesTest {
       message.setText("Only 2 % left on /var.");
 
       // README: redis outbox
-      try (Outbox outbox =
+      try (RedisOutbox outbox =
               RedisOutbox.builder(uri) // redis:// or rediss://
                   .stream("smarthost/outbox") // one consumer group per stream
                   .claimAfter(Duration.ofSeconds(60)) // a dead node's entries move after this

@@ -1,10 +1,11 @@
 package dev.smarthost.redis;
 
-import dev.smarthost.FailureKind;
 import dev.smarthost.SmarthostOutboxException;
 import dev.smarthost.SmtpFailure;
-import dev.smarthost.core.outbox.Outbox;
+import dev.smarthost.SmtpFailureCodec;
 import dev.smarthost.core.outbox.OutboxEntry;
+import dev.smarthost.core.outbox.OutboxFailures;
+import dev.smarthost.core.outbox.OutboxStore;
 import dev.smarthost.redis.internal.OutageLog;
 import dev.smarthost.redis.internal.OutboxFields;
 import dev.smarthost.redis.internal.RedisEndpoint;
@@ -45,13 +46,13 @@ import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.Tuple;
 
 /**
- * An {@link Outbox} shared by several nodes on a Redis stream with one consumer group: {@code
- * enqueue} returns once Redis acknowledged it; each node reads new entries with {@code XREADGROUP},
- * and entries a dead node left pending longer than {@code claimAfter} are taken over with {@code
- * XAUTOCLAIM}. The stream holds only entries that are due: a retry waits in a sorted set ({@code
- * <stream>:delayed}, by due time) and goes back into the stream when due, so entries waiting for a
- * retry never stop a node from reading new ones. Give-ups go to the {@code <stream>:dead} stream
- * with their reason.
+ * An {@link dev.smarthost.core.outbox.OutboxStore} shared by several nodes on a Redis stream with
+ * one consumer group: {@code enqueue} returns once Redis acknowledged it; each node reads new
+ * entries with {@code XREADGROUP}, and entries a dead node left pending longer than {@code
+ * claimAfter} are taken over with {@code XAUTOCLAIM}. The stream holds only entries that are due: a
+ * retry waits in a sorted set ({@code <stream>:delayed}, by due time) and goes back into the stream
+ * when due, so entries waiting for a retry never stop a node from reading new ones. Give-ups go to
+ * the {@code <stream>:dead} stream with their reason.
  *
  * <p>Stream entries hold metadata only; each message is a string key of its own ({@code
  * <stream>:body:<id>}), and {@code <stream>:enqueued} (a sorted set by enqueue time) counts the
@@ -61,7 +62,7 @@ import redis.clients.jedis.resps.Tuple;
  * own, never blocking the entries around it.
  *
  * <pre>{@code
- * Outbox outbox = RedisOutbox.builder(URI.create("redis://redis.cluster:6379"))
+ * RedisOutbox outbox = RedisOutbox.builder(URI.create("redis://redis.cluster:6379"))
  *     .stream("smarthost/outbox")
  *     .claimAfter(Duration.ofSeconds(60))
  *     .build();
@@ -73,7 +74,7 @@ import redis.clients.jedis.resps.Tuple;
  * A single Redis (or a primary with replicas), not Redis Cluster: the delayed entries are moved by
  * a script that names keys of its own. Thread-safe.
  */
-public final class RedisOutbox implements Outbox {
+public final class RedisOutbox implements OutboxStore {
   private static final Logger LOG = LoggerFactory.getLogger(RedisOutbox.class);
   private static final String GROUP = "smarthost";
 
@@ -222,7 +223,7 @@ public final class RedisOutbox implements Outbox {
             Transaction t = j.multi();
             t.set(bodyKey(id), message);
             t.xadd(stream, XAddParams.xAddParams(), fields);
-            t.zadd(enqueued, now.toEpochMilli(), id);
+            t.zadd(enqueued, (double) now.toEpochMilli(), id);
             return t.exec();
           });
       return id;
@@ -308,7 +309,7 @@ public final class RedisOutbox implements Outbox {
           j -> {
             Transaction t = j.multi();
             t.hset(delayedKey(id), Map.of("att", "0", "next", Long.toString(now.toEpochMilli())));
-            t.zadd(delayed, now.toEpochMilli(), id, ZAddParams.zAddParams().xx());
+            t.zadd(delayed, (double) now.toEpochMilli(), id, ZAddParams.zAddParams().xx());
             return t.exec();
           });
       return true;
@@ -321,7 +322,7 @@ public final class RedisOutbox implements Outbox {
             j -> {
               Transaction t = j.multi();
               t.xadd(stream, XAddParams.xAddParams(), f);
-              t.zadd(enqueued, d.enqueuedAt().toEpochMilli(), d.id());
+              t.zadd(enqueued, (double) d.enqueuedAt().toEpochMilli(), d.id());
               t.xdel(deadStream, e.getID());
               return t.exec();
             });
@@ -459,10 +460,7 @@ public final class RedisOutbox implements Outbox {
     Map<String, String> f = new HashMap<>(e.getFields());
     f.remove("msg");
     f.putIfAbsent("id", e.getID().toString());
-    f.put("fk", FailureKind.MESSAGE_REJECTED.name());
-    f.put("fc", "0");
-    f.put("fh", OutboxFields.unreadable(why).hint());
-    f.put("fd", OutboxFields.unreadable(why).detail());
+    f.putAll(SmtpFailureCodec.REDIS.encode(OutboxFailures.unreadable(String.valueOf(why))));
     LOG.warn(
         "outbox {}: stream entry {} cannot be read ({}); moved to {}",
         stream,
@@ -549,8 +547,8 @@ public final class RedisOutbox implements Outbox {
             }
             t.del(delayedKey(id));
             t.hset(delayedKey(id), f);
-            t.zadd(delayed, next.toEpochMilli(), id);
-            t.zadd(enqueued, e.enqueuedAt().toEpochMilli(), id);
+            t.zadd(delayed, (double) next.toEpochMilli(), id);
+            t.zadd(enqueued, (double) e.enqueuedAt().toEpochMilli(), id);
             t.xack(stream, GROUP, h.streamId);
             t.xdel(stream, h.streamId);
             return t.exec();

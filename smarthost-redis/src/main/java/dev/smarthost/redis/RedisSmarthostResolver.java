@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -80,8 +81,10 @@ public final class RedisSmarthostResolver implements SmarthostResolver, AutoClos
         Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "smarthost-redis-ping"));
     this.subscriber = daemon(this::subscribeLoop, "smarthost-redis-subscriber");
     subscriber.start();
-    pinger.scheduleWithFixedDelay(
-        this::ping, pingInterval.toMillis(), pingInterval.toMillis(), TimeUnit.MILLISECONDS);
+    // runs until close() shuts the pinger down; nothing waits for it
+    Future<?> unused =
+        pinger.scheduleWithFixedDelay(
+            this::ping, pingInterval.toMillis(), pingInterval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.smarthost.SmarthostResolver;
 import dev.smarthost.core.check.SmtpConnectionValidator;
 import dev.smarthost.core.outbox.FileOutbox;
 import dev.smarthost.core.outbox.Outbox;
+import dev.smarthost.core.outbox.OutboxStore;
 import dev.smarthost.core.send.MailerListener;
 import dev.smarthost.core.send.SmarthostMailer;
 import dev.smarthost.core.session.SmtpOptions;
@@ -242,7 +243,7 @@ public class SmarthostAutoConfiguration {
       SmtpOptions options,
       SmarthostProperties properties,
       ObjectProvider<MailerListener> listeners,
-      ObjectProvider<Outbox> outbox) {
+      ObjectProvider<OutboxStore> outbox) {
     SmarthostProperties.Mailer m = properties.getMailer();
     SmarthostMailer.Builder b =
         SmarthostMailer.builder(resolver)

@@ -11,6 +11,7 @@ import dev.smarthost.core.outbox.Outbox;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.Health;
@@ -122,7 +123,7 @@ public final class SmarthostHealthIndicator implements HealthIndicator {
     try {
       settings = resolver.resolve();
     } catch (SmarthostConfigurationException e) {
-      return Health.down().withDetail("configuration", e.getMessage()).build();
+      return Health.down().withDetail("configuration", String.valueOf(e.getMessage())).build();
     }
     if (settings.isEmpty()) {
       return Health.up().withDetail("enabled", false).build();
@@ -143,7 +144,9 @@ public final class SmarthostHealthIndicator implements HealthIndicator {
   private static void failure(Health.Builder b, SmtpFailure f) {
     // The codec's fields, the code as a number and only with a reply, the hint in Spring terms.
     Map<String, String> fields = SmtpFailureCodec.REPORT.encode(f);
-    b.withDetail("kind", fields.get("kind")).withDetail("hint", SpringHints.hint(f));
+    // the codec always writes the kind
+    b.withDetail("kind", Objects.requireNonNull(fields.get("kind"), "kind"))
+        .withDetail("hint", SpringHints.hint(f));
     f.replyCode().ifPresent(code -> b.withDetail("code", code));
     f.reply().ifPresent(reply -> b.withDetail("reply", reply));
     f.provider().ifPresent(provider -> b.withDetail("provider", provider));

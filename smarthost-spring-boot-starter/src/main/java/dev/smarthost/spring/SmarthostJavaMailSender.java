@@ -109,7 +109,7 @@ public final class SmarthostJavaMailSender implements JavaMailSender {
         }
       } catch (SmarthostSendException e) {
         if (AUTHENTICATION.contains(e.kind())) {
-          throw new MailAuthenticationException(e.getMessage(), e);
+          throw new MailAuthenticationException(String.valueOf(e.getMessage()), e);
         }
         failures.put(originals[i], e);
       } catch (SmarthostException | IllegalArgumentException e) {

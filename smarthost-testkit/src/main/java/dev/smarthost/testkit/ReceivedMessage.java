@@ -157,11 +157,10 @@ public final class ReceivedMessage {
   }
 
   private static @Nullable String text(Object content) throws MessagingException, IOException {
-    if (content instanceof String) {
-      return (String) content;
+    if (content instanceof String text) {
+      return text;
     }
-    if (content instanceof Multipart) {
-      Multipart multipart = (Multipart) content;
+    if (content instanceof Multipart multipart) {
       for (int i = 0; i < multipart.getCount(); i++) {
         BodyPart part = multipart.getBodyPart(i);
         if (part.isMimeType("text/plain") || part.isMimeType("multipart/*")) {

@@ -169,8 +169,8 @@ final class HttpFront implements AutoCloseable {
     while ((channel = server.accept()) != null) {
       InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
       InetAddress client = remote.getAddress();
-      if (perClient.getOrDefault(client, 0) >= PER_CLIENT && !displaceOldest(client)
-          || timed.size() >= MAX_CONNECTIONS && !displaceOldest(null)) {
+      if ((perClient.getOrDefault(client, 0) >= PER_CLIENT && !displaceOldest(client))
+          || (timed.size() >= MAX_CONNECTIONS && !displaceOldest(null))) {
         closeQuietly(channel); // every connection of that client is being answered
         continue;
       }

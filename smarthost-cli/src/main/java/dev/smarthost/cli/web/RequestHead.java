@@ -25,6 +25,8 @@ final class RequestHead {
   /** The request is refused with this status and a {@code {field, hint}} body. */
   record Refused(int status, String field, String hint) implements Outcome {}
 
+  @SuppressWarnings(
+      "ArrayRecordComponent") // handed from the parser to the exchange, never compared
   record Complete(String method, URI uri, String protocol, Headers headers, byte[] body)
       implements Outcome {}
 
@@ -34,6 +36,7 @@ final class RequestHead {
    * @param received the bytes so far, from index 0 to its position
    * @param maxBody the largest body accepted
    */
+  @SuppressWarnings("ByteBufferBackingArray") // the front allocates it: offset 0, whole array
   static Outcome parse(ByteBuffer received, int maxBody) {
     byte[] bytes = received.array();
     int length = received.position();
@@ -119,7 +122,7 @@ final class RequestHead {
   private static boolean hasControl(String line) {
     for (int i = 0; i < line.length(); i++) {
       char c = line.charAt(i);
-      if (c < ' ' && c != '\t' || c == 127) {
+      if ((c < ' ' && c != '\t') || c == 127) {
         return true;
       }
     }

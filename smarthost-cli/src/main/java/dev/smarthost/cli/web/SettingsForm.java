@@ -185,7 +185,7 @@ final class SettingsForm {
     try {
       set.run();
     } catch (InvalidSettingException e) {
-      throw new InvalidForm(formField(e.field()), e.getMessage());
+      throw new InvalidForm(formField(e.field()), String.valueOf(e.getMessage()));
     }
   }
 

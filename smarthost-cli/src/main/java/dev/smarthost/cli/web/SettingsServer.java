@@ -65,7 +65,6 @@ public final class SettingsServer implements AutoCloseable {
 
   private final ExecutorService executor;
   private final SmarthostResolver resolver;
-  private final SmarthostStore store;
   private final SmtpConnectionValidator validator;
   private final @Nullable MailInstanceDirectory instances;
   private final byte[] token;
@@ -83,7 +82,6 @@ public final class SettingsServer implements AutoCloseable {
       @Nullable MailInstanceDirectory instances)
       throws IOException {
     this.resolver = resolver;
-    this.store = store;
     this.validator = validator;
     this.instances = instances;
     this.token = token.getBytes(StandardCharsets.UTF_8);
@@ -136,14 +134,14 @@ public final class SettingsServer implements AutoCloseable {
         return;
       }
       switch (path) {
-        case "/":
+        case "/" -> {
           if (!method.equals("GET")) {
             JsonExchange.send(exchange, 405, JsonExchange.error("method", "use GET"));
           } else {
             page(exchange);
           }
-          break;
-        case "/api/settings":
+        }
+        case "/api/settings" -> {
           if (method.equals("GET")) {
             ObjectNode current = currentSettings();
             exchange.getResponseHeaders().set("ETag", current.path("version").asText());
@@ -155,15 +153,15 @@ public final class SettingsServer implements AutoCloseable {
           } else {
             JsonExchange.send(exchange, 405, JsonExchange.error("method", "use GET or PUT"));
           }
-          break;
-        case "/api/test-message":
+        }
+        case "/api/test-message" -> {
           if (!method.equals("POST")) {
             JsonExchange.send(exchange, 405, JsonExchange.error("method", "use POST"));
           } else if (authorized(exchange)) {
             testMessage(exchange);
           }
-          break;
-        case "/api/discover":
+        }
+        case "/api/discover" -> {
           if (!method.equals("POST")) {
             JsonExchange.send(exchange, 405, JsonExchange.error("method", "use POST"));
           } else if (authorized(exchange)) {
@@ -173,16 +171,15 @@ public final class SettingsServer implements AutoCloseable {
                   .handle(exchange, body);
             }
           }
-          break;
-        case "/api/mail-instances":
+        }
+        case "/api/mail-instances" -> {
           if (!method.equals("GET")) {
             JsonExchange.send(exchange, 405, JsonExchange.error("method", "use GET"));
           } else {
             JsonExchange.send(exchange, 200, mailInstances());
           }
-          break;
-        default:
-          JsonExchange.send(exchange, 404, JsonExchange.error("path", "no such page"));
+        }
+        default -> JsonExchange.send(exchange, 404, JsonExchange.error("path", "no such page"));
       }
     } catch (RuntimeException e) {
       // Never echo the request: it may hold a password.

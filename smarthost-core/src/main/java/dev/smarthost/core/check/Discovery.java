@@ -6,6 +6,9 @@ import dev.smarthost.SmarthostSettings;
 import dev.smarthost.SmtpFailure;
 import dev.smarthost.core.check.DiscoveryResult.Candidate;
 import dev.smarthost.core.internal.DaemonPools;
+import dev.smarthost.core.internal.DeadlineExceededException;
+import dev.smarthost.core.internal.FailureClassifier;
+import dev.smarthost.core.internal.FailureContext;
 import dev.smarthost.core.session.ValidationPhase;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +41,15 @@ final class Discovery {
   Discovery(SmtpConnectionValidator validator, SmarthostSettings template) {
     this.validator = validator;
     this.template = template;
+  }
+
+  /** A port whose check did not end within the deadline: it did not answer in time. */
+  private SmtpFailure notChecked(int port) {
+    return FailureClassifier.classify(
+        new DeadlineExceededException("checking port " + port, validator.deadline()),
+        FailureContext.checking(
+                template.toBuilder().port(port).build(), validator.options().connectTimeout())
+            .afterLookup());
   }
 
   static List<Integer> checkPorts(List<Integer> ports) {
@@ -75,10 +87,7 @@ final class Discovery {
                 ports.get(i),
                 Encryption.TLS,
                 false,
-                SmtpFailure.builder(FailureKind.CONNECT_TIMEOUT)
-                    .hint("Not checked within the deadline.")
-                    .detail(String.valueOf(e))
-                    .build(),
+                notChecked(ports.get(i)),
                 Duration.ofNanos(System.nanoTime() - start)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -126,18 +135,13 @@ final class Discovery {
    * greeting may be blocked as a spammer on port 25 (Postfix' postscreen).
    */
   static @Nullable Encryption next(Encryption tried, FailureKind kind) {
-    switch (kind) {
-      case SERVER_DOES_NOT_SPEAK_TLS:
-      case TLS_HANDSHAKE_FAILED:
-      case PROTOCOL_ERROR:
-        return tried == Encryption.TLS ? Encryption.STARTTLS : null;
-      case STARTTLS_NOT_OFFERED:
-        return Encryption.NONE;
-      case SERVER_EXPECTS_TLS:
-        return Encryption.TLS;
-      default:
-        return null;
-    }
+    return switch (kind) {
+      case SERVER_DOES_NOT_SPEAK_TLS, TLS_HANDSHAKE_FAILED, PROTOCOL_ERROR ->
+          tried == Encryption.TLS ? Encryption.STARTTLS : null;
+      case STARTTLS_NOT_OFFERED -> Encryption.NONE;
+      case SERVER_EXPECTS_TLS -> Encryption.TLS;
+      default -> null;
+    };
   }
 
   private @Nullable SmarthostSettings recommend(List<Candidate> candidates) {

@@ -6,8 +6,7 @@ import dev.smarthost.SmarthostSettings;
 import dev.smarthost.SmtpFailure;
 import dev.smarthost.core.internal.Checks;
 import dev.smarthost.core.internal.DaemonPools;
-import dev.smarthost.core.internal.FailureClassifier;
-import dev.smarthost.core.internal.TlsProbe;
+import dev.smarthost.core.internal.DeadlineExceededException;
 import dev.smarthost.core.session.PhaseTiming;
 import dev.smarthost.core.session.SmarthostSessionFactory;
 import dev.smarthost.core.session.SmtpOptions;
@@ -201,11 +200,12 @@ public final class SmtpConnectionValidator {
         new ValidationAttempt(settings, message, bounded(options), lookups, deadline);
     WORKERS.execute(attempt::runAndSignal);
     List<PhaseTiming> phases = new ArrayList<>();
-    SmtpFailure failure = null;
+    Throwable error = null;
+    boolean answersTls = false;
     boolean done = false;
     boolean probed = false;
     try {
-      while (!done && failure == null) {
+      while (!done && error == null) {
         long now = System.nanoTime();
         if (now - end >= 0) {
           break;
@@ -214,15 +214,18 @@ public final class SmtpConnectionValidator {
         if (!probed && earlyProbe(settings)) {
           wait = Math.min(wait, Math.max(start + GREETING_PROBE_AFTER.toNanos() - now, POLL));
         }
-        Object event = attempt.events.poll(wait, TimeUnit.NANOSECONDS);
-        if (event instanceof PhaseTiming) {
-          phases.add((PhaseTiming) event);
-          report((PhaseTiming) event);
-        } else if (event == ValidationAttempt.DONE) {
+        ValidationAttempt.Event event = attempt.events.poll(wait, TimeUnit.NANOSECONDS);
+        if (event instanceof ValidationAttempt.Phase p) {
+          phases.add(p.timing());
+          report(p.timing());
+        } else if (event instanceof ValidationAttempt.Done) {
           done = true;
-        } else if (event == ValidationAttempt.SPEAKS_TLS) {
+        } else if (event instanceof ValidationAttempt.TlsAnswer answer && answer.speaksTls()) {
           attempt.abort();
-          failure = attempt.expectsTls(Duration.ofNanos(System.nanoTime() - start));
+          error =
+              DeadlineExceededException.noGreetingAfter(
+                  Duration.ofNanos(System.nanoTime() - start));
+          answersTls = true;
         } else if (event == null
             && !probed
             && earlyProbe(settings)
@@ -236,28 +239,32 @@ public final class SmtpConnectionValidator {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       attempt.abort();
-      failure = attempt.deadlineExceeded(Duration.ofNanos(System.nanoTime() - start));
+      error =
+          new DeadlineExceededException("the check", Duration.ofNanos(System.nanoTime() - start));
     }
-    if (failure == null) {
+    if (error == null) {
       if (done) {
-        failure = attempt.failure;
+        error = attempt.error;
       } else {
         attempt.abort();
-        failure = attempt.deadlineExceeded(deadline);
+        error = new DeadlineExceededException("the check", deadline);
       }
     }
-    if (failure != null
+    SmtpFailure failure =
+        error == null ? null : attempt.classify(error, answersTls, options.connectTimeout());
+    if (error != null
+        && failure != null
         && !probed
         && failure.kind() == FailureKind.NO_GREETING
         && settings.encryption() != Encryption.TLS) {
+      // a port that expects TLS greets no clear-text client: ask it on a second connection
       Duration left = remaining(end);
-      if (!left.isZero()
-          && TlsProbe.speaksTls(settings.host(), settings.port(), min(left, PROBE_TIMEOUT))) {
-        failure = FailureClassifier.withKind(failure, FailureKind.SERVER_EXPECTS_TLS);
+      if (!left.isZero() && attempt.speaksTls(min(left, PROBE_TIMEOUT))) {
+        failure = attempt.classify(error, true, options.connectTimeout());
       }
     }
     ValidationResult result =
-        attempt.result(failure, phases, Duration.ofNanos(System.nanoTime() - start), options);
+        attempt.result(failure, phases, Duration.ofNanos(System.nanoTime() - start));
     return failure != null && CERTIFICATE_KINDS.contains(failure.kind()) && result.tls().isEmpty()
         ? withRefusedCertificate(result, settings, end)
         : result;

@@ -1,11 +1,11 @@
 package dev.smarthost.core.check;
 
-import dev.smarthost.FailureKind;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.SmtpFailure;
 import dev.smarthost.core.internal.ConnectionTrace;
+import dev.smarthost.core.internal.DeadlineExceededException;
 import dev.smarthost.core.internal.FailureClassifier;
-import dev.smarthost.core.internal.FailureHints;
+import dev.smarthost.core.internal.FailureContext;
 import dev.smarthost.core.internal.SmarthostTransport;
 import dev.smarthost.core.internal.TlsProbe;
 import dev.smarthost.core.session.PhaseTiming;
@@ -16,7 +16,10 @@ import jakarta.mail.Address;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,32 +27,43 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One connection check of {@link SmtpConnectionValidator}, run on a worker thread so that the
- * caller can give up at the deadline: it reports each phase, then {@link #DONE}, on {@link
- * #events}, which the calling thread drains.
+ * caller can give up at the deadline: it reports each phase, then {@link Done}, on {@link #events},
+ * which the calling thread drains.
  */
 final class ValidationAttempt {
-  /** The attempt has ended (its verdict is in {@code failure}). */
-  static final Object DONE = new Object();
+  /** What the attempt tells the calling thread. */
+  sealed interface Event permits Phase, Done, TlsAnswer {}
 
-  /** The second connection's TLS handshake succeeded. */
-  static final Object SPEAKS_TLS = new Object();
+  /** A step completed. */
+  record Phase(PhaseTiming timing) implements Event {}
 
-  /** The second connection's TLS handshake failed. */
-  static final Object NO_TLS = new Object();
+  /** The attempt has ended; its verdict is in {@link #error}. */
+  record Done() implements Event {}
+
+  /** The second connection's answer: whether it completed a TLS handshake. */
+  record TlsAnswer(boolean speaksTls) implements Event {}
 
   private final SmarthostSettings settings;
   private final @Nullable TestMessage message;
   private final SmtpOptions options;
   private volatile @Nullable SmarthostTransport transport;
-  volatile @Nullable SmtpFailure failure;
-  private volatile long resolveNanos;
+
+  /** What ended the attempt; null if it succeeded (or has not ended). */
+  volatile @Nullable Throwable error;
+
+  private volatile boolean resolved;
+
+  /** The address the lookup found, for the TLS probe (which must not look the host up again). */
+  private volatile @Nullable InetAddress address;
+
   private volatile long sendStartNanos;
   private volatile boolean sent;
-  final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+  final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
 
   private final HostLookups lookups;
   private final Duration deadline;
@@ -71,9 +85,9 @@ final class ValidationAttempt {
     try {
       run();
     } catch (RuntimeException | Error e) {
-      failure = FailureClassifier.classify(e, trace());
+      error = e;
     } finally {
-      events.add(DONE);
+      events.add(new Done());
     }
   }
 
@@ -81,13 +95,22 @@ final class ValidationAttempt {
   void probeTls(Duration timeout) {
     boolean tls = false;
     try {
-      tls = TlsProbe.speaksTls(settings.host(), settings.port(), timeout);
+      tls = speaksTls(timeout);
     } finally {
-      events.add(tls ? SPEAKS_TLS : NO_TLS);
+      events.add(new TlsAnswer(tls));
     }
   }
 
-  /** Connected, and no greeting yet. */
+  /**
+   * Whether the port completes a TLS handshake on a second connection, to the address already
+   * looked up.
+   */
+  boolean speaksTls(Duration timeout) {
+    InetAddress a = address;
+    return a != null
+        && TlsProbe.speaksTls(new InetSocketAddress(a, settings.port()), settings.host(), timeout);
+  }
+
   /**
    * Whether the connection has waited this long for the greeting (measured from the connect, not
    * from the start: an OAuth 2.0 token request may come first).
@@ -100,22 +123,18 @@ final class ValidationAttempt {
   private void run() {
     long start = System.nanoTime();
     try {
-      lookups.lookup(settings.host(), deadline);
-      resolveNanos = System.nanoTime() - start;
-      events.add(PhaseTiming.of(ValidationPhase.RESOLVE, Duration.ofNanos(resolveNanos)));
+      address = lookups.lookup(settings.host(), deadline)[0];
+      resolved = true;
+      phase(ValidationPhase.RESOLVE, start);
     } catch (UnknownHostException e) {
-      resolveNanos = System.nanoTime() - start;
-      failure = FailureClassifier.classify(e, null);
+      error = e;
       return;
     } catch (TimeoutException e) {
-      failure =
-          FailureClassifier.of(
-              FailureKind.UNKNOWN_HOST,
-              "looking up " + settings.host() + " took longer than the deadline of " + deadline);
+      error = new DeadlineExceededException("looking up " + settings.host(), deadline);
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      failure = FailureClassifier.of(FailureKind.UNKNOWN_HOST, "interrupted while looking up");
+      error = e;
       return;
     }
     Session session = new SmarthostSessionFactory(options).session(settings);
@@ -123,10 +142,10 @@ final class ValidationAttempt {
     try {
       t = (SmarthostTransport) session.getTransport("smtp");
     } catch (MessagingException e) {
-      failure = FailureClassifier.classify(e, null);
+      error = e;
       return;
     }
-    t.reportPhases(events::add);
+    t.reportPhases(timing -> events.add(new Phase(timing)));
     transport = t;
     try {
       t.connect();
@@ -136,7 +155,7 @@ final class ValidationAttempt {
         send(session, t, message);
       }
     } catch (MessagingException | RuntimeException e) {
-      failure = FailureClassifier.classify(e, t.trace());
+      error = e;
     } finally {
       try {
         t.close();
@@ -150,20 +169,18 @@ final class ValidationAttempt {
   private void probeMailFrom(SmarthostTransport t) throws MessagingException {
     long start = System.nanoTime();
     int code = t.simpleCommand("MAIL FROM:<>");
-    events.add(PhaseTiming.of(ValidationPhase.MAIL, Duration.ofNanos(System.nanoTime() - start)));
+    phase(ValidationPhase.MAIL, start);
     if (code == 530) {
-      String reply = t.getLastServerResponse().strip();
-      failure =
-          FailureClassifier.failure(
-              FailureKind.AUTHENTICATION_REQUIRED, code, reply, "MAIL FROM:<> -> " + reply);
+      // what Angus throws when MAIL FROM is refused, so that the classifier reads it as such
+      error =
+          new SMTPSenderFailedException(
+              new InternetAddress(), "MAIL FROM:<>", code, t.getLastServerResponse().strip());
       return;
     }
     // Angus answers -1 instead of throwing when the server has hung up (EOF); a reset throws.
     // Either way the server is gone, whichever the race between the two gives.
     if (code < 0 || t.simpleCommand("RSET") < 0) {
-      failure =
-          FailureClassifier.of(
-              FailureKind.PROTOCOL_ERROR, "MAIL FROM:<> -> the server closed the connection [EOF]");
+      error = new MessagingException("MAIL FROM:<> -> the server closed the connection [EOF]");
     }
   }
 
@@ -197,33 +214,28 @@ final class ValidationAttempt {
     }
   }
 
-  SmtpFailure expectsTls(Duration after) {
-    return FailureClassifier.of(
-        FailureKind.SERVER_EXPECTS_TLS,
-        "no greeting after "
-            + after.toMillis()
-            + " ms, and a TLS handshake on a second connection succeeded");
+  private void phase(ValidationPhase phase, long startNanos) {
+    events.add(new Phase(PhaseTiming.of(phase, Duration.ofNanos(System.nanoTime() - startNanos))));
   }
 
-  SmtpFailure deadlineExceeded(Duration after) {
-    ConnectionTrace trace = trace();
-    String detail = "total deadline of " + after.toMillis() + " ms exceeded";
-    FailureKind kind;
-    if (trace == null || !trace.connected()) {
-      kind = resolveNanos == 0 ? FailureKind.UNKNOWN_HOST : FailureKind.CONNECT_TIMEOUT;
-    } else if (!trace.greeted()) {
-      kind = FailureKind.NO_GREETING;
-    } else {
-      kind = FailureKind.READ_TIMEOUT;
+  /**
+   * The verdict on what ended the attempt, told how far it got.
+   *
+   * @param answersTls whether a second connection completed a TLS handshake
+   * @param connectTimeout the connect timeout the hint quotes
+   */
+  SmtpFailure classify(Throwable failure, boolean answersTls, Duration connectTimeout) {
+    FailureContext context = FailureContext.checking(settings, connectTimeout).withTrace(trace());
+    if (resolved) {
+      context = context.afterLookup();
     }
-    return FailureClassifier.of(kind, detail);
+    if (sendStartNanos != 0) {
+      context = context.withTestMessage();
+    }
+    return FailureClassifier.classify(failure, answersTls ? context.answeringTls() : context);
   }
 
-  ValidationResult result(
-      @Nullable SmtpFailure failure,
-      List<PhaseTiming> phases,
-      Duration total,
-      SmtpOptions original) {
+  ValidationResult result(@Nullable SmtpFailure failure, List<PhaseTiming> phases, Duration total) {
     ConnectionTrace trace = trace();
     String greeting = null;
     List<String> extensions = List.of();
@@ -233,23 +245,6 @@ final class ValidationAttempt {
       extensions = trace.ehloExtensions();
       tls = trace.tlsSession().map(TlsDetails::of).orElse(null);
     }
-    SmtpFailure withHint =
-        failure == null
-            ? null
-            : FailureHints.withHint(failure, settings, original.connectTimeout(), phaseName(trace));
-    return new ValidationResult(settings, withHint, phases, total, greeting, extensions, tls, sent);
-  }
-
-  private String phaseName(@Nullable ConnectionTrace trace) {
-    if (sendStartNanos != 0) {
-      return "sending the test message";
-    }
-    if (trace == null || !trace.greeted()) {
-      return "the greeting";
-    }
-    if (settings.hasCredentials() && !trace.authenticated()) {
-      return "EHLO, STARTTLS or authentication";
-    }
-    return "the SMTP conversation";
+    return new ValidationResult(settings, failure, phases, total, greeting, extensions, tls, sent);
   }
 }

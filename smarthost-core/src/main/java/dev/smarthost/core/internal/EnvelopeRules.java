@@ -1,6 +1,5 @@
 package dev.smarthost.core.internal;
 
-import dev.smarthost.FailureKind;
 import jakarta.mail.Address;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -30,13 +29,13 @@ final class EnvelopeRules {
       fa = message.getFrom();
     } catch (AddressException e) {
       throw new RefusedLocallyException(
-          FailureKind.SENDER_REJECTED,
+          RefusedLocallyException.Reason.SENDER_ADDRESS,
           "the From address cannot be read as an address ("
               + e.getMessage()
               + "); nothing was sent");
     }
     Address me = fa != null && fa.length > 0 ? fa[0] : InternetAddress.getLocalAddress(session);
-    return me instanceof InternetAddress ? ((InternetAddress) me).getAddress() : null;
+    return me instanceof InternetAddress ia ? ia.getAddress() : null;
   }
 
   /**
@@ -47,14 +46,14 @@ final class EnvelopeRules {
       throws RefusedLocallyException {
     if (sender != null && hasControl(sender)) {
       throw new RefusedLocallyException(
-          FailureKind.SENDER_REJECTED,
+          RefusedLocallyException.Reason.SENDER_ADDRESS,
           "the envelope sender contains a line break or control character; nothing was sent");
     }
     if (recipients != null) {
       for (Address a : recipients) {
-        if (a instanceof InternetAddress && hasControl(((InternetAddress) a).getAddress())) {
+        if (a instanceof InternetAddress ia && hasControl(ia.getAddress())) {
           throw new RefusedLocallyException(
-              FailureKind.RECIPIENT_REJECTED,
+              RefusedLocallyException.Reason.RECIPIENT_ADDRESS,
               "a recipient address contains a line break or control character; nothing was sent");
         }
       }
@@ -76,7 +75,7 @@ final class EnvelopeRules {
     }
     if (recipients != null) {
       for (Address a : recipients) {
-        if (a instanceof InternetAddress && !ascii(((InternetAddress) a).getAddress())) {
+        if (a instanceof InternetAddress ia && !ascii(ia.getAddress())) {
           return true;
         }
       }
@@ -103,7 +102,7 @@ final class EnvelopeRules {
       }
     }
     throw new RefusedLocallyException(
-        FailureKind.SMTPUTF8_NOT_OFFERED,
+        RefusedLocallyException.Reason.NEEDS_SMTPUTF8,
         "<"
             + address
             + "> is not ASCII and the server does not offer SMTPUTF8 (RFC 6531), so it cannot go"

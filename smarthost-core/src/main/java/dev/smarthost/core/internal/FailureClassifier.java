@@ -1,6 +1,7 @@
 package dev.smarthost.core.internal;
 
 import dev.smarthost.FailureKind;
+import dev.smarthost.SmarthostSettings;
 import dev.smarthost.SmtpFailure;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
@@ -12,6 +13,7 @@ import java.net.UnknownHostException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -34,33 +36,85 @@ public final class FailureClassifier {
   private FailureClassifier() {}
 
   /**
-   * Classifies a failure.
+   * Classifies a failure: the one place where a {@link FailureKind} is chosen and, through {@link
+   * FailureHints}, a hint written.
    *
-   * @param error what Angus threw
-   * @param trace how far the connection got, if known
+   * @param error what Angus threw, or one of ours ({@link DeadlineExceededException}, {@link
+   *     UnreadableEntryException}, …)
+   * @param context who asks and how far the connection got
+   * @return the failure, with a hint when the context has settings (or the provider's fix)
    */
-  public static SmtpFailure classify(Throwable error, @Nullable ConnectionTrace trace) {
-    SmtpFailure f = classifyChain(error, trace);
+  public static SmtpFailure classify(Throwable error, FailureContext context) {
+    List<Throwable> chain = chain(error);
+    ConnectionTrace trace = context.trace() != null ? context.trace() : traceIn(chain);
+    SmtpFailure f = classifyChain(chain, trace, context);
+    if (context.answersTls() && f.kind() == FailureKind.NO_GREETING) {
+      f =
+          asKind(f, FailureKind.SERVER_EXPECTS_TLS).toBuilder()
+              .detail(f.detail() + ", and a TLS handshake on a second connection succeeded")
+              .build();
+    }
     if (trace != null
         && trace.lastPipelined()
         && (f.kind() == FailureKind.READ_TIMEOUT || f.kind() == FailureKind.PROTOCOL_ERROR)) {
-      return f.toBuilder()
-          .hint(
-              "The server stopped answering, or hung up, in the middle of a pipelined message. If"
-                  + " it keeps doing so, it may offer PIPELINING without handling it: switch it off"
-                  + " with SmtpOptions.builder().pipelining(false) (Spring: smarthost.pipelining=false).")
-          .build();
+      f = f.toBuilder().hint(FailureHints.PIPELINING).build();
     }
-    return f;
+    SmarthostSettings settings = context.settings();
+    return settings == null
+        ? f
+        : FailureHints.withHint(f, settings, context.connectTimeout(), context.phase());
   }
 
-  private static SmtpFailure classifyChain(Throwable error, @Nullable ConnectionTrace trace) {
-    List<Throwable> chain = chain(error);
-    String detail = detail(chain);
+  /**
+   * A failure that an earlier attempt had, reported when the send timeout then ended the retries:
+   * the earlier reason, not the timeout, is what the administrator can fix.
+   */
+  public static SmtpFailure endedBySendTimeout(SmtpFailure earlier, Duration sendTimeout) {
+    return earlier.toBuilder()
+        .detail(
+            earlier.detail() + " (then the send timeout of " + sendTimeout + " ended the retries)")
+        .build();
+  }
 
+  /** The last failure of an outbox entry given up on after {@code maxAge} of temporary ones. */
+  public static SmtpFailure gaveUp(SmtpFailure last, Duration maxAge) {
+    return last.toBuilder().hint(FailureHints.gaveUp(last, maxAge)).build();
+  }
+
+  private static SmtpFailure classifyChain(
+      List<Throwable> chain, @Nullable ConnectionTrace trace, FailureContext context) {
+    String detail = detail(chain);
+    Throwable error = chain.get(0);
+    if (error instanceof UnreadableEntryException) {
+      return failure(FailureKind.MESSAGE_REJECTED, 0, null, error.getMessage()).toBuilder()
+          .hint(FailureHints.UNREADABLE)
+          .build();
+    }
+    if (context.activity() == FailureContext.Activity.DISPATCHING) {
+      // The SMTP failures reach the dispatcher classified, inside SmarthostSendException; what it
+      // classifies itself is the mailer's own trouble (switched off, busy, a bug): try again later.
+      return failure(FailureKind.SERVER_UNAVAILABLE, 0, null, detail).toBuilder()
+          .hint(FailureHints.NOT_YET)
+          .build();
+    }
     for (Throwable t : chain) {
+      if (t instanceof DeadlineExceededException d) {
+        if (context.activity() == FailureContext.Activity.SENDING) {
+          return failure(FailureKind.READ_TIMEOUT, 0, null, t.getMessage()).toBuilder()
+              .hint(FailureHints.sendTimeout(d.deadline()))
+              .build();
+        }
+        FailureKind unknown =
+            context.resolved() ? FailureKind.CONNECT_TIMEOUT : FailureKind.UNKNOWN_HOST;
+        return failure(byProgress(trace, unknown), 0, null, t.getMessage());
+      }
+      if (t instanceof InterruptedException) {
+        FailureKind unknown =
+            context.resolved() ? FailureKind.CONNECT_TIMEOUT : FailureKind.UNKNOWN_HOST;
+        return failure(byProgress(trace, unknown), 0, null, "interrupted: " + detail);
+      }
       if (t instanceof RefusedLocallyException refused) {
-        return failure(refused.kind(), 0, null, t.getMessage());
+        return failure(kind(refused.reason()), 0, null, t.getMessage());
       }
       if (t instanceof AuthNotOfferedException) {
         return failure(FailureKind.AUTH_NOT_OFFERED, 0, null, detail);
@@ -69,10 +123,7 @@ public final class FailureClassifier {
         return failure(FailureKind.OAUTH2_TOKEN_FAILED, 0, null, t.getMessage()).toBuilder()
             .hint(
                 token.missingSdk()
-                    ? "The OAuth 2.0 client is missing: add the dependency"
-                        + " com.nimbusds:oauth2-oidc-sdk to the application (smarthost-core has it"
-                        + " as optional; the CLI and the Spring Boot starter bring it), or give"
-                        + " SmtpOptions.builder().tokenSource(…) a source of your own."
+                    ? FailureHints.MISSING_OAUTH2_SDK
                     : FailureHints.tokenHint(token.errorCode()))
             .build();
       }
@@ -106,14 +157,13 @@ public final class FailureClassifier {
     }
     SocketTimeoutException timeout = first(chain, SocketTimeoutException.class);
     if (timeout != null) {
-      if (String.valueOf(timeout.getMessage()).toLowerCase(Locale.ROOT).contains("connect")
-          || (trace != null && !trace.connected())) {
-        return failure(FailureKind.CONNECT_TIMEOUT, 0, null, detail);
-      }
-      if (trace != null && !trace.greeted()) {
-        return failure(FailureKind.NO_GREETING, 0, null, detail);
-      }
-      return failure(FailureKind.READ_TIMEOUT, 0, null, detail);
+      boolean connecting =
+          String.valueOf(timeout.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
+      return failure(
+          connecting ? FailureKind.CONNECT_TIMEOUT : byProgress(trace, FailureKind.READ_TIMEOUT),
+          0,
+          null,
+          detail);
     }
     // Angus' write timeout (mail.smtp.writetimeout): the server stopped reading what we send.
     for (Throwable t : chain) {
@@ -144,6 +194,34 @@ public final class FailureClassifier {
       return failure(FailureKind.AUTH_NOT_OFFERED, 0, null, detail);
     }
     return failure(FailureKind.PROTOCOL_ERROR, 0, null, detail);
+  }
+
+  /**
+   * A timeout by how far the connection got: not connected, connected without greeting, or in the
+   * conversation.
+   */
+  private static FailureKind byProgress(@Nullable ConnectionTrace trace, FailureKind unknown) {
+    if (trace == null) {
+      return unknown;
+    }
+    if (!trace.connected()) {
+      return FailureKind.CONNECT_TIMEOUT;
+    }
+    return trace.greeted() ? FailureKind.READ_TIMEOUT : FailureKind.NO_GREETING;
+  }
+
+  private static FailureKind kind(RefusedLocallyException.Reason reason) {
+    return switch (reason) {
+      case SENDER_ADDRESS -> FailureKind.SENDER_REJECTED;
+      case RECIPIENT_ADDRESS -> FailureKind.RECIPIENT_REJECTED;
+      case NEEDS_SMTPUTF8 -> FailureKind.SMTPUTF8_NOT_OFFERED;
+      case TOO_LARGE -> FailureKind.MESSAGE_TOO_LARGE;
+    };
+  }
+
+  private static @Nullable ConnectionTrace traceIn(List<Throwable> chain) {
+    ConnectFailedException connect = first(chain, ConnectFailedException.class);
+    return connect == null ? null : connect.trace();
   }
 
   private static @Nullable SmtpFailure tls(List<Throwable> chain, String detail) {
@@ -187,8 +265,7 @@ public final class FailureClassifier {
           reply,
           code == 334 ? detail + xoauth2Error(reply) : detail);
     }
-    if (t instanceof SMTPSenderFailedException) {
-      SMTPSenderFailedException e = (SMTPSenderFailedException) t;
+    if (t instanceof SMTPSenderFailedException e) {
       String reply = trimmed(e.getMessage());
       // 552 to MAIL FROM ... SIZE=n: the message is over the server's limit, the sender is fine
       boolean tooBig = e.getReturnCode() == 552 || tooLarge(reply);
@@ -198,13 +275,11 @@ public final class FailureClassifier {
           reply,
           detail);
     }
-    if (t instanceof SMTPAddressFailedException) {
-      SMTPAddressFailedException e = (SMTPAddressFailedException) t;
+    if (t instanceof SMTPAddressFailedException e) {
       return byCode(
           e.getReturnCode(), FailureKind.RECIPIENT_REJECTED, trimmed(e.getMessage()), detail);
     }
-    if (t instanceof SMTPSendFailedException) {
-      SMTPSendFailedException e = (SMTPSendFailedException) t;
+    if (t instanceof SMTPSendFailedException e) {
       String reply = trimmed(e.getMessage());
       // 552 to MAIL FROM, DATA's end or a BDAT chunk, or any 5.3.4: the message's size
       boolean tooBig =
@@ -304,8 +379,8 @@ public final class FailureClassifier {
    * b}) joined as {@code 550 5.1.1 a b}, each later line without its code and repeated enhanced
    * status.
    */
-  public static String joinReply(String raw) {
-    String[] lines = raw.strip().split("\r?\n");
+  static String joinReply(String raw) {
+    String[] lines = raw.strip().lines().toArray(String[]::new);
     StringBuilder b = new StringBuilder();
     String status = "";
     for (String line : lines) {
@@ -346,8 +421,8 @@ public final class FailureClassifier {
   private static void collect(@Nullable Throwable t, List<Throwable> chain, Set<Throwable> seen) {
     while (t != null && seen.add(t)) {
       chain.add(t);
-      if (t instanceof MessagingException) {
-        collect(((MessagingException) t).getNextException(), chain, seen);
+      if (t instanceof MessagingException m) {
+        collect(m.getNextException(), chain, seen);
       }
       t = t.getCause();
     }
@@ -391,30 +466,24 @@ public final class FailureClassifier {
 
   /**
    * A classified failure; when the reply is one a provider documents ({@link ProviderReplies}), its
-   * kind is corrected and it carries the provider and the provider's fix as hint. Otherwise the
-   * hint is empty: the caller adds one that knows the settings ({@link FailureHints#withHint}).
+   * kind is corrected and it carries the provider and the provider's fix as hint.
    */
-  public static SmtpFailure failure(
-      FailureKind kind, int code, @Nullable String reply, String detail) {
+  private static SmtpFailure failure(
+      FailureKind kind, int code, @Nullable String reply, @Nullable String detail) {
     return ProviderReplies.annotate(
         SmtpFailure.builder(kind)
             .reply(code >= 200 && code <= 599 ? code : 0, reply)
-            .detail(detail)
+            .detail(detail == null ? "" : detail)
             .build());
   }
 
   /** The same failure as another kind. */
-  public static SmtpFailure withKind(SmtpFailure f, FailureKind kind) {
+  static SmtpFailure asKind(SmtpFailure f, FailureKind kind) {
     return SmtpFailure.builder(kind)
         .reply(f.replyCode().orElse(0), f.reply().orElse(null))
         .hint(f.hint())
         .detail(f.detail())
         .provider(f.provider().orElse(null))
         .build();
-  }
-
-  /** A failure the caller already knows, without reply. */
-  public static SmtpFailure of(FailureKind kind, String detail) {
-    return failure(kind, 0, null, detail);
   }
 }

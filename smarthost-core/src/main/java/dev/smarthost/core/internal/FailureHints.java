@@ -9,14 +9,43 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /** One sentence per failure kind that an administrator can act on. Never mentions credentials. */
-public final class FailureHints {
+final class FailureHints {
   private FailureHints() {}
+
+  static final String PIPELINING =
+      "The server stopped answering, or hung up, in the middle of a pipelined message. If it keeps"
+          + " doing so, it may offer PIPELINING without handling it: switch it off with"
+          + " SmtpOptions.builder().pipelining(false) (Spring: smarthost.pipelining=false).";
+
+  static final String MISSING_OAUTH2_SDK =
+      "The OAuth 2.0 client is missing: add the dependency com.nimbusds:oauth2-oidc-sdk to the"
+          + " application (smarthost-core has it as optional; the CLI and the Spring Boot starter"
+          + " bring it), or give SmtpOptions.builder().tokenSource(…) a source of your own.";
+
+  static final String UNREADABLE = "The stored message cannot be read back; it was never sent.";
+
+  static final String NOT_YET = "Not delivered yet; tried again later.";
+
+  static String gaveUp(SmtpFailure last, Duration maxAge) {
+    return "Given up after "
+        + maxAge
+        + " of temporary failures (the last: "
+        + last.kind()
+        + "); "
+        + last.hint();
+  }
+
+  static String sendTimeout(Duration sendTimeout) {
+    return "the server answered too slowly to finish within the send timeout of "
+        + sendTimeout
+        + "; check the server's load, or raise sendTimeout";
+  }
 
   /**
    * The failure with the hint for its kind, unless it already has one (a provider's fix from {@link
    * ProviderReplies}).
    */
-  public static SmtpFailure withHint(
+  static SmtpFailure withHint(
       SmtpFailure failure, SmarthostSettings settings, Duration connectTimeout, String phase) {
     if (settings.authentication() == Authentication.OAUTH2
         && (failure.kind() == FailureKind.AUTHENTICATION_FAILED
@@ -37,24 +66,24 @@ public final class FailureHints {
       return "The token endpoint could not be reached or gave no token: check the token URL and that"
           + " this host can reach it over HTTPS (proxy, firewall).";
     }
-    switch (errorCode) {
-      case "invalid_client":
-        return "The token endpoint does not accept this client id and secret: check both; client"
-            + " secrets expire (Microsoft Entra ID: create a new one under Certificates & secrets).";
-      case "unauthorized_client":
-        return "This client may not get tokens with the client-credentials grant: give the app an"
-            + " application permission (Microsoft 365: SMTP.SendAsApp) and grant admin consent.";
-      case "invalid_scope":
-        return "The token endpoint refused the scope: Microsoft 365 needs "
-            + "https://outlook.office365.com/.default, Gmail https://mail.google.com/.";
-      case "invalid_request":
-        return "The token endpoint refused the request: check the token URL and the tenant (Microsoft"
-            + " 365: https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token).";
-      default:
-        return "The token endpoint refused to issue a token ("
-            + errorCode
-            + "): see the detail for its explanation.";
-    }
+    return switch (errorCode) {
+      case "invalid_client" ->
+          "The token endpoint does not accept this client id and secret: check both; client"
+              + " secrets expire (Microsoft Entra ID: create a new one under Certificates & secrets).";
+      case "unauthorized_client" ->
+          "This client may not get tokens with the client-credentials grant: give the app an"
+              + " application permission (Microsoft 365: SMTP.SendAsApp) and grant admin consent.";
+      case "invalid_scope" ->
+          "The token endpoint refused the scope: Microsoft 365 needs "
+              + "https://outlook.office365.com/.default, Gmail https://mail.google.com/.";
+      case "invalid_request" ->
+          "The token endpoint refused the request: check the token URL and the tenant (Microsoft"
+              + " 365: https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token).";
+      default ->
+          "The token endpoint refused to issue a token ("
+              + errorCode
+              + "): see the detail for its explanation.";
+    };
   }
 
   private static String oauth2LoginHint(SmtpFailure failure, SmarthostSettings settings) {
@@ -80,7 +109,7 @@ public final class FailureHints {
         + " as this mailbox.";
   }
 
-  public static String hint(
+  static String hint(
       FailureKind kind, SmarthostSettings settings, Duration connectTimeout, String phase) {
     String host = settings.host();
     int port = settings.port();

@@ -1,6 +1,5 @@
 package dev.smarthost.core.internal;
 
-import dev.smarthost.FailureKind;
 import dev.smarthost.core.session.ValidationPhase;
 import jakarta.mail.Address;
 import jakarta.mail.Message;
@@ -121,11 +120,9 @@ final class PipelinedTransaction {
     EnvelopeRules.checkControls(sender, addresses);
     boolean needsUtf8 = EnvelopeRules.needsUtf8(sender, addresses);
     long sizeLimit = sizeLimit(transport);
-    boolean pipelining =
-        enabled(session, SmarthostTransport.PIPELINING)
-            && transport.supportsExtension("PIPELINING");
-    boolean chunking =
-        enabled(session, SmarthostTransport.CHUNKING) && transport.supportsExtension("CHUNKING");
+    TransportConfig config = transport.config();
+    boolean pipelining = config.pipelining() && transport.supportsExtension("PIPELINING");
+    boolean chunking = config.chunking() && transport.supportsExtension("CHUNKING");
     boolean angusOnly =
         !(message instanceof MimeMessage)
             || message instanceof SMTPMessage
@@ -136,11 +133,11 @@ final class PipelinedTransaction {
     if (angusOnly && needsUtf8) {
       // Angus writes a non-ASCII address as one byte per character: another address
       throw new RefusedLocallyException(
-          FailureKind.SMTPUTF8_NOT_OFFERED,
+          RefusedLocallyException.Reason.NEEDS_SMTPUTF8,
           "a non-ASCII envelope address can go only as a plain MimeMessage (not an SMTPMessage,"
               + " without mail.smtp.allow8bitmime or reportSuccess); nothing was sent");
     }
-    if (angusOnly || !(pipelining || chunking || needsUtf8 || sizeLimit > 0)) {
+    if (angusOnly || addresses == null || !(pipelining || chunking || needsUtf8 || sizeLimit > 0)) {
       return null;
     }
     if (sender == null) {
@@ -186,10 +183,6 @@ final class PipelinedTransaction {
     }
   }
 
-  private static boolean enabled(Session session, String property) {
-    return !"false".equals(session.getProperty(property));
-  }
-
   /** Sends the message; throws what Angus' {@code sendMessage} would throw. */
   void send() throws MessagingException {
     Envelope env;
@@ -207,7 +200,7 @@ final class PipelinedTransaction {
         byte[] bytes = serialize();
         if (bytes.length > sizeLimit) {
           throw new RefusedLocallyException(
-              FailureKind.MESSAGE_TOO_LARGE,
+              RefusedLocallyException.Reason.TOO_LARGE,
               "the message has "
                   + bytes.length
                   + " bytes, more than the "
@@ -261,8 +254,8 @@ final class PipelinedTransaction {
   /** The refusal an {@link Abort} carried out of the message's {@code writeTo}, or {@code e}. */
   private static Exception unwrapped(Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof Abort) {
-        return ((Abort) t).failure;
+      if (t instanceof Abort abort) {
+        return abort.failure;
       }
     }
     return e;
@@ -279,8 +272,8 @@ final class PipelinedTransaction {
     } else {
       transport.closeQuietly();
       failure =
-          e instanceof MessagingException
-              ? (MessagingException) e
+          e instanceof MessagingException m
+              ? m
               : new MessagingException("IOException while sending message", e);
     }
     transport.notifyTransport(

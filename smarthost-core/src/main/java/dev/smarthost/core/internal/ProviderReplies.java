@@ -126,7 +126,7 @@ public final class ProviderReplies {
     SmtpFailure.Builder b =
         r.kind == null
             ? failure.toBuilder()
-            : FailureClassifier.withKind(failure, r.kind).toBuilder();
+            : FailureClassifier.asKind(failure, r.kind).toBuilder();
     return b.provider(r.provider).hint(r.hint).build();
   }
 

@@ -1,6 +1,5 @@
 package dev.smarthost.core.internal;
 
-import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.session.ValidationPhase;
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
@@ -23,14 +22,10 @@ import org.jspecify.annotations.Nullable;
  * PIPELINING and CHUNKING where the server offers them ({@link PipelinedTransaction}).
  */
 public class SmarthostTransport extends TracingTransport {
-  /** Session property: {@code false} keeps the transaction command by command (RFC 2920). */
-  public static final String PIPELINING = "mail.smtp.smarthost.pipelining";
-
-  /** Session property: {@code false} sends the message with DATA, never BDAT (RFC 3030). */
-  public static final String CHUNKING = "mail.smtp.smarthost.chunking";
-
   private static final int AUTH_SUCCEEDED = 235;
 
+  // a Vector because Angus' queueEvent takes one
+  @SuppressWarnings("JdkObsolete")
   private final Vector<TransportListener> listeners = new Vector<>();
 
   public SmarthostTransport(Session session, URLName urlname) {
@@ -46,11 +41,10 @@ public class SmarthostTransport extends TracingTransport {
   protected synchronized boolean protocolConnect(
       String host, int port, @Nullable String user, @Nullable String password)
       throws MessagingException {
-    Object login = session.getProperties().get(TokenCache.Login.PROPERTY);
-    if (!(login instanceof TokenCache.Login) || user == null) {
+    TokenCache.Login oauth2 = config().login();
+    if (oauth2 == null || user == null) {
       return connectOnce(host, port, user, password, 0, 0);
     }
-    TokenCache.Login oauth2 = (TokenCache.Login) login;
     long start = System.nanoTime();
     TokenCache.Lease lease = lease(oauth2);
     try {
@@ -59,7 +53,7 @@ public class SmarthostTransport extends TracingTransport {
       if (lease.fresh || !isServerReply(e)) {
         throw e;
       }
-      oauth2.cache.invalidate(oauth2.client, lease.token);
+      oauth2.cache().invalidate(oauth2.client(), lease.token);
       start = System.nanoTime();
       lease = lease(oauth2);
       return connectOnce(host, port, user, lease.token.value(), start, System.nanoTime());
@@ -68,7 +62,7 @@ public class SmarthostTransport extends TracingTransport {
 
   private static TokenCache.Lease lease(TokenCache.Login login) throws TokenFailedException {
     try {
-      return login.cache.lease(login.client, login.timeout);
+      return login.cache().lease(login.client(), login.timeout());
     } catch (IOException e) {
       throw new TokenFailedException(e);
     }
@@ -101,9 +95,7 @@ public class SmarthostTransport extends TracingTransport {
         } catch (MessagingException ignored) {
           // the refusal below is the failure that matters
         }
-        int actualPort =
-            port != -1 ? port : Integer.parseInt(session.getProperty("mail.smtp.port"));
-        throw new AuthNotOfferedException(SmarthostSettings.authority(host, actualPort));
+        throw new AuthNotOfferedException(config().settings().authority());
       }
       ConnectionTrace t = trace();
       t.authenticated = true;
@@ -137,7 +129,7 @@ public class SmarthostTransport extends TracingTransport {
       return null;
     }
     try {
-      long timeout = Long.parseLong(session.getProperty("mail.smtp.writetimeout"));
+      long timeout = config().writeTimeout().toMillis();
       return new java.io.BufferedOutputStream(
           new TimedWire(top.getOutputStream(), plain, timeout), 16 * 1024);
     } catch (IOException | RuntimeException e) {
@@ -147,6 +139,11 @@ public class SmarthostTransport extends TracingTransport {
 
   Session session() {
     return session;
+  }
+
+  /** The settings and options the session was made with, as values. */
+  TransportConfig config() {
+    return TransportConfig.of(session);
   }
 
   /** The next reply, as Angus reads it (sets the last server response). */

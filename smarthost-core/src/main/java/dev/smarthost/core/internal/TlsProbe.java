@@ -15,11 +15,25 @@ import javax.net.ssl.TrustManager;
 public final class TlsProbe {
   private TlsProbe() {}
 
-  /** Whether {@code host:port} completes a TLS handshake within {@code timeout}. */
+  /**
+   * Whether {@code host:port} completes a TLS handshake within {@code timeout}, looking the host up
+   * (through the system's cache: the caller has just connected to it).
+   */
   public static boolean speaksTls(String host, int port, Duration timeout) {
+    return speaksTls(new InetSocketAddress(host, port), host, timeout);
+  }
+
+  /**
+   * Whether an address already looked up completes a TLS handshake within {@code timeout}.
+   *
+   * @param address the server's address and port
+   * @param host the name the server was looked up by, for SNI
+   */
+  public static boolean speaksTls(InetSocketAddress address, String host, Duration timeout) {
     int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+    int port = address.getPort();
     try (Socket plain = new Socket()) {
-      plain.connect(new InetSocketAddress(host, port), millis);
+      plain.connect(address, millis);
       plain.setSoTimeout(millis);
       SSLContext context = SSLContext.getInstance("TLS");
       // Only to see whether TLS is spoken at all; nothing is sent over this connection.

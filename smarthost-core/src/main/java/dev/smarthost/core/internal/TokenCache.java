@@ -79,11 +79,11 @@ public final class TokenCache {
       return new Lease(flight.get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS), true);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof IOException) {
-        throw (IOException) cause;
+      if (cause instanceof IOException io) {
+        throw io;
       }
-      if (cause instanceof RuntimeException) {
-        throw (RuntimeException) cause;
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
       }
       throw new OAuth2TokenException("the token source failed: " + cause, null, 0, cause);
     } catch (TimeoutException e) {
@@ -154,36 +154,14 @@ public final class TokenCache {
   }
 
   /**
-   * What a session needs to log in with OAuth 2.0: the client, this cache and the fetch timeout.
-   * Put into the session's properties by {@code SmtpProperties} under {@link #PROPERTY}.
+   * What a session needs to log in with OAuth 2.0: the client, this cache and the fetch timeout;
+   * part of the session's {@link TransportConfig}.
+   *
+   * @param client the OAuth 2.0 client
+   * @param cache the cache of the session's options (compared by identity: it has no equals)
+   * @param timeout how long a token request may take
    */
-  public static final class Login {
-    public static final String PROPERTY = "mail.smtp.smarthost.oauth2";
-
-    public final OAuth2Client client;
-    public final TokenCache cache;
-    public final Duration timeout;
-
-    public Login(OAuth2Client client, TokenCache cache, Duration timeout) {
-      this.client = client;
-      this.cache = cache;
-      this.timeout = timeout;
-    }
-
-    @Override
-    public boolean equals(@Nullable Object o) {
-      if (!(o instanceof Login)) {
-        return false;
-      }
-      Login that = (Login) o;
-      return client.equals(that.client) && cache == that.cache && timeout.equals(that.timeout);
-    }
-
-    @Override
-    public int hashCode() {
-      return client.hashCode() * 31 + timeout.hashCode();
-    }
-
+  public record Login(OAuth2Client client, TokenCache cache, Duration timeout) {
     @Override
     public String toString() {
       return "OAuth2 login via " + client.tokenEndpoint();

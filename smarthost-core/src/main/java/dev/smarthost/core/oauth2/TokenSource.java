@@ -1,7 +1,6 @@
 package dev.smarthost.core.oauth2;
 
 import dev.smarthost.OAuth2Client;
-import dev.smarthost.core.session.SmtpOptions;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -9,7 +8,8 @@ import java.time.Duration;
  * Where OAuth 2.0 access tokens come from. The default, {@link #clientCredentials()}, asks the
  * client's token endpoint with the client-credentials grant (RFC 6749 §4.4), which is what
  * Microsoft 365 needs for an application that sends as a mailbox. Bring your own through {@link
- * SmtpOptions.Builder#tokenSource} for another flow, e.g. a Google service account:
+ * dev.smarthost.core.session.SmtpOptions.Builder#tokenSource} for another flow, e.g. a Google
+ * service account:
  *
  * <pre>{@code
  * TokenSource google = (client, timeout) -> {

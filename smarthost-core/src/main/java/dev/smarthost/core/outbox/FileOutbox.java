@@ -38,13 +38,13 @@ import org.slf4j.LoggerFactory;
  * file); a damaged record found at start is copied to {@code corrupt/} and reported, never fatal.
  *
  * <pre>{@code
- * Outbox outbox = FileOutbox.open(Path.of("/var/spool/myapp/smarthost"));  // created 0700
+ * FileOutbox outbox = FileOutbox.open(Path.of("/var/spool/myapp/smarthost"));  // created 0700
  * try (SmarthostMailer mailer = SmarthostMailer.builder(resolver).outbox(outbox).build()) {
  *   String id = mailer.enqueue(message);   // durable when it returns
  * }
  * }</pre>
  */
-public final class FileOutbox implements Outbox {
+public final class FileOutbox implements OutboxStore {
   private static final Logger LOG = LoggerFactory.getLogger(FileOutbox.class);
   private static final String MSG = ".msg";
   private static final String STATE = ".state";
@@ -145,7 +145,7 @@ public final class FileOutbox implements Outbox {
                     OutboxRecords.apply(live, type, payload, at);
                   } catch (IOException | RuntimeException e) {
                     damaged.add(
-                        new Damage(at.segment, at.recordStart(), at.recordEnd(), e.getMessage()));
+                        new Damage(at.segment, at.recordStart(), at.recordEnd(), e.toString()));
                   }
                 }
 
@@ -172,6 +172,7 @@ public final class FileOutbox implements Outbox {
   private record Damage(long segment, long start, long end, String why) {}
 
   private void index(OutboxRecords.Replayed r) {
+    Journal.Position at = Objects.requireNonNull(r.at, "a live record was read at a position");
     OutboxEntry e =
         new OutboxEntry(
             r.id,
@@ -181,11 +182,11 @@ public final class FileOutbox implements Outbox {
             OutboxRecords.recipients(r),
             r.header.length,
             OutboxRecords.failure(r));
-    pending.put(r.id, new Slot(e, r.at));
+    pending.put(r.id, new Slot(e, at));
     synchronized (this) {
       bytes += e.size();
       count++;
-      liveBySegment.merge(r.at.segment, 1, Integer::sum);
+      liveBySegment.merge(at.segment, 1, Integer::sum);
     }
   }
 
@@ -319,14 +320,12 @@ public final class FileOutbox implements Outbox {
    */
   public static List<OutboxEntry> read(Path dir, String which) {
     OutboxDirectory.check(dir);
-    switch (which) {
-      case "pending":
-        return OutboxDirectory.pending(dir);
-      case "dead":
-        return OutboxDirectory.dead(dir);
-      default:
-        throw new IllegalArgumentException("which: must be pending or dead, but was " + which);
-    }
+    return switch (which) {
+      case "pending" -> OutboxDirectory.pending(dir);
+      case "dead" -> OutboxDirectory.dead(dir);
+      default ->
+          throw new IllegalArgumentException("which: must be pending or dead, but was " + which);
+    };
   }
 
   @Override

@@ -16,6 +16,7 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
@@ -125,11 +126,11 @@ final class Journal implements AutoCloseable {
     }
     long newest = segments.isEmpty() ? 0 : segments.get(segments.size() - 1);
     for (long s : segments) {
-      if (s != newest && j.channels.get(s).size() == 0) {
+      if (s != newest && Objects.requireNonNull(j.channels.get(s)).size() == 0) {
         j.delete(s);
       }
     }
-    if (newest > 0 && j.channels.get(newest).size() == 0) {
+    if (newest > 0 && Objects.requireNonNull(j.channels.get(newest)).size() == 0) {
       j.active = newest; // a restart without a write in between leaves no empty segment behind
       j.activeSize = 0;
     } else {
@@ -330,7 +331,7 @@ final class Journal implements AutoCloseable {
       start = size;
       segment = active;
       try {
-        io(
+        run(
             segment,
             ch -> {
               record.rewind(); // a repeat after an interrupt writes the whole record again
@@ -338,7 +339,6 @@ final class Journal implements AutoCloseable {
               while (record.hasRemaining()) {
                 pos += ch.write(record, pos);
               }
-              return null;
             });
       } catch (IOException | RuntimeException e) {
         try {
@@ -369,11 +369,10 @@ final class Journal implements AutoCloseable {
         upTo = written;
         current = active;
       }
-      io(
+      run(
           segment,
           ch -> {
             ch.force(false);
-            return null;
           });
       if (current == segment) {
         forcedSegment = segment;
@@ -399,6 +398,21 @@ final class Journal implements AutoCloseable {
   /** An operation on a segment's channel that may be repeated from the start. */
   private interface ChannelOp<T> {
     T apply(FileChannel ch) throws IOException;
+  }
+
+  /** The same, without a result. */
+  private interface ChannelAction {
+    void run(FileChannel ch) throws IOException;
+  }
+
+  private void run(long segment, ChannelAction action) throws IOException {
+    Boolean unused =
+        io(
+            segment,
+            ch -> {
+              action.run(ch);
+              return Boolean.TRUE;
+            });
   }
 
   /**
@@ -540,7 +554,7 @@ final class Journal implements AutoCloseable {
             target,
             EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
             PrivateFiles.fileAttributes(target))) {
-      io(
+      run(
           segment,
           ch -> {
             long pos = start;
@@ -551,7 +565,6 @@ final class Journal implements AutoCloseable {
               }
               pos += n;
             }
-            return null;
           });
       out.force(false);
     }

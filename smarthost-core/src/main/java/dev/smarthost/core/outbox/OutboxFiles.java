@@ -91,20 +91,13 @@ final class OutboxFiles {
         String key = eq < 0 ? line : line.substring(0, eq);
         String value = eq < 0 ? "" : line.substring(eq + 1);
         switch (key) {
-          case "enqueued":
-            enqueued = Long.parseLong(value);
-            break;
-          case "length":
-            length = Long.parseLong(value);
-            break;
-          case "crc32":
-            crc = value;
-            break;
-          case "rcpt":
-            recipients.add(value);
-            break;
-          default:
+          case "enqueued" -> enqueued = Long.parseLong(value);
+          case "length" -> length = Long.parseLong(value);
+          case "crc32" -> crc = value;
+          case "rcpt" -> recipients.add(value);
+          default -> {
             // a later version's field: ignore
+          }
         }
       }
       if (enqueued < 0 || length < 0 || crc == null || recipients.isEmpty()) {

@@ -100,34 +100,32 @@ final class OutboxRecords {
       throws IOException {
     String id = id(payload);
     switch (type) {
-      case ADD:
-        {
-          OutboxFiles.Header h = OutboxFiles.read(rest(payload), null);
-          Replayed previous = live.get(id);
-          Replayed r = new Replayed(id, h, at);
-          if (previous != null) {
-            r.state = previous.state; // moved forward: same entry, same state
-          }
-          live.put(id, r);
-          return r;
+      case ADD -> {
+        OutboxFiles.Header h = OutboxFiles.read(rest(payload), null);
+        Replayed previous = live.get(id);
+        Replayed r = new Replayed(id, h, at);
+        if (previous != null) {
+          r.state = previous.state; // moved forward: same entry, same state
         }
-      case STATE:
-        {
-          Replayed r = live.get(id);
-          if (r != null) {
-            Properties p = new Properties();
-            String text = new String(payload, StandardCharsets.UTF_8);
-            p.load(new StringReader(text.substring(text.indexOf('\n') + 1)));
-            OutboxFiles.checkState(p); // a malformed state is a damaged record, never the entry's
-            r.state = p;
-          }
-          return null;
+        live.put(id, r);
+        return r;
+      }
+      case STATE -> {
+        Replayed r = live.get(id);
+        if (r != null) {
+          Properties p = new Properties();
+          String text = new String(payload, StandardCharsets.UTF_8);
+          p.load(new StringReader(text.substring(text.indexOf('\n') + 1)));
+          OutboxFiles.checkState(p); // a malformed state is a damaged record, never the entry's
+          r.state = p;
         }
-      case DONE:
+        return null;
+      }
+      case DONE -> {
         live.remove(id);
         return null;
-      default:
-        throw new IOException("unknown record type " + (char) type);
+      }
+      default -> throw new IOException("unknown record type " + (char) type);
     }
   }
 

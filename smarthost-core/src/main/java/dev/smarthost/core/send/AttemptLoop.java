@@ -8,8 +8,10 @@ import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSendException;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.SmtpFailure;
+import dev.smarthost.core.internal.ConnectFailedException;
+import dev.smarthost.core.internal.DeadlineExceededException;
 import dev.smarthost.core.internal.FailureClassifier;
-import dev.smarthost.core.internal.FailureHints;
+import dev.smarthost.core.internal.FailureContext;
 import dev.smarthost.core.internal.TlsProbe;
 import dev.smarthost.core.send.SendResult.RejectedRecipient;
 import dev.smarthost.core.session.SmarthostSessionFactory;
@@ -42,6 +44,7 @@ final class AttemptLoop {
   private static final int OK = 250;
   private static final int MAX_FREE = 8;
   private static final Duration COOLDOWN = Duration.ofSeconds(60);
+  private static final Duration REFUSAL_PAUSE = Duration.ofMillis(100);
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
   private final SmarthostResolver resolver;
@@ -123,12 +126,7 @@ final class AttemptLoop {
         if (deadline.expired()) {
           throw timedOut(settings, attempt, deadline, e, last, start);
         }
-        SmtpFailure k =
-            FailureClassifier.classify(
-                e,
-                e instanceof ConnectionPool.ConnectFailedException
-                    ? ((ConnectionPool.ConnectFailedException) e).trace()
-                    : null);
+        SmtpFailure k = FailureClassifier.classify(e, context(settings));
         if (refusedAtGreeting(e, k) && free < MAX_FREE && pool.shrinkAfterRefusal(COOLDOWN)) {
           // a connection limit: wait for one of the open connections instead of failing
           LOG.info(
@@ -141,9 +139,26 @@ final class AttemptLoop {
           attempt--;
           continue;
         }
+        if (refusedAtGreeting(e, k)
+            && free < MAX_FREE
+            && pool.open() == 0
+            && pause(REFUSAL_PAUSE, deadline)) {
+          // None of ours is open, yet the server counts its limit full: it still counts the
+          // connections we just closed (Postfix' anvil does too). Try again shortly, for free.
+          LOG.info(
+              "{} refused a connection while none of ours was open ({}); trying again in {}",
+              settings.authority(),
+              k.reply().orElse(""),
+              REFUSAL_PAUSE);
+          free++;
+          attempt--;
+          continue;
+        }
         if (!probed && k.kind() == FailureKind.NO_GREETING) {
           probed = true; // once a send: a tarpit answers no handshake either, and costs a timeout
-          k = expectsTls(k, settings, deadline, sessions.options().readTimeout());
+          if (answersTls(settings, deadline, sessions.options().readTimeout())) {
+            k = FailureClassifier.classify(e, context(settings).answeringTls());
+          }
         }
         last = k;
         if (retry(k, attempt)) {
@@ -165,13 +180,18 @@ final class AttemptLoop {
           pool.release(c, false);
           throw timedOut(settings, attempt, deadline, e, last, start);
         }
-        if (isPartial(e)) {
+        if (isPartial(e) && e instanceof SendFailedException s) {
           pool.release(c, true);
-          SendFailedException s = (SendFailedException) e;
           return sent(
-              message, settings, addresses(s.getValidSentAddresses()), rejected(e), attempt, start);
+              message,
+              settings,
+              addresses(s.getValidSentAddresses()),
+              rejected(e, settings),
+              attempt,
+              start);
         }
-        SmtpFailure k = FailureClassifier.classify(e, c.transport.trace());
+        SmtpFailure k =
+            FailureClassifier.classify(e, context(settings).withTrace(c.transport.trace()));
         boolean reused = c.messages() > 0;
         pool.release(c, reusable(c, k));
         if (reused && k.replyCode().orElse(0) == 421 && free < MAX_FREE) {
@@ -185,7 +205,7 @@ final class AttemptLoop {
           continue;
         }
         List<String> refused = new ArrayList<>();
-        rejected(e).forEach(r -> refused.add(r.address()));
+        rejected(e, settings).forEach(r -> refused.add(r.address()));
         throw fail(k, settings, attempt, e, refused, start);
       }
     }
@@ -203,28 +223,11 @@ final class AttemptLoop {
       @Nullable Exception cause,
       @Nullable SmtpFailure last,
       long start) {
-    SmtpFailure k;
-    if (last != null && last.kind() != FailureKind.READ_TIMEOUT) {
-      SmtpFailure hinted =
-          FailureHints.withHint(last, settings, sessions.options().connectTimeout(), "sending");
-      k =
-          hinted.toBuilder()
-              .detail(
-                  hinted.detail()
-                      + " (then the send timeout of "
-                      + deadline.timeout()
-                      + " ended the retries)")
-              .build();
-    } else {
-      k =
-          SmtpFailure.builder(FailureKind.READ_TIMEOUT)
-              .hint(
-                  "the server answered too slowly to finish within the send timeout of "
-                      + deadline.timeout()
-                      + "; check the server's load, or raise sendTimeout")
-              .detail("the send took longer than the send timeout of " + deadline.timeout())
-              .build();
-    }
+    SmtpFailure k =
+        last != null && last.kind() != FailureKind.READ_TIMEOUT
+            ? FailureClassifier.endedBySendTimeout(last, deadline.timeout())
+            : FailureClassifier.classify(
+                new DeadlineExceededException("the send", deadline.timeout()), context(settings));
     SmarthostSendException e =
         SmarthostSendException.builder(k, settings.authority())
             .attempts(Math.max(1, attempts))
@@ -234,9 +237,23 @@ final class AttemptLoop {
     return e;
   }
 
+  /** Sleeps {@code pause} within the deadline; false if interrupted or the deadline is too near. */
+  private static boolean pause(Duration pause, SendDeadline deadline) {
+    if (deadline.remaining().compareTo(pause) <= 0) {
+      return false;
+    }
+    try {
+      Thread.sleep(pause.toMillis());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** A 421 (or other 4xx) instead of the greeting: a connection limit, or a busy server. */
   private static boolean refusedAtGreeting(MessagingException e, SmtpFailure k) {
-    return e instanceof ConnectionPool.ConnectFailedException
+    return e instanceof ConnectFailedException
         && k.kind() == FailureKind.SERVER_UNAVAILABLE
         && String.valueOf(e.getMessage()).contains("bad greeting");
   }
@@ -246,19 +263,20 @@ final class AttemptLoop {
    * the same way — does the port answer a TLS handshake (an implicit-TLS port never greets a
    * clear-text client)?
    */
-  private static SmtpFailure expectsTls(
-      SmtpFailure k, SmarthostSettings settings, SendDeadline deadline, Duration readTimeout) {
+  private static boolean answersTls(
+      SmarthostSettings settings, SendDeadline deadline, Duration readTimeout) {
     if (settings.encryption() == Encryption.TLS || settings.port() == 25) {
-      return k;
+      return false;
     }
     Duration probe = PROBE_TIMEOUT;
     for (Duration d : List.of(deadline.remaining(), readTimeout)) {
       probe = d.compareTo(probe) < 0 ? d : probe;
     }
-    if (!probe.isZero() && TlsProbe.speaksTls(settings.host(), settings.port(), probe)) {
-      return FailureClassifier.withKind(k, FailureKind.SERVER_EXPECTS_TLS);
-    }
-    return k;
+    return !probe.isZero() && TlsProbe.speaksTls(settings.host(), settings.port(), probe);
+  }
+
+  private FailureContext context(SmarthostSettings settings) {
+    return FailureContext.sending(settings, sessions.options().connectTimeout());
   }
 
   private static Address[] prepare(MimeMessage message) {
@@ -320,10 +338,9 @@ final class AttemptLoop {
 
   /** Angus with sendpartial: the message went to the valid recipients, the rest were refused. */
   private static boolean isPartial(MessagingException e) {
-    if (!(e instanceof SMTPSendFailedException)) {
+    if (!(e instanceof SMTPSendFailedException s)) {
       return false;
     }
-    SMTPSendFailedException s = (SMTPSendFailedException) e;
     Address[] sent = s.getValidSentAddresses();
     return ".".equals(s.getCommand())
         && s.getReturnCode() / 100 == 2
@@ -331,28 +348,19 @@ final class AttemptLoop {
         && sent.length > 0;
   }
 
-  private static List<RejectedRecipient> rejected(MessagingException e) {
+  private List<RejectedRecipient> rejected(MessagingException e, SmarthostSettings settings) {
     List<RejectedRecipient> result = new ArrayList<>();
     for (Exception next = e; next != null; ) {
-      if (next instanceof SMTPAddressFailedException) {
-        SMTPAddressFailedException a = (SMTPAddressFailedException) next;
-        int code = a.getReturnCode();
-        String reply = a.getMessage() == null ? null : FailureClassifier.joinReply(a.getMessage());
+      if (next instanceof SMTPAddressFailedException a) {
+        // this recipient's refusal alone, without the chain of the others
+        SMTPAddressFailedException one =
+            new SMTPAddressFailedException(
+                a.getAddress(), a.getCommand(), a.getReturnCode(), a.getMessage());
         result.add(
             new RejectedRecipient(
-                a.getAddress().getAddress(),
-                FailureClassifier.failure(
-                    code / 100 == 4
-                        ? FailureKind.SERVER_UNAVAILABLE
-                        : FailureKind.RECIPIENT_REJECTED,
-                    code,
-                    reply,
-                    "RCPT TO:<" + a.getAddress().getAddress() + "> -> " + reply)));
+                a.getAddress().getAddress(), FailureClassifier.classify(one, context(settings))));
       }
-      next =
-          next instanceof MessagingException
-              ? ((MessagingException) next).getNextException()
-              : null;
+      next = next instanceof MessagingException m ? m.getNextException() : null;
     }
     return result;
   }
@@ -390,9 +398,7 @@ final class AttemptLoop {
       List<String> rejected,
       long start) {
     SmarthostSendException e =
-        SmarthostSendException.builder(
-                FailureHints.withHint(k, settings, sessions.options().connectTimeout(), "sending"),
-                settings.authority())
+        SmarthostSendException.builder(k, settings.authority())
             .rejectedRecipients(rejected)
             .attempts(attempts)
             .build(cause);
@@ -405,8 +411,7 @@ final class AttemptLoop {
     List<String> result = new ArrayList<>();
     if (addresses != null) {
       for (Address a : addresses) {
-        result.add(
-            a instanceof InternetAddress ? ((InternetAddress) a).getAddress() : a.toString());
+        result.add(a instanceof InternetAddress ia ? ia.getAddress() : a.toString());
       }
     }
     return result;

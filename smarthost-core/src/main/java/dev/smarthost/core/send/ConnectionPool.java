@@ -2,7 +2,7 @@ package dev.smarthost.core.send;
 
 import dev.smarthost.SmarthostBusyException;
 import dev.smarthost.SmarthostSettings;
-import dev.smarthost.core.internal.ConnectionTrace;
+import dev.smarthost.core.internal.ConnectFailedException;
 import dev.smarthost.core.internal.SmarthostTransport;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * At most {@code max} connected transports, reused while they are fresh: same settings, younger
@@ -39,22 +40,6 @@ final class ConnectionPool implements AutoCloseable {
       this.settings = settings;
       this.createdNanos = System.nanoTime();
       this.lastUsedNanos = createdNanos;
-    }
-  }
-
-  /** Opening a connection failed; carries how far it got, for classification. */
-  public static final class ConnectFailedException extends MessagingException {
-    private static final long serialVersionUID = 1L;
-
-    private final transient ConnectionTrace trace;
-
-    ConnectFailedException(MessagingException cause, ConnectionTrace trace) {
-      super(cause.getMessage(), cause);
-      this.trace = trace;
-    }
-
-    public ConnectionTrace trace() {
-      return trace;
     }
   }
 
@@ -136,7 +121,7 @@ final class ConnectionPool implements AutoCloseable {
     }
   }
 
-  private Connection reusable(SmarthostSettings settings) {
+  private @Nullable Connection reusable(SmarthostSettings settings) {
     while (true) {
       Connection c;
       synchronized (idle) {

@@ -1,13 +1,15 @@
 package dev.smarthost.core.send;
 
-import dev.smarthost.FailureKind;
 import dev.smarthost.SmarthostBusyException;
 import dev.smarthost.SmarthostDisabledException;
 import dev.smarthost.SmarthostOutboxException;
 import dev.smarthost.SmarthostSendException;
 import dev.smarthost.SmtpFailure;
-import dev.smarthost.core.outbox.Outbox;
+import dev.smarthost.core.internal.FailureClassifier;
+import dev.smarthost.core.internal.FailureContext;
 import dev.smarthost.core.outbox.OutboxEntry;
+import dev.smarthost.core.outbox.OutboxFailures;
+import dev.smarthost.core.outbox.OutboxStore;
 import dev.smarthost.core.send.SendResult.RejectedRecipient;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -28,15 +30,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers an {@link Outbox} in the background through the mailer's connections: oldest due entry
- * first, at most one per connection at a time; temporary failures back off exponentially with
+ * Delivers an {@link OutboxStore} in the background through the mailer's connections: oldest due
+ * entry first, at most one per connection at a time; temporary failures back off exponentially with
  * jitter up to a maximum age, permanent ones (and the permanently refused part of a partial
  * delivery) are buried with their reason.
  */
 final class OutboxDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(SmarthostMailer.class);
 
-  private final Outbox outbox;
+  private final OutboxStore outbox;
   private final AttemptLoop attempts;
   private final ThreadPoolExecutor workers;
   private final int parallel;
@@ -56,7 +58,7 @@ final class OutboxDispatcher {
   private volatile boolean signalled;
 
   OutboxDispatcher(
-      Outbox outbox,
+      OutboxStore outbox,
       AttemptLoop attempts,
       ThreadPoolExecutor workers,
       int parallel,
@@ -93,7 +95,16 @@ final class OutboxDispatcher {
     fresh.put(id, new Fresh(message, now));
   }
 
-  private record Fresh(byte[] message, long at) {}
+  /** A message just enqueued, kept in memory to spare reading it back (compared by identity). */
+  private static final class Fresh {
+    final byte[] message;
+    final long at;
+
+    Fresh(byte[] message, long at) {
+      this.message = message;
+      this.at = at;
+    }
+  }
 
   /** Something changed (a new entry): look again now. */
   void signal() {
@@ -195,7 +206,7 @@ final class OutboxDispatcher {
         message = new MimeMessage(null, new ByteArrayInputStream(bytes));
         to = addresses(e.recipients());
       } catch (MessagingException | SmarthostOutboxException ex) {
-        bury(e, e.recipients(), unreadable(ex));
+        bury(e, e.recipients(), OutboxFailures.unreadable(ex.toString()));
         return;
       }
       SendResult result;
@@ -205,16 +216,16 @@ final class OutboxDispatcher {
         failed(e, e.recipients(), ex.failure());
         return;
       } catch (SmarthostDisabledException ex) {
-        failed(e, e.recipients(), temporary("e-mail is switched off: " + ex.getMessage()));
+        failed(e, e.recipients(), notYet(ex));
         return;
       } catch (SmarthostBusyException ex) {
-        failed(e, e.recipients(), temporary(ex.getMessage()));
+        failed(e, e.recipients(), notYet(ex));
         return;
       } catch (IllegalStateException ex) {
         outbox.release(e.id()); // the mailer is closing
         return;
       } catch (RuntimeException ex) {
-        failed(e, e.recipients(), temporary(ex.toString()));
+        failed(e, e.recipients(), notYet(ex));
         return;
       }
       List<String> later = new ArrayList<>();
@@ -230,10 +241,10 @@ final class OutboxDispatcher {
           neverWhy = r.failure();
         }
       }
-      if (!never.isEmpty()) {
+      if (neverWhy != null) {
         bury(e, never, neverWhy);
       }
-      if (later.isEmpty()) {
+      if (laterWhy == null) {
         outbox.delivered(e.id());
       } else {
         failed(e, later, laterWhy);
@@ -250,18 +261,7 @@ final class OutboxDispatcher {
     if (permanent(failure)) {
       bury(e, recipients, failure);
     } else if (Duration.between(e.enqueuedAt(), now).compareTo(maxAge) >= 0) {
-      bury(
-          e,
-          recipients,
-          failure.toBuilder()
-              .hint(
-                  "Given up after "
-                      + maxAge
-                      + " of temporary failures (the last: "
-                      + failure.kind()
-                      + "); "
-                      + failure.hint())
-              .build());
+      bury(e, recipients, FailureClassifier.gaveUp(failure, maxAge));
     } else {
       outbox.reschedule(e.id(), recipients, now.plus(backoff(e.attempts() + 1)), failure);
     }
@@ -302,17 +302,11 @@ final class OutboxDispatcher {
    */
   static boolean permanent(SmtpFailure f) {
     int code = f.replyCode().orElse(0);
-    switch (f.kind()) {
-      case MESSAGE_TOO_LARGE:
-      case SMTPUTF8_NOT_OFFERED:
-        return true; // the message as it is can never go
-      case SENDER_REJECTED:
-      case RECIPIENT_REJECTED:
-      case MESSAGE_REJECTED:
-        return code >= 500 || code == 0;
-      default:
-        return false;
-    }
+    return switch (f.kind()) {
+      case MESSAGE_TOO_LARGE, SMTPUTF8_NOT_OFFERED -> true; // the message as it is can never go
+      case SENDER_REJECTED, RECIPIENT_REJECTED, MESSAGE_REJECTED -> code >= 500 || code == 0;
+      default -> false;
+    };
   }
 
   /** Exponential from the initial backoff, capped, with jitter: half fixed, half random. */
@@ -335,18 +329,9 @@ final class OutboxDispatcher {
     return a;
   }
 
-  private static SmtpFailure temporary(String detail) {
-    return SmtpFailure.builder(FailureKind.SERVER_UNAVAILABLE)
-        .hint("Not delivered yet; tried again later.")
-        .detail(detail)
-        .build();
-  }
-
-  private static SmtpFailure unreadable(Exception e) {
-    return SmtpFailure.builder(FailureKind.MESSAGE_REJECTED)
-        .hint("The stored message cannot be read back; it was never sent.")
-        .detail(e.toString())
-        .build();
+  /** The mailer could not take the message now (switched off, busy, a bug): try again later. */
+  private static SmtpFailure notYet(RuntimeException e) {
+    return FailureClassifier.classify(e, FailureContext.dispatching());
   }
 
   /**

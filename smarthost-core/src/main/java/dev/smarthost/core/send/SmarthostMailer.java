@@ -8,6 +8,7 @@ import dev.smarthost.core.internal.Checks;
 import dev.smarthost.core.internal.WriteTimeouts;
 import dev.smarthost.core.outbox.FileOutbox;
 import dev.smarthost.core.outbox.Outbox;
+import dev.smarthost.core.outbox.OutboxStore;
 import dev.smarthost.core.session.SmarthostSessionFactory;
 import dev.smarthost.core.session.SmtpOptions;
 import jakarta.mail.Address;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -84,7 +86,7 @@ public final class SmarthostMailer implements AutoCloseable {
   private final ScheduledExecutorService housekeeping;
   private final int queueCapacity;
   private final Duration closeTimeout;
-  private final @Nullable Outbox outbox;
+  private final @Nullable OutboxStore outbox;
   private final @Nullable OutboxDispatcher dispatcher;
   private final @Nullable ThreadPoolExecutor outboxWorkers;
   private volatile boolean closed;
@@ -159,8 +161,10 @@ public final class SmarthostMailer implements AutoCloseable {
       this.dispatcher = null;
     }
     long evictEvery = Math.max(100, b.idleTimeout.toMillis() / 2);
-    housekeeping.scheduleWithFixedDelay(
-        pool::evictIdle, evictEvery, evictEvery, TimeUnit.MILLISECONDS);
+    // runs until close() shuts the scheduler down; nothing waits for it
+    Future<?> unused =
+        housekeeping.scheduleWithFixedDelay(
+            pool::evictIdle, evictEvery, evictEvery, TimeUnit.MILLISECONDS);
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -232,8 +236,8 @@ public final class SmarthostMailer implements AutoCloseable {
   }
 
   /**
-   * Stores a message durably in the {@linkplain Builder#outbox(Outbox) outbox} and returns; the
-   * mailer delivers it in the background, retrying temporary failures with backoff up to the
+   * Stores a message durably in the {@linkplain Builder#outbox(OutboxStore) outbox} and returns;
+   * the mailer delivers it in the background, retrying temporary failures with backoff up to the
    * maximum age, across restarts (at least once). Permanent failures end in {@link Outbox#dead()}
    * with their reason and are reported to {@link MailerListener#deadLettered}.
    *
@@ -246,7 +250,7 @@ public final class SmarthostMailer implements AutoCloseable {
    */
   public String enqueue(MimeMessage message) {
     checkOpen();
-    Outbox o = outbox;
+    OutboxStore o = outbox;
     if (o == null || dispatcher == null) {
       throw new IllegalStateException(
           "no outbox: configure one with SmarthostMailer.builder(resolver).outbox(FileOutbox.open(dir))");
@@ -261,8 +265,7 @@ public final class SmarthostMailer implements AutoCloseable {
         throw new IllegalArgumentException("message: has no recipients");
       }
       for (Address a : all) {
-        recipients.add(
-            a instanceof InternetAddress ? ((InternetAddress) a).getAddress() : a.toString());
+        recipients.add(a instanceof InternetAddress ia ? ia.getAddress() : a.toString());
       }
       // writeTo completes an unsaved message's headers (Message-ID too); a parsed one keeps them
       ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -326,7 +329,7 @@ public final class SmarthostMailer implements AutoCloseable {
       if (!async.awaitTermination(closeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
         List<Runnable> never = async.shutdownNow();
         for (Runnable r : never) {
-          ((Task) r)
+          ((Task) r) // only Tasks are submitted to this executor
               .future.completeExceptionally(
                   new SmarthostBusyException(
                       "the mailer was closed before this message was sent; nothing was sent"));
@@ -394,7 +397,7 @@ public final class SmarthostMailer implements AutoCloseable {
     private Duration acquireTimeout = Duration.ofSeconds(60);
     private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
     private Duration closeTimeout = Duration.ofSeconds(30);
-    private @Nullable Outbox outbox;
+    private @Nullable OutboxStore outbox;
     private Duration outboxInitialBackoff = DEFAULT_OUTBOX_INITIAL_BACKOFF;
     private Duration outboxMaxBackoff = DEFAULT_OUTBOX_MAX_BACKOFF;
     private Duration outboxMaxAge = DEFAULT_OUTBOX_MAX_AGE;
@@ -542,7 +545,7 @@ public final class SmarthostMailer implements AutoCloseable {
      * @param outbox for example {@link FileOutbox#open(java.nio.file.Path)}
      * @return this builder (for chaining)
      */
-    public Builder outbox(Outbox outbox) {
+    public Builder outbox(OutboxStore outbox) {
       this.outbox = Objects.requireNonNull(outbox, "outbox");
       return this;
     }

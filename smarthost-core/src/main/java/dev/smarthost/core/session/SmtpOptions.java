@@ -259,10 +259,9 @@ public final class SmtpOptions {
     if (this == o) {
       return true;
     }
-    if (!(o instanceof SmtpOptions)) {
+    if (!(o instanceof SmtpOptions that)) {
       return false;
     }
-    SmtpOptions that = (SmtpOptions) o;
     return debug == that.debug
         && pipelining == that.pipelining
         && chunking == that.chunking

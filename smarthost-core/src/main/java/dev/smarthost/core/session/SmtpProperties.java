@@ -2,9 +2,9 @@ package dev.smarthost.core.session;
 
 import dev.smarthost.Encryption;
 import dev.smarthost.SmarthostSettings;
-import dev.smarthost.core.internal.SmarthostTransport;
 import dev.smarthost.core.internal.TokenCache;
 import dev.smarthost.core.internal.TracingSocketFactory;
+import dev.smarthost.core.internal.TransportConfig;
 import dev.smarthost.core.internal.WriteTimeouts;
 import java.util.Properties;
 
@@ -28,11 +28,12 @@ import java.util.Properties;
  *       ssl.checkserveridentity} equal to {@link SmarthostSettings#verifyTls()}; never {@code
  *       ssl.trust};
  *   <li>with OAuth 2.0: {@code auth.mechanisms=XOAUTH2} only (a token never goes out as a PLAIN
- *       password) and the token cache under {@code mail.smtp.smarthost.oauth2}, from which the
- *       transport takes the token when it connects;
- *   <li>{@code smarthost.pipelining} and {@code smarthost.chunking}: whether the transport may
+ *       password);
+ *   <li>under {@code mail.smtp.smarthost.transport}, not as strings, what the smarthost transport
+ *       reads: the settings themselves (port and credentials), the write timeout, whether it may
  *       pipeline the transaction and send the message with BDAT when the server offers them (Angus'
- *       own {@code chunksize} stays unset: its BDAT dot-stuffs the message);
+ *       own {@code chunksize} stays unset: its BDAT dot-stuffs the message), and the OAuth 2.0
+ *       token cache it takes a token from when it connects;
  *   <li>{@code localhost} (the EHLO name; Angus' reverse lookup is slow) and {@code auth=true} only
  *       with credentials.
  * </ul>
@@ -73,18 +74,22 @@ public final class SmtpProperties {
     p.setProperty(P + "auth", bool(settings.hasCredentials()));
     p.setProperty(P + "auth.mechanisms", String.join(" ", options.authMechanisms()));
     settings.username().ifPresent(user -> p.setProperty(P + "user", user));
-    settings
-        .oauth2Client()
-        .ifPresent(
-            client -> {
-              // Only XOAUTH2: a token must never go out as a PLAIN or LOGIN password.
-              p.setProperty(P + "auth.mechanisms", "XOAUTH2");
-              p.put(
-                  TokenCache.Login.PROPERTY,
-                  new TokenCache.Login(client, options.tokenCache(), options.tokenTimeout()));
-            });
-    p.setProperty(SmarthostTransport.PIPELINING, bool(options.pipelining()));
-    p.setProperty(SmarthostTransport.CHUNKING, bool(options.chunking()));
+    TokenCache.Login login =
+        settings
+            .oauth2Client()
+            .map(
+                client ->
+                    new TokenCache.Login(client, options.tokenCache(), options.tokenTimeout()))
+            .orElse(null);
+    if (login != null) {
+      // Only XOAUTH2: a token must never go out as a PLAIN or LOGIN password.
+      p.setProperty(P + "auth.mechanisms", "XOAUTH2");
+    }
+    // What our transport reads, as values (Angus reads the strings above).
+    p.put(
+        TransportConfig.PROPERTY,
+        new TransportConfig(
+            settings, options.writeTimeout(), options.pipelining(), options.chunking(), login));
     p.setProperty("mail.debug.auth", "false");
     return p;
   }

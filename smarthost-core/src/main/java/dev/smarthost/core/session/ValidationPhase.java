@@ -1,11 +1,10 @@
 package dev.smarthost.core.session;
 
-import dev.smarthost.core.check.ValidationResult;
-
 /**
- * The steps of a connection check. {@link ValidationResult#phases()} lists those that ran in the
- * order they happened: {@code resolve, connect, [tls,] greeting, ehlo, [starttls, ehlo,] [auth,]
- * mail, rcpt, data}.
+ * The steps of an SMTP conversation, as a connection check reports them: {@link
+ * dev.smarthost.core.check.ValidationResult#phases()} lists those that ran in the order they
+ * happened: {@code resolve, connect, [tls,] greeting, ehlo, [starttls, ehlo,] [auth,] mail, rcpt,
+ * data}.
  */
 public enum ValidationPhase {
   /** Looking up the host name. */

@@ -12,8 +12,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads the cluster's {@code smarthost.env} file:
@@ -37,7 +35,6 @@ import org.slf4j.LoggerFactory;
  * <p>Subscribers are told about every change: see {@link #subscribe(Consumer)}.
  */
 public final class EnvFileSmarthostResolver implements SmarthostResolver {
-  private static final Logger LOG = LoggerFactory.getLogger(EnvFileSmarthostResolver.class);
 
   /** How often a watched file is polled in addition to file-system events. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(250);

@@ -87,7 +87,8 @@ public final class EnvFileSmarthostStore implements SmarthostStore {
     Path tmp = null;
     try {
       Path target = target(path);
-      Path dir = target.toAbsolutePath().getParent();
+      Path dir =
+          Objects.requireNonNull(target.toAbsolutePath().getParent(), "a file has a directory");
       refuseSharedDirectory(dir);
       PosixFileAttributes old = existing(target);
       tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");

@@ -15,7 +15,11 @@ import org.jspecify.annotations.Nullable;
 public final class EnvironmentSmarthostResolver implements SmarthostResolver {
   private final Map<String, String> environment;
   private final String source;
-  private volatile @Nullable Optional<SmarthostSettings> settings;
+
+  /** The settings once parsed (the environment does not change): the answer, never re-read. */
+  private record Parsed(Optional<SmarthostSettings> settings) {}
+
+  private volatile @Nullable Parsed parsed;
   private volatile @Nullable SmarthostConfigurationException error;
 
   private EnvironmentSmarthostResolver(Map<String, String> environment, String source) {
@@ -51,17 +55,17 @@ public final class EnvironmentSmarthostResolver implements SmarthostResolver {
    */
   @Override
   public Optional<SmarthostSettings> resolve() {
-    Optional<SmarthostSettings> s = settings;
-    if (s != null) {
-      return s;
+    Parsed p = parsed;
+    if (p != null) {
+      return p.settings();
     }
     SmarthostConfigurationException e = error;
     if (e != null) {
       throw e;
     }
     try {
-      s = EnvSettings.ofEnvironment(source, environment).toSettings();
-      settings = s;
+      Optional<SmarthostSettings> s = EnvSettings.ofEnvironment(source, environment).toSettings();
+      parsed = new Parsed(s);
       return s;
     } catch (SmarthostConfigurationException failure) {
       error = failure;

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -36,7 +35,7 @@ final class FileSnapshot {
   public static @Nullable FileSnapshot read(Path path, Stamp before) {
     Stamp stamp = before;
     for (int attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
-      if (!stamp.exists) {
+      if (!stamp.exists()) {
         return new FileSnapshot(stamp, null);
       }
       byte[] content;
@@ -57,23 +56,18 @@ final class FileSnapshot {
     return null;
   }
 
-  /** What identifies one version of a file without reading it. */
-  public static final class Stamp {
+  /**
+   * What identifies one version of a file without reading it.
+   *
+   * @param exists whether the file exists
+   * @param size its size, or a negative number when it is missing or unreadable
+   * @param modifiedNanos its modification time
+   * @param fileKey its identity on disk (inode), if the file system has one
+   */
+  record Stamp(boolean exists, long size, long modifiedNanos, @Nullable Object fileKey) {
     static final Stamp MISSING = new Stamp(false, -1, -1, null);
 
-    final boolean exists;
-    final long size;
-    final long modifiedNanos;
-    final @Nullable Object fileKey;
-
-    private Stamp(boolean exists, long size, long modifiedNanos, @Nullable Object fileKey) {
-      this.exists = exists;
-      this.size = size;
-      this.modifiedNanos = modifiedNanos;
-      this.fileKey = fileKey;
-    }
-
-    public static Stamp of(Path path) {
+    static Stamp of(Path path) {
       try {
         BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
         return new Stamp(
@@ -84,23 +78,6 @@ final class FileSnapshot {
         // Unreadable attributes: a stamp equal to nothing forces a read, which reports the problem.
         return new Stamp(true, -2, System.nanoTime(), null);
       }
-    }
-
-    @Override
-    public boolean equals(@Nullable Object o) {
-      if (!(o instanceof Stamp)) {
-        return false;
-      }
-      Stamp s = (Stamp) o;
-      return exists == s.exists
-          && size == s.size
-          && modifiedNanos == s.modifiedNanos
-          && Objects.equals(fileKey, s.fileKey);
-    }
-
-    @Override
-    public int hashCode() {
-      return Objects.hash(exists, size, modifiedNanos, fileKey);
     }
   }
 }

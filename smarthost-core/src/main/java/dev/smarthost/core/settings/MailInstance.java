@@ -120,10 +120,9 @@ public final class MailInstance {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    if (!(o instanceof MailInstance)) {
+    if (!(o instanceof MailInstance m)) {
       return false;
     }
-    MailInstance m = (MailInstance) o;
     return id.equals(m.id)
         && host.equals(m.host)
         && submissionPort == m.submissionPort

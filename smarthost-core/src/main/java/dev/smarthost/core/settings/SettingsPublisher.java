@@ -36,8 +36,11 @@ public final class SettingsPublisher {
   private final Logger log;
   private final List<Consumer<SmarthostChange>> listeners = new CopyOnWriteArrayList<>();
 
-  // null until the source was first valid; then the settings (empty: sending switched off)
-  private volatile @Nullable Optional<SmarthostSettings> good;
+  /** What the source held when it was last valid (empty: sending switched off). */
+  private record Good(Optional<SmarthostSettings> settings) {}
+
+  // null until the source was first valid
+  private volatile @Nullable Good good;
   private @Nullable SmarthostConfigurationException error;
 
   /**
@@ -66,14 +69,14 @@ public final class SettingsPublisher {
    * @throws IllegalStateException if the source has not been read yet
    */
   public Optional<SmarthostSettings> current() {
-    Optional<SmarthostSettings> g = good;
+    Good g = good;
     if (g != null) {
-      return g;
+      return g.settings();
     }
     synchronized (this) {
       g = good;
       if (g != null) {
-        return g;
+        return g.settings();
       }
       if (error != null) {
         throw error;
@@ -91,11 +94,11 @@ public final class SettingsPublisher {
   public synchronized Optional<SmarthostChange> accept(Optional<SmarthostSettings> read) {
     Objects.requireNonNull(read, "read");
     error = null;
-    Optional<SmarthostSettings> previous = good;
-    good = read;
-    return previous == null || previous.equals(read)
+    Good previous = good;
+    good = new Good(read);
+    return previous == null || previous.settings().equals(read)
         ? Optional.empty()
-        : Optional.of(SmarthostChange.updated(previous, read));
+        : Optional.of(SmarthostChange.updated(previous.settings(), read));
   }
 
   /**
@@ -108,12 +111,12 @@ public final class SettingsPublisher {
   public synchronized Optional<SmarthostChange> reject(SmarthostConfigurationException problem) {
     boolean repeated = error != null && Objects.equals(error.getMessage(), problem.getMessage());
     error = problem;
-    Optional<SmarthostSettings> kept = good;
+    Good kept = good;
     if (kept == null || repeated) {
       return Optional.empty();
     }
     log.warn("{}; keeping the last good settings", problem.getMessage());
-    return Optional.of(SmarthostChange.failed(kept, problem));
+    return Optional.of(SmarthostChange.failed(kept.settings(), problem));
   }
 
   /**

@@ -76,40 +76,29 @@ public final class SmarthostSettingsService {
    * @return the field, or empty if no field is at fault
    */
   public static Optional<Field> fieldOf(FailureKind kind) {
-    switch (kind) {
-      case UNKNOWN_HOST:
-      case CONNECT_TIMEOUT:
-      case SERVER_UNAVAILABLE:
-      case PROTOCOL_ERROR:
-      case READ_TIMEOUT:
-        return Optional.of(Field.HOST);
-      case CONNECTION_REFUSED:
-        return Optional.of(Field.PORT);
-      case NO_GREETING:
-      case SERVER_EXPECTS_TLS:
-      case SERVER_DOES_NOT_SPEAK_TLS:
-      case TLS_HANDSHAKE_FAILED:
-      case STARTTLS_NOT_OFFERED:
-      case ENCRYPTION_REQUIRED:
-        return Optional.of(Field.ENCRYPTION);
-      case CERTIFICATE_UNTRUSTED:
-      case CERTIFICATE_EXPIRED:
-      case CERTIFICATE_NAME_MISMATCH:
-        return Optional.of(Field.VERIFY_TLS);
-      case OAUTH2_TOKEN_FAILED:
-      case AUTH_NOT_OFFERED:
-      case AUTHENTICATION_FAILED:
-      case AUTHENTICATION_REQUIRED:
-        return Optional.of(Field.CREDENTIALS);
-      case SENDER_REJECTED:
-      case RECIPIENT_REJECTED:
-      case MESSAGE_REJECTED:
-      case MESSAGE_TOO_LARGE:
-      case SMTPUTF8_NOT_OFFERED:
-        return Optional.of(Field.TEST_MESSAGE);
-      default:
-        return Optional.empty();
-    }
+    return switch (kind) {
+      case UNKNOWN_HOST, CONNECT_TIMEOUT, SERVER_UNAVAILABLE, PROTOCOL_ERROR, READ_TIMEOUT ->
+          Optional.of(Field.HOST);
+      case CONNECTION_REFUSED -> Optional.of(Field.PORT);
+      case NO_GREETING,
+          SERVER_EXPECTS_TLS,
+          SERVER_DOES_NOT_SPEAK_TLS,
+          TLS_HANDSHAKE_FAILED,
+          STARTTLS_NOT_OFFERED,
+          ENCRYPTION_REQUIRED ->
+          Optional.of(Field.ENCRYPTION);
+      case CERTIFICATE_UNTRUSTED, CERTIFICATE_EXPIRED, CERTIFICATE_NAME_MISMATCH ->
+          Optional.of(Field.VERIFY_TLS);
+      case OAUTH2_TOKEN_FAILED, AUTH_NOT_OFFERED, AUTHENTICATION_FAILED, AUTHENTICATION_REQUIRED ->
+          Optional.of(Field.CREDENTIALS);
+      case SENDER_REJECTED,
+          RECIPIENT_REJECTED,
+          MESSAGE_REJECTED,
+          MESSAGE_TOO_LARGE,
+          SMTPUTF8_NOT_OFFERED ->
+          Optional.of(Field.TEST_MESSAGE);
+      default -> Optional.empty();
+    };
   }
 
   /**

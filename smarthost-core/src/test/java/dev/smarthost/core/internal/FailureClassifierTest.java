@@ -8,13 +8,17 @@ import org.junit.jupiter.api.Test;
 
 /** Chains seen against a real Postfix that the end-to-end tests cannot provoke with the testkit. */
 class FailureClassifierTest {
+  private static final FailureContext SENDING =
+      FailureContext.sending(
+          dev.smarthost.SmarthostSettings.builder().host("smtp.example.org").build(),
+          java.time.Duration.ofSeconds(10));
 
   @Test
   void aTemporaryReplyToStarttlsIsServerUnavailable() {
     // Postfix without a working TLS context answers STARTTLS like this.
     dev.smarthost.SmtpFailure c =
         FailureClassifier.classify(
-            new MessagingException("454 4.7.0 TLS not available due to local problem\n"), null);
+            new MessagingException("454 4.7.0 TLS not available due to local problem\n"), SENDING);
     assertThat(c.kind()).isEqualTo(FailureKind.SERVER_UNAVAILABLE);
     assertThat(c.replyCode()).hasValue(454);
     assertThat(c.reply()).contains("454 4.7.0 TLS not available due to local problem");
@@ -38,25 +42,22 @@ class FailureClassifierTest {
         FailureClassifier.classify(
             new org.eclipse.angus.mail.smtp.SMTPSendFailedException(
                 "DATA", 552, raw.replace("550", "552"), null, null, null, null),
-            null);
+            SENDING);
     assertThat(c.reply()).hasValueSatisfying(r -> assertThat(r).doesNotContain("\n", "552-"));
   }
 
   @Test
   void aMessageThatIsNoReplyStaysAProtocolError() {
-    assertThat(FailureClassifier.classify(new MessagingException("[EOF]"), null).kind())
+    assertThat(FailureClassifier.classify(new MessagingException("[EOF]"), SENDING).kind())
         .isEqualTo(FailureKind.PROTOCOL_ERROR);
   }
 
   @Test
   void microsoftRejectingAnAccessTokenGetsTheAppRegistrationHint() {
     // Exchange Online answers a token it does not accept like a bad password.
-    dev.smarthost.SmtpFailure raw =
-        FailureClassifier.classify(
-            new jakarta.mail.AuthenticationFailedException(
-                "535 5.7.3 Authentication unsuccessful [SN4PR0601CA0012.namprd06.prod.outlook.com]"),
-            null);
-    assertThat(raw.kind()).isEqualTo(FailureKind.AUTHENTICATION_FAILED);
+    jakarta.mail.AuthenticationFailedException refused =
+        new jakarta.mail.AuthenticationFailedException(
+            "535 5.7.3 Authentication unsuccessful [SN4PR0601CA0012.namprd06.prod.outlook.com]");
     dev.smarthost.SmarthostSettings m365 =
         dev.smarthost.SmarthostSettings.builder()
             .host("smtp.office365.com")
@@ -64,16 +65,18 @@ class FailureClassifierTest {
                 "box@contoso.com",
                 dev.smarthost.core.oauth2.OAuth2Clients.microsoft365("contoso", "app", "secret"))
             .build();
-    String hint = FailureHints.withHint(raw, m365, java.time.Duration.ofSeconds(10), "AUTH").hint();
-    assertThat(hint).contains("SMTP.SendAsApp", "New-ServicePrincipal", "box@contoso.com");
-    String passwordHint =
-        FailureHints.withHint(
-                raw,
+    dev.smarthost.SmtpFailure token =
+        FailureClassifier.classify(
+            refused, FailureContext.sending(m365, java.time.Duration.ofSeconds(10)));
+    assertThat(token.kind()).isEqualTo(FailureKind.AUTHENTICATION_FAILED);
+    assertThat(token.hint()).contains("SMTP.SendAsApp", "New-ServicePrincipal", "box@contoso.com");
+    dev.smarthost.SmtpFailure password =
+        FailureClassifier.classify(
+            refused,
+            FailureContext.sending(
                 m365.toBuilder().credentials("box@contoso.com", "pw").build(),
-                java.time.Duration.ofSeconds(10),
-                "AUTH")
-            .hint();
-    assertThat(passwordHint).doesNotContain("SMTP.SendAsApp");
+                java.time.Duration.ofSeconds(10)));
+    assertThat(password.hint()).doesNotContain("SMTP.SendAsApp");
   }
 
   @Test
@@ -88,7 +91,7 @@ class FailureClassifierTest {
         FailureClassifier.classify(
             new jakarta.mail.AuthenticationFailedException(
                 challenge, new jakarta.mail.AuthenticationFailedException("OAUTH2 asked for more")),
-            null);
+            SENDING);
     assertThat(f.kind()).isEqualTo(FailureKind.AUTHENTICATION_FAILED);
     assertThat(f.detail()).contains("the server's XOAUTH2 error: " + json);
   }

@@ -72,7 +72,9 @@ class TokenCacheTest {
                     null,
                     0,
                     new ClassNotFoundException("com.nimbusds.oauth2.sdk.TokenRequest"))),
-            null);
+            FailureContext.sending(
+                dev.smarthost.SmarthostSettings.builder().host("smtp.example.org").build(),
+                Duration.ofSeconds(10)));
     assertThat(f.kind()).isEqualTo(dev.smarthost.FailureKind.OAUTH2_TOKEN_FAILED);
     assertThat(f.hint()).contains("com.nimbusds:oauth2-oidc-sdk").doesNotContain("firewall");
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smarthost.Encryption;
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.core.internal.TransportConfig;
 import dev.smarthost.core.oauth2.OAuth2Clients;
 import java.time.Duration;
 import java.util.Map;
@@ -81,8 +82,6 @@ class SmtpPropertiesTest {
     expected.put("mail.smtp.auth", Boolean.toString(credentials));
     expected.put("mail.smtp.auth.mechanisms", "PLAIN LOGIN"); // PLAIN first; Angus' own: LOGIN
     expected.put("mail.debug.auth", "false");
-    expected.put("mail.smtp.smarthost.pipelining", "true");
-    expected.put("mail.smtp.smarthost.chunking", "true");
     if (credentials) {
       expected.put("mail.smtp.user", "app");
     }
@@ -107,7 +106,9 @@ class SmtpPropertiesTest {
     assertThat(p.get("mail.smtp.socketFactory"))
         .isInstanceOf(javax.net.SocketFactory.class)
         .isNotInstanceOf(SSLSocketFactory.class);
-    assertThat(p.keySet()).hasSize(expected.size() + 3);
+    assertThat(p.get(TransportConfig.PROPERTY))
+        .isEqualTo(new TransportConfig(b.build(), OPTIONS.writeTimeout(), true, true, null));
+    assertThat(p.keySet()).hasSize(expected.size() + 4);
   }
 
   @Test
@@ -115,8 +116,13 @@ class SmtpPropertiesTest {
     SmarthostSettings s = SmarthostSettings.builder().host("smtp.example.org").build();
     Properties off =
         SmtpProperties.of(s, OPTIONS.toBuilder().pipelining(false).chunking(false).build());
-    assertThat(off.getProperty("mail.smtp.smarthost.pipelining")).isEqualTo("false");
-    assertThat(off.getProperty("mail.smtp.smarthost.chunking")).isEqualTo("false");
+    assertThat(off.get(TransportConfig.PROPERTY))
+        .isInstanceOfSatisfying(
+            TransportConfig.class,
+            c -> {
+              assertThat(c.pipelining()).isFalse();
+              assertThat(c.chunking()).isFalse();
+            });
     // Angus' BDAT dot-stuffs the message (angus-mail#209): chunksize must never be set
     assertThat(SmtpProperties.of(s, OPTIONS)).doesNotContainKey("mail.smtp.chunksize");
     assertThat(off).doesNotContainKey("mail.smtp.chunksize");
@@ -157,7 +163,7 @@ class SmtpPropertiesTest {
     assertThat(p.getProperty("mail.smtp.auth")).isEqualTo("true");
     assertThat(p.getProperty("mail.smtp.user")).isEqualTo("box@contoso.com");
     assertThat(p.getProperty("mail.smtp.auth.mechanisms")).isEqualTo("XOAUTH2");
-    assertThat(p.get("mail.smtp.smarthost.oauth2")).isNotNull();
+    assertThat(((TransportConfig) p.get(TransportConfig.PROPERTY)).login()).isNotNull();
     assertThat(p.values()).noneMatch(v -> String.valueOf(v).contains("secret-value"));
     assertThat(SmtpProperties.of(settings, OPTIONS)).isEqualTo(p); // pure
     assertThat(settings.oauth2Client().orElseThrow().tokenEndpoint().toString())
@@ -166,6 +172,6 @@ class SmtpPropertiesTest {
     Properties password =
         SmtpProperties.of(settings.toBuilder().credentials("u", "p").build(), OPTIONS);
     assertThat(password.getProperty("mail.smtp.auth.mechanisms")).isEqualTo("PLAIN LOGIN");
-    assertThat(password.get("mail.smtp.smarthost.oauth2")).isNull();
+    assertThat(((TransportConfig) password.get(TransportConfig.PROPERTY)).login()).isNull();
   }
 }

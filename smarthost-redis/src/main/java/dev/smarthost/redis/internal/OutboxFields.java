@@ -1,9 +1,9 @@
 package dev.smarthost.redis.internal;
 
-import dev.smarthost.FailureKind;
 import dev.smarthost.SmtpFailure;
 import dev.smarthost.SmtpFailureCodec;
 import dev.smarthost.core.outbox.OutboxEntry;
+import dev.smarthost.core.outbox.OutboxFailures;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
@@ -21,6 +21,7 @@ public final class OutboxFields {
   private OutboxFields() {}
 
   /** An entry read from Redis, and the message of an entry of the earlier format. */
+  @SuppressWarnings("ArrayRecordComponent") // carried from the parser to the outbox, never compared
   public record Parsed(OutboxEntry entry, byte @Nullable [] inlineMessage) {}
 
   /** The fields for an entry. */
@@ -101,16 +102,8 @@ public final class OutboxFields {
           Instant.EPOCH,
           List.of(f.getOrDefault("rcpt", "?").split("\n")),
           0,
-          unreadable(e.getMessage()));
+          OutboxFailures.unreadable(String.valueOf(e.getMessage())));
     }
-  }
-
-  /** The failure of an entry that cannot be read back (dead-lettered at once, never sent). */
-  public static SmtpFailure unreadable(@Nullable String why) {
-    return SmtpFailure.builder(FailureKind.MESSAGE_REJECTED)
-        .hint("The stored entry cannot be read back; it was never sent.")
-        .detail("unreadable outbox entry: " + why)
-        .build();
   }
 
   private static long number(Map<String, String> f, String key, long min, long max) {

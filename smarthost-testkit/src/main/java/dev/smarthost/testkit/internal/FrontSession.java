@@ -99,46 +99,25 @@ public final class FrontSession implements Runnable {
       String line = text(raw);
       String verb = verb(line);
       switch (verb) {
-        case "EHLO":
-        case "HELO":
+        case "EHLO", "HELO" -> {
           if (!hello(verb, argument(line))) {
             return;
           }
-          break;
-        case "STARTTLS":
-          starttls();
-          break;
-        case "AUTH":
-          auth(argument(line));
-          break;
-        case "MAIL":
-          mail(line);
-          break;
-        case "RCPT":
-          relay().rcpt(line);
-          break;
-        case "DATA":
-          relay().data(heloName, authenticatedUser);
-          break;
-        case "BDAT":
-          relay().bdat(argument(line), heloName, authenticatedUser);
-          break;
-        case "RSET":
-          relay().rset();
-          break;
-        case "NOOP":
-          relay().noop();
-          break;
-        case "QUIT":
+        }
+        case "STARTTLS" -> starttls();
+        case "AUTH" -> auth(argument(line));
+        case "MAIL" -> mail(line);
+        case "RCPT" -> relay().rcpt(line);
+        case "DATA" -> relay().data(heloName, authenticatedUser);
+        case "BDAT" -> relay().bdat(argument(line), heloName, authenticatedUser);
+        case "RSET" -> relay().rset();
+        case "NOOP" -> relay().noop();
+        case "QUIT" -> {
           client.reply("221 2.0.0 Bye");
           return;
-        case "VRFY":
-        case "EXPN":
-        case "HELP":
-          client.reply("502 5.5.1 Command not implemented");
-          break;
-        default:
-          client.reply("500 5.5.2 Command unrecognized");
+        }
+        case "VRFY", "EXPN", "HELP" -> client.reply("502 5.5.1 Command not implemented");
+        default -> client.reply("500 5.5.2 Command unrecognized");
       }
     }
   }
@@ -247,7 +226,12 @@ public final class FrontSession implements Runnable {
       oauth2(user, exchange.token);
       return;
     }
-    if (front.username().equals(user) && front.password().equals(exchange.password)) {
+    String username = front.username();
+    String password = front.password();
+    if (username != null
+        && username.equals(user)
+        && password != null
+        && password.equals(exchange.password)) {
       authenticatedUser = user;
       relay().mechanism(mechanism(argument));
       client.reply("235 2.7.0 Authentication successful");
@@ -264,7 +248,9 @@ public final class FrontSession implements Runnable {
     java.util.function.Predicate<String> verifier = front.tokenVerifier();
     boolean accepted;
     try {
-      accepted = front.username().equals(user) && verifier != null && verifier.test(token);
+      String username = front.username();
+      accepted =
+          username != null && username.equals(user) && verifier != null && verifier.test(token);
     } catch (RuntimeException e) {
       accepted = false;
     }

@@ -8,6 +8,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -312,7 +313,7 @@ public final class MailTransaction {
         + " id "
         + id
         + ";\r\n\t"
-        + DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now())
+        + DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC))
         + "\r\n";
   }
 }

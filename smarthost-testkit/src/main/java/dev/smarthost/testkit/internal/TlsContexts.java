@@ -47,7 +47,7 @@ public final class TlsContexts {
     }
     Instant now = Instant.now();
     switch (certificateFault) {
-      case TLS_CERT_EXPIRED:
+      case TLS_CERT_EXPIRED -> {
         if (expired == null) {
           expired =
               authority()
@@ -57,7 +57,8 @@ public final class TlsContexts {
                       now.minus(Duration.ofDays(1)));
         }
         return expired;
-      case TLS_CERT_WRONG_NAME:
+      }
+      case TLS_CERT_WRONG_NAME -> {
         if (wrongName == null) {
           wrongName =
               authority()
@@ -67,13 +68,14 @@ public final class TlsContexts {
                       now.plus(Duration.ofDays(1)));
         }
         return wrongName;
-      case TLS_CERT_SELF_SIGNED:
+      }
+      case TLS_CERT_SELF_SIGNED -> {
         if (selfSigned == null) {
           selfSigned = Certificates.selfSignedContext(Certificates.LOOPBACK_NAMES);
         }
         return selfSigned;
-      default:
-        throw new IllegalArgumentException("not a certificate fault: " + certificateFault);
+      }
+      default -> throw new IllegalArgumentException("not a certificate fault: " + certificateFault);
     }
   }
 }
