@@ -16,11 +16,10 @@ import dev.smarthost.core.settings.EnvFileSmarthostResolver;
 import dev.smarthost.core.settings.EnvironmentSmarthostResolver;
 import dev.smarthost.testkit.Fault;
 import dev.smarthost.testkit.Fault.Step;
+import dev.smarthost.testkit.Messages;
 import dev.smarthost.testkit.ReceivedMessage;
 import dev.smarthost.testkit.SmarthostServer;
-import jakarta.mail.Message;
 import jakarta.mail.Session;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,14 +40,7 @@ class MailerTest {
 
   static MimeMessage message(String subject, String... to) {
     try {
-      MimeMessage m = new MimeMessage(BLANK);
-      m.setFrom(new InternetAddress("app@example.org"));
-      for (String address : to.length == 0 ? new String[] {"admin@example.org"} : to) {
-        m.addRecipient(Message.RecipientType.TO, new InternetAddress(address));
-      }
-      m.setSubject(subject);
-      m.setText("body of " + subject);
-      return m;
+      return Messages.to(BLANK, subject, to);
     } catch (jakarta.mail.MessagingException e) {
       throw new IllegalStateException(e);
     }

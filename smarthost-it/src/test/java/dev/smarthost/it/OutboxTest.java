@@ -17,11 +17,10 @@ import dev.smarthost.core.send.MailerListener;
 import dev.smarthost.core.send.SmarthostMailer;
 import dev.smarthost.testkit.Fault;
 import dev.smarthost.testkit.Fault.Step;
+import dev.smarthost.testkit.Messages;
 import dev.smarthost.testkit.ReceivedMessage;
 import dev.smarthost.testkit.SmarthostServer;
-import jakarta.mail.Message;
 import jakarta.mail.Session;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -56,14 +55,7 @@ public class OutboxTest {
   @TempDir Path dir;
 
   public static MimeMessage message(String subject, String... to) throws Exception {
-    MimeMessage m = new MimeMessage(Session.getInstance(new Properties()));
-    m.setFrom(new InternetAddress("app@example.org"));
-    for (String t : to) {
-      m.addRecipient(Message.RecipientType.TO, new InternetAddress(t));
-    }
-    m.setSubject(subject, "UTF-8");
-    m.setText("body of " + subject, "UTF-8");
-    return m;
+    return Messages.to(Session.getInstance(new Properties()), subject, to);
   }
 
   /** A message as the outbox stores it. */

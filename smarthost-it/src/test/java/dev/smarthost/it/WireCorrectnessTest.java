@@ -11,9 +11,9 @@ import dev.smarthost.core.send.SendResult;
 import dev.smarthost.core.send.SmarthostMailer;
 import dev.smarthost.core.session.SmtpOptions;
 import dev.smarthost.testkit.Fault;
+import dev.smarthost.testkit.Messages;
 import dev.smarthost.testkit.ReceivedMessage;
 import dev.smarthost.testkit.SmarthostServer;
-import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
@@ -45,12 +45,7 @@ class WireCorrectnessTest {
   static MimeMessage message(String subject, String to) throws Exception {
     Properties p = new Properties();
     p.setProperty("mail.mime.allowutf8", "true");
-    MimeMessage m = new MimeMessage(Session.getInstance(p));
-    m.setFrom(new InternetAddress("app@example.org"));
-    m.setRecipient(Message.RecipientType.TO, new InternetAddress(to));
-    m.setSubject(subject, "UTF-8");
-    m.setText("body of " + subject, "UTF-8");
-    return m;
+    return Messages.to(Session.getInstance(p), subject, to);
   }
 
   static SmarthostMailer.Builder mailer(SmarthostServer server) {

@@ -15,7 +15,7 @@ final class PropertyRules {
     if (ehlo != null && !ehlo.isBlank() && !ehlo.matches("[\\x21-\\x7e]+")) {
       errors.rejectValue("ehloName", "name", "must be a host name, without spaces or controls");
     }
-    SmarthostProperties.Mailer m = p.getMailer();
+    MailerProperties m = p.getMailer();
     atLeastOne(errors, "mailer.maxConnections", m.getMaxConnections());
     atLeastOne(errors, "mailer.maxAttempts", m.getMaxAttempts());
     atLeastOne(errors, "mailer.queueCapacity", m.getQueueCapacity());

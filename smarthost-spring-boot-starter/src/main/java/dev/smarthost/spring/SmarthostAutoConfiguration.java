@@ -244,7 +244,7 @@ public class SmarthostAutoConfiguration {
       SmarthostProperties properties,
       ObjectProvider<MailerListener> listeners,
       ObjectProvider<OutboxStore> outbox) {
-    SmarthostProperties.Mailer m = properties.getMailer();
+    MailerProperties m = properties.getMailer();
     SmarthostMailer.Builder b =
         SmarthostMailer.builder(resolver)
             .options(options)

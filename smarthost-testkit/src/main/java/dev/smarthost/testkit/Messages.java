@@ -57,4 +57,26 @@ public final class Messages {
     m.setText(text, "UTF-8");
     return m;
   }
+
+  /**
+   * A text message from {@value #FROM} to each of {@code recipients} (or {@value #TO} without any),
+   * with this subject and the text "body of" and the subject.
+   *
+   * @param session the session the message belongs to
+   * @param subject the subject
+   * @param recipients the recipients' addresses
+   * @return a new message
+   * @throws MessagingException if an address cannot be parsed
+   */
+  public static MimeMessage to(Session session, String subject, String... recipients)
+      throws MessagingException {
+    MimeMessage m = new MimeMessage(session);
+    m.setFrom(new InternetAddress(FROM));
+    for (String r : recipients.length == 0 ? new String[] {TO} : recipients) {
+      m.addRecipient(Message.RecipientType.TO, new InternetAddress(r));
+    }
+    m.setSubject(subject, "UTF-8");
+    m.setText("body of " + subject, "UTF-8");
+    return m;
+  }
 }
