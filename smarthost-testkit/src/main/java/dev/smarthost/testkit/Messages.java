@@ -70,13 +70,11 @@ public final class Messages {
    */
   public static MimeMessage to(Session session, String subject, String... recipients)
       throws MessagingException {
-    MimeMessage m = new MimeMessage(session);
-    m.setFrom(new InternetAddress(FROM));
-    for (String r : recipients.length == 0 ? new String[] {TO} : recipients) {
-      m.addRecipient(Message.RecipientType.TO, new InternetAddress(r));
+    String first = recipients.length == 0 ? TO : recipients[0];
+    MimeMessage m = simple(session, FROM, first, subject, "body of " + subject);
+    for (int i = 1; i < recipients.length; i++) {
+      m.addRecipient(Message.RecipientType.TO, new InternetAddress(recipients[i]));
     }
-    m.setSubject(subject, "UTF-8");
-    m.setText("body of " + subject, "UTF-8");
     return m;
   }
 }

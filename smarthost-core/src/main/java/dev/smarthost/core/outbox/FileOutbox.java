@@ -173,15 +173,7 @@ public final class FileOutbox implements OutboxStore {
 
   private void index(OutboxRecords.Replayed r) {
     Journal.Position at = Objects.requireNonNull(r.at, "a live record was read at a position");
-    OutboxEntry e =
-        new OutboxEntry(
-            r.id,
-            r.header.enqueuedAt,
-            OutboxRecords.attempts(r),
-            OutboxRecords.next(r),
-            OutboxRecords.recipients(r),
-            r.header.length,
-            OutboxRecords.failure(r));
+    OutboxEntry e = OutboxRecords.entry(r);
     pending.put(r.id, new Slot(e, at));
     synchronized (this) {
       bytes += e.size();

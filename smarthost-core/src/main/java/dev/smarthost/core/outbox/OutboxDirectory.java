@@ -128,15 +128,7 @@ final class OutboxDirectory {
     }
     List<OutboxEntry> list = new ArrayList<>();
     for (OutboxRecords.Replayed r : live.values()) {
-      list.add(
-          new OutboxEntry(
-              r.id,
-              r.header.enqueuedAt,
-              OutboxRecords.attempts(r),
-              OutboxRecords.next(r),
-              OutboxRecords.recipients(r),
-              r.header.length,
-              OutboxRecords.failure(r)));
+      list.add(OutboxRecords.entry(r));
     }
     for (Retried r : retried(dir)) {
       if (r.header != null && r.problem == null) {

@@ -134,6 +134,18 @@ final class OutboxRecords {
     return new LinkedHashMap<>();
   }
 
+  /** The entry a replayed record stands for, with its state. */
+  static OutboxEntry entry(Replayed r) {
+    return new OutboxEntry(
+        r.id,
+        r.header.enqueuedAt,
+        attempts(r),
+        next(r),
+        recipients(r),
+        r.header.length,
+        failure(r));
+  }
+
   /** The entry's attempts, next attempt, recipients and failure from its state. */
   public static int attempts(Replayed r) {
     return Integer.parseInt(r.state.getProperty("attempts", "0"));
