@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smarthost.SmarthostOutboxException;
 import dev.smarthost.cli.report.Report;
 import dev.smarthost.core.outbox.FileOutbox;
+import dev.smarthost.core.outbox.Outbox;
 import dev.smarthost.core.outbox.OutboxEntry;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -86,10 +87,11 @@ class OutboxCommand implements Callable<Integer> {
   private int act(PrintWriter out) {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     int exit = ExitCodes.OK;
+    Outbox outbox = FileOutbox.inspect(dir);
     switch (action) {
       case "list" -> {
-        List<OutboxEntry> pending = FileOutbox.read(dir, "pending");
-        List<OutboxEntry> dead = FileOutbox.read(dir, "dead");
+        List<OutboxEntry> pending = outbox.pending();
+        List<OutboxEntry> dead = outbox.dead();
         if (json) {
           entries(root.putArray("pending"), pending);
           entries(root.putArray("dead"), dead);
@@ -105,7 +107,7 @@ class OutboxCommand implements Callable<Integer> {
           throw new UsageException(
               "retry: give the ID of a dead or pending entry (see outbox list)");
         }
-        boolean moved = FileOutbox.retry(dir, id);
+        boolean moved = outbox.retry(id);
         root.put("retried", moved ? 1 : 0);
         if (!json) {
           out.println(moved ? "Retrying " + id + " now" : "No dead or pending entry " + id);
@@ -113,14 +115,14 @@ class OutboxCommand implements Callable<Integer> {
         exit = moved ? ExitCodes.OK : ExitCodes.FAILED;
       }
       case "retry-all" -> {
-        int n = FileOutbox.retryAll(dir);
+        int n = outbox.retryAll();
         root.put("retried", n);
         if (!json) {
           out.println("Retrying " + n + " entr" + (n == 1 ? "y" : "ies") + " now");
         }
       }
       case "purge-dead" -> {
-        int purged = FileOutbox.purgeDead(dir);
+        int purged = outbox.purgeDead();
         root.put("purged", purged);
         if (!json) {
           out.println("Deleted " + purged + " dead entr" + (purged == 1 ? "y" : "ies"));

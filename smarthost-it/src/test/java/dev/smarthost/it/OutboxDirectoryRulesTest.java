@@ -77,13 +77,13 @@ class OutboxDirectoryRulesTest {
         .isInstanceOf(SmarthostOutboxException.class)
         .hasMessageContaining(dir.resolve("pending").toString())
         .hasMessageContaining("writable by its group or others (rwxrwx---)");
-    assertThatThrownBy(() -> FileOutbox.read(dir, "pending"))
+    assertThatThrownBy(() -> FileOutbox.inspect(dir).pending())
         .isInstanceOf(SmarthostOutboxException.class)
         .hasMessageContaining("writable by its group or others");
     Files.setPosixFilePermissions(
         dir.resolve("pending"), PosixFilePermissions.fromString("rwx------"));
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx---rwx"));
-    assertThatThrownBy(() -> FileOutbox.purgeDead(dir))
+    assertThatThrownBy(() -> FileOutbox.inspect(dir).purgeDead())
         .isInstanceOf(SmarthostOutboxException.class)
         .hasMessageContaining(dir + " is writable by its group or others");
   }
@@ -108,7 +108,7 @@ class OutboxDirectoryRulesTest {
     Files.createDirectory(dir.resolve("tmp"));
     Files.delete(dir.resolve("dead"));
     Files.createSymbolicLink(dir.resolve("dead"), victim);
-    assertThatThrownBy(() -> FileOutbox.purgeDead(dir))
+    assertThatThrownBy(() -> FileOutbox.inspect(dir).purgeDead())
         .isInstanceOf(SmarthostOutboxException.class)
         .hasMessageContaining(dir.resolve("dead") + " is a symbolic link");
     assertThatThrownBy(() -> FileOutbox.open(dir)).isInstanceOf(SmarthostOutboxException.class);
@@ -127,7 +127,7 @@ class OutboxDirectoryRulesTest {
         dir.resolve("pending").resolve(id + ".msg"), elsewhere.resolve(id + ".msg"));
     try (FileOutbox outbox = FileOutbox.open(dir)) {
       assertThat(outbox.pending()).isEmpty();
-      assertThat(FileOutbox.read(dir, "pending")).isEmpty();
+      assertThat(FileOutbox.inspect(dir).pending()).isEmpty();
     }
     assertThat(elsewhere.resolve(id + ".msg")).exists();
   }
@@ -150,7 +150,7 @@ class OutboxDirectoryRulesTest {
         .isInstanceOf(SmarthostOutboxException.class)
         .hasMessageContaining(dir.resolve("pending") + " is owned by ")
         .hasMessageContaining("not by root");
-    assertThatThrownBy(() -> FileOutbox.retryAll(dir))
+    assertThatThrownBy(() -> FileOutbox.inspect(dir).retryAll())
         .isInstanceOf(SmarthostOutboxException.class)
         .hasMessageContaining("is owned by");
     Files.setAttribute(dir.resolve("pending"), "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);

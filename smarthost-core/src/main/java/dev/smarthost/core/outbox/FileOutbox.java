@@ -5,24 +5,13 @@ import dev.smarthost.SmarthostOutboxException;
 import dev.smarthost.SmtpFailure;
 import dev.smarthost.core.internal.Checks;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -46,8 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileOutbox implements OutboxStore {
   private static final Logger LOG = LoggerFactory.getLogger(FileOutbox.class);
-  private static final String MSG = ".msg";
-  private static final String STATE = ".state";
   private static final long SEGMENT_BYTES = 32L << 20;
   private static final long RESCAN_EVERY_MS = 5_000;
 
@@ -64,122 +51,44 @@ public final class FileOutbox implements OutboxStore {
   public static final long DEFAULT_MAX_BYTES = 1L << 30;
 
   private final Path dir;
-  private final Path tmp;
-  private final Path pendingDir;
-  private final Path deadDir;
-  private final Path corruptDir;
-  private final FileChannel lockChannel;
+  private final OutboxLock lock;
   private final Journal journal;
-  private final int maxMessages;
-  private final long maxBytes;
+  private final SegmentLedger segments;
+  private final OutboxQuota quota;
   private final List<String> corrupt = new ArrayList<>();
-  private final ConcurrentSkipListMap<String, Slot> pending = new ConcurrentSkipListMap<>();
-  private final Map<Long, Integer> liveBySegment = new HashMap<>();
+  private final HeldEntries<Journal.Position> held = new HeldEntries<>();
   private final AtomicLong sequence = new AtomicLong();
-  private long bytes;
-  private int count;
   private volatile boolean closed;
   private volatile long lastRescan = System.currentTimeMillis();
 
-  /** A pending entry, where its message is, and whether this process is delivering it. */
-  private static final class Slot {
-    volatile OutboxEntry entry;
-    volatile Journal.Position at;
-    volatile boolean claimed;
-
-    Slot(OutboxEntry entry, Journal.Position at) {
-      this.entry = entry;
-      this.at = at;
-    }
-  }
-
   private FileOutbox(Builder b) {
     this.dir = b.dir;
-    this.tmp = dir.resolve("tmp");
-    this.pendingDir = dir.resolve("pending");
-    this.deadDir = dir.resolve("dead");
-    this.corruptDir = dir.resolve("corrupt");
-    this.maxMessages = b.maxMessages;
-    this.maxBytes = b.maxBytes;
+    this.quota = new OutboxQuota(b.maxMessages, b.maxBytes);
+    this.lock = OutboxLock.acquire(dir);
+    JournalRecovery.Recovered recovered;
     try {
-      OutboxDirectory.secure(dir);
-      Path lockFile = dir.resolve("lock");
-      lockChannel =
-          FileChannel.open(
-              lockFile,
-              Set.of(
-                  StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-              PrivateFiles.fileAttributes(lockFile));
-    } catch (PrivateFiles.InsecureException e) {
-      throw new SmarthostOutboxException("outbox refused: " + e.getMessage(), e);
+      OutboxDirectory.cleanTmp(dir);
+      recovered = JournalRecovery.open(dir, SEGMENT_BYTES);
     } catch (IOException e) {
-      throw new SmarthostOutboxException("outbox " + dir + ": cannot create it (" + e + ")", e);
-    }
-    FileLock lock;
-    try {
-      lock = lockChannel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    } catch (IOException e) {
-      closeLock();
-      throw new SmarthostOutboxException("outbox " + dir + ": cannot lock it (" + e + ")", e);
-    }
-    if (lock == null) {
-      closeLock();
-      throw new SmarthostOutboxException(
-          "outbox " + dir + ": in use by another process (or already open here); one at a time",
-          null);
-    }
-    Map<String, OutboxRecords.Replayed> live = OutboxRecords.newLive();
-    List<Damage> damaged = new ArrayList<>();
-    try {
-      clean(tmp);
-      journal =
-          Journal.open(
-              dir.resolve("journal"),
-              SEGMENT_BYTES,
-              new Journal.Reader() {
-                @Override
-                public void record(byte type, byte[] payload, Journal.Position at) {
-                  try {
-                    OutboxRecords.apply(live, type, payload, at);
-                  } catch (IOException | RuntimeException e) {
-                    damaged.add(
-                        new Damage(at.segment, at.recordStart(), at.recordEnd(), e.toString()));
-                  }
-                }
-
-                @Override
-                public void damaged(long segment, long start, long end, String why) {
-                  damaged.add(new Damage(segment, start, end, why));
-                }
-              });
-    } catch (IOException e) {
-      closeLock();
+      lock.close();
       throw new SmarthostOutboxException("outbox " + dir + ": cannot read it (" + e + ")", e);
     }
-    for (Damage d : damaged) {
-      quarantine(d);
-    }
-    for (OutboxRecords.Replayed r : live.values()) {
+    this.journal = recovered.journal();
+    this.segments = new SegmentLedger(dir, journal);
+    corrupt.addAll(recovered.corruptFiles());
+    for (OutboxRecords.Replayed r : recovered.live()) {
       index(r);
     }
-    collect();
+    segments.collect();
     rescanQuietly();
   }
-
-  /** A damaged range of a journal segment, found at open. */
-  private record Damage(long segment, long start, long end, String why) {}
 
   private void index(OutboxRecords.Replayed r) {
     Journal.Position at = Objects.requireNonNull(r.at, "a live record was read at a position");
     OutboxEntry e = OutboxRecords.entry(r);
-    pending.put(r.id, new Slot(e, at));
-    synchronized (this) {
-      bytes += e.size();
-      count++;
-      liveBySegment.merge(at.segment, 1, Integer::sum);
-    }
+    held.hold(e, at);
+    quota.recovered(e.size());
+    segments.added(at.segment);
   }
 
   /**
@@ -236,43 +145,18 @@ public final class FileOutbox implements OutboxStore {
               + " bytes (64 MiB) a file outbox keeps per message; nothing was kept",
           null);
     }
-    reserve(message.length);
+    quota.reserve(message.length);
     Journal.Position at;
     try {
       at = journal.append(OutboxRecords.ADD, record, true);
     } catch (IOException | RuntimeException e) {
-      unreserve(message.length);
+      quota.release(message.length);
       throw new SmarthostOutboxException(
           "outbox " + dir + ": cannot store the message durably (" + e + "); nothing was kept", e);
     }
-    synchronized (this) {
-      liveBySegment.merge(at.segment, 1, Integer::sum);
-    }
-    pending.put(
-        id, new Slot(new OutboxEntry(id, now, 0, now, recipients, message.length, null), at));
+    segments.added(at.segment);
+    held.hold(new OutboxEntry(id, now, 0, now, recipients, message.length, null), at);
     return id;
-  }
-
-  private synchronized void reserve(long size) {
-    if (count >= maxMessages || bytes + size > maxBytes) {
-      throw new SmarthostBusyException(
-          "the outbox is full ("
-              + count
-              + " messages, "
-              + bytes
-              + " bytes; at most "
-              + maxMessages
-              + " and "
-              + maxBytes
-              + "); nothing was kept");
-    }
-    bytes += size;
-    count++;
-  }
-
-  private synchronized void unreserve(long size) {
-    bytes -= size;
-    count--;
   }
 
   private String newId(Instant now) {
@@ -285,9 +169,7 @@ public final class FileOutbox implements OutboxStore {
 
   @Override
   public List<OutboxEntry> pending() {
-    List<OutboxEntry> list = new ArrayList<>();
-    pending.values().forEach(s -> list.add(s.entry));
-    return list;
+    return held.entries();
   }
 
   @Override
@@ -301,34 +183,29 @@ public final class FileOutbox implements OutboxStore {
   }
 
   /**
-   * Reads the pending or dead entries of an outbox directory without opening it (it may be in use
-   * by a running application), for tools such as {@code smarthost outbox list}.
+   * Returns an outbox directory as its administrator sees it, without opening it (its application
+   * may be running), for tools such as {@code smarthost outbox list}: the views read what is
+   * stored; {@code retry} moves a dead entry to {@code pending/} or marks a pending one to be tried
+   * now, and the process that has the outbox open takes both in within seconds (else its next start
+   * does). Nothing is locked, so {@code close} releases nothing.
    *
    * @param dir the outbox directory
-   * @param which {@code "pending"} or {@code "dead"}
-   * @return the entries, oldest first
-   * @throws IllegalArgumentException if {@code which} is neither
-   * @throws SmarthostOutboxException if the directory breaks the ownership rule
+   * @return its view
+   * @throws SmarthostOutboxException if the directory breaks the ownership rule (see {@link
+   *     #open}); every call checks it again
    */
-  public static List<OutboxEntry> read(Path dir, String which) {
-    OutboxDirectory.check(dir);
-    return switch (which) {
-      case "pending" -> OutboxDirectory.pending(dir);
-      case "dead" -> OutboxDirectory.dead(dir);
-      default ->
-          throw new IllegalArgumentException("which: must be pending or dead, but was " + which);
-    };
+  public static Outbox inspect(Path dir) {
+    return new InspectedOutbox(dir);
   }
 
   @Override
   public int pendingCount() {
-    return pending.size();
+    return held.size();
   }
 
   @Override
   public Optional<Instant> oldestPending() {
-    Map.Entry<String, Slot> first = pending.firstEntry();
-    return first == null ? Optional.empty() : Optional.of(first.getValue().entry.enqueuedAt());
+    return held.first().map(OutboxEntry::enqueuedAt);
   }
 
   @Override
@@ -341,26 +218,12 @@ public final class FileOutbox implements OutboxStore {
     return moved;
   }
 
-  /**
-   * Makes an entry of an outbox directory due now without opening the outbox: a dead entry goes
-   * back to pending, a pending one is tried at once with its backoff reset. A running application
-   * picks it up within seconds, else the next start does.
-   *
-   * @param dir the outbox directory
-   * @param id the entry
-   * @return false if there is no such dead or pending entry
-   * @throws SmarthostOutboxException if the directory breaks the ownership rule (see {@link #open})
-   */
-  public static boolean retry(Path dir, String id) {
-    OutboxDirectory.check(dir);
-    return OutboxDirectory.retry(dir, id) || OutboxDirectory.retryPending(dir, id);
-  }
-
+  /** Counts as {@link Outbox#retryAll} does; takes the dead entries back in one rescan. */
   @Override
   public int retryAll() {
     Instant now = Instant.now();
     int n = 0;
-    for (String id : pending.keySet()) {
+    for (String id : held.ids()) {
       n += retryPending(id, now) ? 1 : 0;
     }
     n += OutboxDirectory.retryAll(dir);
@@ -368,53 +231,23 @@ public final class FileOutbox implements OutboxStore {
     return n;
   }
 
-  /**
-   * Makes every entry of an outbox directory due now, like {@link #retry(Path, String)}.
-   *
-   * @param dir the outbox directory
-   * @return how many
-   * @throws SmarthostOutboxException if the directory breaks the ownership rule
-   */
-  public static int retryAll(Path dir) {
-    OutboxDirectory.check(dir);
-    int pendingNow = 0;
-    for (OutboxEntry e : OutboxDirectory.pending(dir)) {
-      pendingNow += OutboxDirectory.retryPending(dir, e.id()) ? 1 : 0;
-    }
-    return OutboxDirectory.retryAll(dir) + pendingNow;
-  }
-
   @Override
   public int purgeDead() {
     return OutboxDirectory.purgeDead(dir);
   }
 
-  /**
-   * Deletes every dead entry of an outbox directory.
-   *
-   * @param dir the outbox directory
-   * @return how many
-   * @throws SmarthostOutboxException if the directory breaks the ownership rule
-   */
-  public static int purgeDead(Path dir) {
-    OutboxDirectory.check(dir);
-    return OutboxDirectory.purgeDead(dir);
-  }
-
   /** A pending entry waiting for its retry becomes due now, its backoff reset. */
   private boolean retryPending(String id, Instant now) {
-    Slot s = pending.get(id);
-    if (s == null) {
+    HeldEntries.Held<Journal.Position> h = held.get(id);
+    if (h == null) {
       return false;
     }
-    OutboxEntry e;
-    synchronized (s) {
-      if (s.claimed) {
-        return true; // being delivered right now
-      }
-      e = s.entry.with(0, now, s.entry.recipients(), s.entry.lastFailure().orElse(null));
-      s.entry = e;
+    Optional<OutboxEntry> reset =
+        h.resetUnlessClaimed(e -> e.with(0, now, e.recipients(), e.lastFailure().orElse(null)));
+    if (reset.isEmpty()) {
+      return true; // being delivered right now
     }
+    OutboxEntry e = reset.get();
     try {
       journal.append(
           OutboxRecords.STATE,
@@ -433,40 +266,22 @@ public final class FileOutbox implements OutboxStore {
       lastRescan = now.toEpochMilli();
       rescanQuietly(); // entries retried from outside (the CLI) while this process runs
     }
-    List<OutboxEntry> due = new ArrayList<>();
-    for (Slot s : pending.values()) {
-      if (due.size() >= max) {
-        break;
-      }
-      synchronized (s) {
-        if (!s.claimed && !s.entry.nextAttemptAt().isAfter(now)) {
-          s.claimed = true;
-          due.add(s.entry);
-        }
-      }
-    }
-    return due;
+    return held.claimDue(now, max);
   }
 
   @Override
   public Optional<Instant> nextDue() {
-    Instant next = null;
-    for (Slot s : pending.values()) {
-      if (!s.claimed && (next == null || s.entry.nextAttemptAt().isBefore(next))) {
-        next = s.entry.nextAttemptAt();
-      }
-    }
-    return Optional.ofNullable(next);
+    return held.nextDue();
   }
 
   @Override
   public byte[] content(String id) {
-    Slot s = pending.get(id);
-    if (s == null) {
+    HeldEntries.Held<Journal.Position> h = held.get(id);
+    if (h == null) {
       throw new SmarthostOutboxException("outbox " + dir + ": no pending entry " + id, null);
     }
     try {
-      return OutboxRecords.content(journal.read(s.at));
+      return OutboxRecords.content(journal.read(h.location()));
     } catch (IOException e) {
       throw new SmarthostOutboxException(
           "outbox " + dir + ": cannot read " + id + " (" + e + ")", e);
@@ -475,37 +290,34 @@ public final class FileOutbox implements OutboxStore {
 
   @Override
   public void delivered(String id) {
-    Slot s = pending.remove(id);
-    if (s == null) {
+    HeldEntries.Held<Journal.Position> h = held.remove(id);
+    if (h == null) {
       return;
     }
-    done(id, s);
+    done(id, h);
   }
 
   /** Forgets an entry: a done record (not forced: a crash repeats it), and its segment's count. */
-  private void done(String id, Slot s) {
-    unreserve(s.entry.size());
+  private void done(String id, HeldEntries.Held<Journal.Position> h) {
+    quota.release(h.entry().size());
     try {
       journal.append(OutboxRecords.DONE, OutboxRecords.done(id), false);
     } catch (IOException e) {
       // delivered once more after a restart (at least once), never lost
       LOG.warn("outbox {}: cannot record {} as done: {}", dir, id, e.toString());
     }
-    synchronized (this) {
-      liveBySegment.merge(s.at.segment, -1, Integer::sum);
-    }
-    collect();
+    segments.removed(h.location().segment);
   }
 
   @Override
   public void reschedule(String id, List<String> recipients, Instant next, SmtpFailure failure) {
-    Slot s = pending.get(id);
-    if (s == null) {
+    HeldEntries.Held<Journal.Position> h = held.get(id);
+    if (h == null) {
       return;
     }
-    OutboxEntry e = s.entry.with(s.entry.attempts() + 1, next, recipients, failure);
+    OutboxEntry e = h.entry().with(h.entry().attempts() + 1, next, recipients, failure);
     try {
-      moveForward(id, s);
+      moveForward(id, h);
       journal.append(
           OutboxRecords.STATE,
           OutboxRecords.state(id, OutboxFiles.state(e.attempts(), next, recipients, failure)),
@@ -514,50 +326,36 @@ public final class FileOutbox implements OutboxStore {
       // retried sooner, or to all recipients, after a restart; never lost
       LOG.warn("outbox {}: cannot record the retry of {}: {}", dir, id, ex.toString());
     }
-    synchronized (s) {
-      s.entry = e;
-      s.claimed = false;
-    }
+    h.release(e);
   }
 
   /**
    * An entry that waits for a retry while newer segments fill up is copied into the newest one, so
    * that the segments behind it can be deleted.
    */
-  private void moveForward(String id, Slot s) throws IOException {
-    if (s.at.segment >= journal.activeSegment() - 1) {
+  private void moveForward(String id, HeldEntries.Held<Journal.Position> h) throws IOException {
+    Journal.Position at = h.location();
+    if (at.segment >= journal.activeSegment() - 1) {
       return;
     }
-    byte[] payload = journal.read(s.at);
-    Journal.Position moved = journal.append(OutboxRecords.ADD, payload, true);
-    synchronized (this) {
-      liveBySegment.merge(s.at.segment, -1, Integer::sum);
-      liveBySegment.merge(moved.segment, 1, Integer::sum);
-    }
-    s.at = moved;
-    collect();
+    Journal.Position moved = journal.append(OutboxRecords.ADD, journal.read(at), true);
+    h.moved(moved);
+    segments.moved(at.segment, moved.segment);
     LOG.debug("outbox {}: moved {} forward to segment {}", dir, id, moved.segment);
   }
 
   @Override
   public void bury(String id, List<String> recipients, SmtpFailure reason) {
-    Slot s = pending.get(id);
-    if (s == null) {
+    HeldEntries.Held<Journal.Position> h = held.get(id);
+    if (h == null) {
       return;
     }
-    OutboxEntry e = s.entry;
-    boolean all = recipients.containsAll(e.recipients());
-    String deadId =
-        all ? id : id + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
+    OutboxEntry e = h.entry();
+    boolean all = e.coveredBy(recipients);
+    String deadId = e.deadId(recipients);
     try {
-      OutboxFiles.writeDurably(
-          tmp.resolve(deadId + MSG),
-          deadDir.resolve(deadId + MSG),
-          OutboxFiles.encode(e.enqueuedAt(), recipients, content(id)));
-      OutboxFiles.writeState(
-          tmp.resolve(deadId + STATE),
-          deadDir.resolve(deadId + STATE),
-          OutboxFiles.state(e.attempts() + 1, Instant.now(), recipients, reason));
+      OutboxDirectory.writeDead(
+          dir, deadId, e.enqueuedAt(), recipients, content(id), e.attempts() + 1, reason);
     } catch (IOException | RuntimeException ex) {
       // stays pending (and claimed, for the dispatcher to reschedule): tried again, never lost
       throw new SmarthostOutboxException(
@@ -571,12 +369,10 @@ public final class FileOutbox implements OutboxStore {
           ex);
     }
     if (all) {
-      pending.remove(id);
-      done(id, s);
+      held.remove(id);
+      done(id, h);
     } else {
-      List<String> left = new ArrayList<>(e.recipients());
-      left.removeAll(recipients);
-      s.entry = e.with(e.attempts(), e.nextAttemptAt(), left, e.lastFailure().orElse(null));
+      h.update(e.without(recipients));
     }
     LOG.warn(
         "outbox {}: gave up on {} for {} recipient(s): {}", dir, id, recipients.size(), reason);
@@ -584,12 +380,7 @@ public final class FileOutbox implements OutboxStore {
 
   @Override
   public void release(String id) {
-    Slot s = pending.get(id);
-    if (s != null) {
-      synchronized (s) {
-        s.claimed = false;
-      }
-    }
+    held.release(id);
   }
 
   /**
@@ -599,13 +390,16 @@ public final class FileOutbox implements OutboxStore {
    * @throws IOException if the directory cannot be listed
    */
   public void rescan() throws IOException {
-    PrivateFiles.checkDirectory(pendingDir); // still only ours, as at open
+    PrivateFiles.checkDirectory(dir.resolve("pending")); // still only ours, as at open
     for (OutboxDirectory.Retried r : OutboxDirectory.retried(dir)) {
       if (r.problem != null) {
-        moveAside(r);
+        String name = OutboxDirectory.moveAside(dir, r);
+        synchronized (this) {
+          corrupt.add(name);
+        }
         continue;
       }
-      if (pending.containsKey(r.id)) {
+      if (held.get(r.id) != null) {
         Files.deleteIfExists(r.file);
         continue;
       }
@@ -623,85 +417,11 @@ public final class FileOutbox implements OutboxStore {
     }
   }
 
-  /** A retried entry whose files are damaged or malformed goes to {@code corrupt/}, never in. */
-  private void moveAside(OutboxDirectory.Retried r) {
-    LOG.warn(
-        "outbox {}: pending/{} cannot be taken back ({}); moved to corrupt/", dir, r.id, r.problem);
-    try {
-      for (Path p : List.of(r.file, r.stateFile)) {
-        if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-          Files.move(
-              p,
-              corruptDir.resolve("pending-" + p.getFileName()),
-              StandardCopyOption.REPLACE_EXISTING,
-              StandardCopyOption.ATOMIC_MOVE);
-        }
-      }
-    } catch (IOException e) {
-      LOG.warn("outbox {}: cannot move pending/{} aside: {}", dir, r.id, e.toString());
-    }
-    synchronized (this) {
-      corrupt.add("pending-" + r.id + ".msg");
-    }
-  }
-
   private void rescanQuietly() {
     try {
       rescan();
     } catch (IOException | RuntimeException e) {
       LOG.warn("outbox {}: cannot take back retried entries: {}", dir, e.toString());
-    }
-  }
-
-  /** Deletes the oldest segments while nothing pending lives in them. */
-  private void collect() {
-    try {
-      long active = journal.activeSegment();
-      List<Long> segments = journal.segments();
-      if (segments.size() < 2) {
-        return; // only the active one
-      }
-      for (long segment : segments) {
-        int live;
-        synchronized (this) {
-          live = liveBySegment.getOrDefault(segment, 0);
-        }
-        if (segment >= active || live > 0) {
-          return;
-        }
-        journal.delete(segment);
-        synchronized (this) {
-          liveBySegment.remove(segment);
-        }
-      }
-    } catch (IOException e) {
-      LOG.warn("outbox {}: cannot delete a finished journal segment: {}", dir, e.toString());
-    }
-  }
-
-  private synchronized void quarantine(Damage d) {
-    String name = String.format("%016d@%d.bin", d.segment(), d.start());
-    try {
-      journal.copyOut(d.segment(), d.start(), d.end(), corruptDir.resolve(name));
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("outbox {}: cannot copy damaged {} aside: {}", dir, name, e.toString());
-    }
-    corrupt.add(name);
-    LOG.warn(
-        "outbox {}: {} damaged bytes in the journal ({}: {}); copied to corrupt/{}, the records"
-            + " around them are kept",
-        dir,
-        d.end() - d.start(),
-        name,
-        d.why(),
-        name);
-  }
-
-  private static void clean(Path in) throws IOException {
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(in)) {
-      for (Path p : s) {
-        Files.deleteIfExists(p); // never acknowledged; a link is removed, never followed
-      }
     }
   }
 
@@ -718,20 +438,12 @@ public final class FileOutbox implements OutboxStore {
     }
     closed = true;
     journal.close();
-    closeLock();
-  }
-
-  private void closeLock() {
-    try {
-      lockChannel.close(); // releases the lock
-    } catch (IOException | RuntimeException e) {
-      // closing anyway
-    }
+    lock.close();
   }
 
   @Override
   public String toString() {
-    return "FileOutbox{" + dir + ", pending=" + pending.size() + "}";
+    return "FileOutbox{" + dir + ", pending=" + held.size() + "}";
   }
 
   /** Configures a {@link FileOutbox}. */

@@ -67,10 +67,21 @@ public interface Outbox extends AutoCloseable {
 
   /**
    * Makes every entry due now, like {@link #retry}: the dead back to pending, the pending at once.
+   * Every outbox counts the same way: each pending entry (also one being delivered right now) and
+   * each dead entry moved back.
    *
    * @return how many
    */
-  int retryAll();
+  default int retryAll() {
+    int n = 0;
+    for (OutboxEntry e : pending()) {
+      n += retry(e.id()) ? 1 : 0;
+    }
+    for (OutboxEntry e : dead()) {
+      n += retry(e.id()) ? 1 : 0;
+    }
+    return n;
+  }
 
   /**
    * Deletes every dead entry.

@@ -1,6 +1,7 @@
 package dev.smarthost.core.outbox;
 
 import dev.smarthost.SmarthostOutboxException;
+import dev.smarthost.SmtpFailure;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,14 +13,16 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What can be done to a {@link FileOutbox} directory without opening it, also while its application
@@ -27,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * them.
  */
 final class OutboxDirectory {
+  private static final Logger LOG = LoggerFactory.getLogger(FileOutbox.class);
   private static final String MSG = ".msg";
   private static final String STATE = ".state";
   private static final String RETRY_NOW = ".now";
@@ -104,30 +108,14 @@ final class OutboxDirectory {
   }
 
   static List<OutboxEntry> pending(Path dir) {
-    Map<String, OutboxRecords.Replayed> live = OutboxRecords.newLive();
+    Collection<OutboxRecords.Replayed> live;
     try {
-      Journal.read(
-          dir.resolve("journal"),
-          new Journal.Reader() {
-            @Override
-            public void record(byte type, byte[] payload, Journal.Position at) {
-              try {
-                OutboxRecords.apply(live, type, payload, at);
-              } catch (IOException | RuntimeException e) {
-                // damaged: the owner reports it
-              }
-            }
-
-            @Override
-            public void damaged(long segment, long start, long end, String why) {
-              // the owner reports it
-            }
-          });
+      live = JournalRecovery.readLive(dir);
     } catch (IOException e) {
       return List.of();
     }
     List<OutboxEntry> list = new ArrayList<>();
-    for (OutboxRecords.Replayed r : live.values()) {
+    for (OutboxRecords.Replayed r : live) {
       list.add(OutboxRecords.entry(r));
     }
     for (Retried r : retried(dir)) {
@@ -292,6 +280,62 @@ final class OutboxDirectory {
       }
     }
     return n;
+  }
+
+  /** Empties {@code tmp/}: what is there was never acknowledged. */
+  static void cleanTmp(Path dir) throws IOException {
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir.resolve("tmp"))) {
+      for (Path p : s) {
+        Files.deleteIfExists(p); // a link is removed, never followed
+      }
+    }
+  }
+
+  /** Writes a dead entry ({@code dead/<id>.msg} and its state), durably, through {@code tmp/}. */
+  static void writeDead(
+      Path dir,
+      String deadId,
+      Instant enqueuedAt,
+      List<String> recipients,
+      byte[] content,
+      int attempts,
+      SmtpFailure reason)
+      throws IOException {
+    Path tmp = dir.resolve("tmp");
+    Path dead = dir.resolve("dead");
+    OutboxFiles.writeDurably(
+        tmp.resolve(deadId + MSG),
+        dead.resolve(deadId + MSG),
+        OutboxFiles.encode(enqueuedAt, recipients, content));
+    OutboxFiles.writeState(
+        tmp.resolve(deadId + STATE),
+        dead.resolve(deadId + STATE),
+        OutboxFiles.state(attempts, Instant.now(), recipients, reason));
+  }
+
+  /**
+   * Moves a retried entry whose files are damaged or malformed to {@code corrupt/}: it never goes
+   * into the journal.
+   *
+   * @return the name it is reported under
+   */
+  static String moveAside(Path dir, Retried r) {
+    LOG.warn(
+        "outbox {}: pending/{} cannot be taken back ({}); moved to corrupt/", dir, r.id, r.problem);
+    try {
+      for (Path p : List.of(r.file, r.stateFile)) {
+        if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+          Files.move(
+              p,
+              dir.resolve("corrupt").resolve("pending-" + p.getFileName()),
+              StandardCopyOption.REPLACE_EXISTING,
+              StandardCopyOption.ATOMIC_MOVE);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("outbox {}: cannot move pending/{} aside: {}", dir, r.id, e.toString());
+    }
+    return "pending-" + r.id + MSG;
   }
 
   private static List<Path> messages(Path in) {

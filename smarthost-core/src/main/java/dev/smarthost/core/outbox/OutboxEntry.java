@@ -2,9 +2,11 @@ package dev.smarthost.core.outbox;
 
 import dev.smarthost.SmtpFailure;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /** One message in an {@link Outbox}: pending or dead. Immutable. */
@@ -124,6 +126,42 @@ public final class OutboxEntry {
       List<String> recipients,
       @Nullable SmtpFailure lastFailure) {
     return new OutboxEntry(id, enqueuedAt, attempts, nextAttemptAt, recipients, size, lastFailure);
+  }
+
+  /**
+   * Returns whether a give-up on {@code givenUp} ends this entry: they are all of its recipients.
+   *
+   * @param givenUp the recipients given up on
+   * @return true if none is left
+   */
+  public boolean coveredBy(List<String> givenUp) {
+    return givenUp.containsAll(recipients);
+  }
+
+  /**
+   * Returns the id of the dead entry for a give-up on {@code givenUp}: this entry's own id when no
+   * recipient is left, else a new one beside it (the rest stays pending under this id).
+   *
+   * @param givenUp the recipients given up on
+   * @return the dead entry's id
+   */
+  public String deadId(List<String> givenUp) {
+    return coveredBy(givenUp)
+        ? id
+        : id + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
+  }
+
+  /**
+   * Returns what stays pending after a give-up on {@code givenUp}: the other recipients, with the
+   * attempts, due time and last failure as they are.
+   *
+   * @param givenUp the recipients given up on
+   * @return the entry for the recipients left
+   */
+  public OutboxEntry without(List<String> givenUp) {
+    List<String> left = new ArrayList<>(recipients);
+    left.removeAll(givenUp);
+    return with(attempts, nextAttemptAt, left, lastFailure);
   }
 
   @Override

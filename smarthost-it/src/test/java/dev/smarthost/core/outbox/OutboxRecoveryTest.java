@@ -246,7 +246,7 @@ class OutboxRecoveryTest {
       outbox.bury(
           bad, List.of("a@example.org"), SmtpFailure.builder(FailureKind.SENDER_REJECTED).build());
     }
-    assertThat(FileOutbox.retry(dir, bad)).isTrue(); // moved to pending/ for the next open
+    assertThat(FileOutbox.inspect(dir).retry(bad)).isTrue(); // moved to pending/ for the next open
     Path state = dir.resolve("pending").resolve(bad + ".state");
     Properties p = new Properties();
     try (var in = Files.newInputStream(state)) {
@@ -256,7 +256,7 @@ class OutboxRecoveryTest {
     try (var out = Files.newOutputStream(state)) {
       p.store(out, null);
     }
-    assertThat(FileOutbox.read(dir, "pending")).extracting(OutboxEntry::id).containsExactly(good);
+    assertThat(FileOutbox.inspect(dir).pending()).extracting(OutboxEntry::id).containsExactly(good);
     for (int i = 0; i < 2; i++) { // the second open proves nothing bad was appended
       try (FileOutbox outbox = FileOutbox.open(dir)) {
         assertThat(outbox.pending()).extracting(OutboxEntry::id).containsExactly(good);
@@ -303,7 +303,7 @@ class OutboxRecoveryTest {
 
       // from outside (the CLI) while the outbox is open: picked up at its next rescan
       outbox.reschedule(id, List.of("a@example.org"), Instant.now().plusSeconds(3600), busy);
-      assertThat(FileOutbox.retry(dir, id)).isTrue();
+      assertThat(FileOutbox.inspect(dir).retry(id)).isTrue();
       outbox.rescan();
       assertThat(outbox.claimDue(Instant.now(), 1)).extracting(OutboxEntry::id).containsExactly(id);
       assertThat(outbox.retry("0000-unknown")).isFalse();
