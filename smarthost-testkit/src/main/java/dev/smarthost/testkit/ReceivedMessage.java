@@ -7,6 +7,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -24,6 +25,36 @@ import org.jspecify.annotations.Nullable;
 public final class ReceivedMessage {
   private final Transaction transaction;
   private final MimeMessage message;
+
+  /** The messages of these transactions, in order. */
+  static List<ReceivedMessage> of(List<Transaction> transactions) {
+    List<ReceivedMessage> result = new ArrayList<>(transactions.size());
+    for (Transaction t : transactions) {
+      result.add(new ReceivedMessage(t, t.message()));
+    }
+    return result;
+  }
+
+  /**
+   * The messages that arrived while waiting for {@code count}.
+   *
+   * @throws AssertionError listing what did arrive, if fewer did
+   */
+  static List<ReceivedMessage> atLeast(int count, Duration waited, List<Transaction> arrived) {
+    List<ReceivedMessage> messages = of(arrived);
+    if (messages.size() < count) {
+      throw new AssertionError(
+          "expected at least "
+              + count
+              + " message(s) within "
+              + waited
+              + " but "
+              + messages.size()
+              + " arrived: "
+              + messages);
+    }
+    return messages;
+  }
 
   ReceivedMessage(Transaction transaction, MimeMessage message) {
     this.transaction = transaction;

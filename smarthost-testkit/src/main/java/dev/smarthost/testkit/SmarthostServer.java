@@ -1,30 +1,25 @@
 package dev.smarthost.testkit;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import dev.smarthost.Encryption;
-import dev.smarthost.SettingsCodec;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.session.SmarthostSessionFactory;
 import dev.smarthost.core.session.SmtpOptions;
+import dev.smarthost.core.settings.EnvFileSmarthostStore;
+import dev.smarthost.testkit.internal.BuilderChecks;
 import dev.smarthost.testkit.internal.FaultRegistry;
 import dev.smarthost.testkit.internal.FaultRules;
 import dev.smarthost.testkit.internal.FrontOptions;
 import dev.smarthost.testkit.internal.MailStore;
 import dev.smarthost.testkit.internal.SmtpFront;
 import dev.smarthost.testkit.internal.TlsContexts;
-import dev.smarthost.testkit.internal.Transaction;
 import dev.smarthost.testkit.internal.TransactionLog;
 import jakarta.mail.Session;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -51,10 +46,7 @@ import org.jspecify.annotations.Nullable;
 public final class SmarthostServer implements AutoCloseable {
   private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
-  private final Encryption encryption;
-  private final @Nullable String username;
-  private final @Nullable String password;
-  private final @Nullable Predicate<String> tokenVerifier;
+  private final FrontOptions options;
   private final GreenMail greenMail;
   private final SmtpFront front;
   private final TlsContexts tls = new TlsContexts("smarthost-testkit CA " + System.nanoTime());
@@ -68,35 +60,23 @@ public final class SmarthostServer implements AutoCloseable {
   private volatile boolean closed;
 
   private SmarthostServer(Builder b) throws IOException {
-    this.encryption = b.encryption;
-    this.username = b.username;
-    this.password = b.password;
-    this.tokenVerifier = b.tokenVerifier;
-    // GreenMail is the store: messages go into it directly, not over its SMTP server; its IMAP
-    // server runs only when asked for.
-    ServerSetup[] servers = new ServerSetup[0];
-    if (b.imap) {
-      ServerSetup imap = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP);
-      imap.setServerStartupTimeout(10_000);
-      servers = new ServerSetup[] {imap};
-    }
-    this.greenMail = new GreenMail(servers);
-    greenMail.start();
+    this.options =
+        new FrontOptions(
+            b.port,
+            b.encryption,
+            b.username,
+            b.password,
+            b.tokenVerifier,
+            (int) b.idleTimeout.toMillis(),
+            b.pipelining,
+            b.chunking,
+            b.smtputf8,
+            b.maxMessageSize,
+            b.maxConnections);
+    // GreenMail is the store: messages go into it directly, not over its SMTP server
+    this.greenMail = MailStore.startGreenMail(b.imap);
     try {
-      this.front =
-          new SmtpFront(
-              encryption,
-              username,
-              password,
-              tokenVerifier,
-              b.port,
-              new MailStore(greenMail),
-              (int) b.idleTimeout.toMillis(),
-              new FrontOptions(
-                  b.pipelining, b.chunking, b.smtputf8, b.maxMessageSize, b.maxConnections),
-              tls,
-              faults,
-              log::add);
+      this.front = new SmtpFront(options, new MailStore(greenMail), tls, faults, log::add);
     } catch (IOException | RuntimeException e) {
       greenMail.stop();
       throw e;
@@ -136,7 +116,7 @@ public final class SmarthostServer implements AutoCloseable {
    * @return the mode given to the builder
    */
   public Encryption encryption() {
-    return encryption;
+    return options.encryption();
   }
 
   /**
@@ -150,8 +130,10 @@ public final class SmarthostServer implements AutoCloseable {
         SmarthostSettings.builder()
             .host(host())
             .port(port())
-            .encryption(encryption)
+            .encryption(options.encryption())
             .verifyTls(true);
+    String username = options.username();
+    String password = options.password();
     if (username != null && password != null) {
       b.credentials(username, password);
     }
@@ -200,41 +182,18 @@ public final class SmarthostServer implements AutoCloseable {
    * @return {@code file}
    */
   public Path writeCaCertificate(Path file) {
-    try {
-      KeyStore store = trustStore();
-      java.security.cert.Certificate ca = store.getCertificate(store.aliases().nextElement());
-      String pem =
-          "-----BEGIN CERTIFICATE-----\n"
-              + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
-                  .encodeToString(ca.getEncoded())
-              + "\n-----END CERTIFICATE-----\n";
-      Files.writeString(file, pem, StandardCharsets.US_ASCII);
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("the server's CA cannot be encoded", e);
-    }
+    return tls.writeCaCertificate(file);
   }
 
   /**
-   * Writes the cluster's env file for this server, atomically (temporary file, then rename).
+   * Writes the cluster's env file for this server as the cluster does ({@link
+   * EnvFileSmarthostStore}): atomically (temporary file, then rename), owner-only.
    *
-   * @param file the env file to write
+   * @param file the env file to write; its directory must not be writable by group or others
    * @return {@code file}
    */
   public Path writeEnvFile(Path file) {
-    StringBuilder content = new StringBuilder();
-    SettingsCodec.ENV_FILE
-        .encode(settings())
-        .forEach((key, value) -> content.append(key).append('=').append(value).append('\n'));
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try {
-      Files.write(tmp, content.toString().getBytes(StandardCharsets.UTF_8));
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    EnvFileSmarthostStore.of(file).save(settings());
     return file;
   }
 
@@ -248,19 +207,7 @@ public final class SmarthostServer implements AutoCloseable {
    *     interrupted (the interrupt flag is kept)
    */
   public List<ReceivedMessage> awaitMessages(int count, Duration timeout) {
-    List<Transaction> transactions = log.await(count, timeout);
-    if (transactions.size() < count) {
-      throw new AssertionError(
-          "expected at least "
-              + count
-              + " message(s) within "
-              + timeout
-              + " but "
-              + transactions.size()
-              + " arrived: "
-              + toMessages(transactions));
-    }
-    return toMessages(transactions);
+    return ReceivedMessage.atLeast(count, timeout, log.await(count, timeout));
   }
 
   /**
@@ -269,7 +216,7 @@ public final class SmarthostServer implements AutoCloseable {
    * @return the messages in arrival order
    */
   public List<ReceivedMessage> receivedMessages() {
-    return toMessages(log.snapshot());
+    return ReceivedMessage.of(log.snapshot());
   }
 
   /**
@@ -306,14 +253,8 @@ public final class SmarthostServer implements AutoCloseable {
    */
   public void fault(Fault... faults) {
     for (Fault fault : faults) {
-      Objects.requireNonNull(fault, "fault");
-      if (FaultRules.isCertificate(fault) && encryption == Encryption.NONE) {
-        throw new IllegalStateException(fault + " needs a STARTTLS or TLS server");
-      }
-      if (FaultRules.act(fault) == Fault.NO_STARTTLS_OFFERED && encryption != Encryption.STARTTLS) {
-        throw new IllegalStateException(fault + " needs a STARTTLS server");
-      }
-      this.faults.add(fault);
+      this.faults.add(
+          FaultRules.checkApplicable(Objects.requireNonNull(fault, "fault"), options.encryption()));
     }
   }
 
@@ -365,20 +306,12 @@ public final class SmarthostServer implements AutoCloseable {
         + ":"
         + port()
         + ", "
-        + encryption
-        + (username != null ? ", auth required" : "")
-        + (tokenVerifier != null ? " (OAuth 2.0)" : "")
+        + options.encryption()
+        + (options.username() != null ? ", auth required" : "")
+        + (options.tokenVerifier() != null ? " (OAuth 2.0)" : "")
         + (faults().isEmpty() ? "" : ", faults=" + faults())
         + (closed ? ", closed" : "")
         + "}";
-  }
-
-  private static List<ReceivedMessage> toMessages(List<Transaction> transactions) {
-    List<ReceivedMessage> result = new ArrayList<>(transactions.size());
-    for (Transaction t : transactions) {
-      result.add(new ReceivedMessage(t, t.message()));
-    }
-    return result;
   }
 
   /** Configures a {@link SmarthostServer}. */
@@ -419,10 +352,7 @@ public final class SmarthostServer implements AutoCloseable {
      */
     public Builder requireAuth(String username, String password) {
       SmarthostSettings.builder().credentials(username, password); // same rules as the settings
-      if (username.isEmpty()) {
-        throw new IllegalArgumentException("username: must not be empty");
-      }
-      this.username = username;
+      this.username = BuilderChecks.username(username);
       this.password = password;
       return this;
     }
@@ -439,10 +369,7 @@ public final class SmarthostServer implements AutoCloseable {
      * @return this builder (for chaining)
      */
     public Builder requireOAuth2(String username, Predicate<String> tokenVerifier) {
-      if (username.isEmpty() || username.chars().anyMatch(Character::isISOControl)) {
-        throw new IllegalArgumentException(
-            "username: must be non-empty, without control characters");
-      }
+      BuilderChecks.username(username);
       if (this.username != null && !this.username.equals(username)) {
         throw new IllegalArgumentException(
             "username: requireAuth and requireOAuth2 must name the same user");
@@ -513,10 +440,7 @@ public final class SmarthostServer implements AutoCloseable {
      * @return this builder (for chaining)
      */
     public Builder maxMessageSize(long bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("maxMessageSize: must be 0 or more, but was " + bytes);
-      }
-      this.maxMessageSize = bytes;
+      this.maxMessageSize = BuilderChecks.notNegative("maxMessageSize", bytes);
       return this;
     }
 
@@ -529,10 +453,7 @@ public final class SmarthostServer implements AutoCloseable {
      * @return this builder (for chaining)
      */
     public Builder maxConnections(int max) {
-      if (max < 0) {
-        throw new IllegalArgumentException("maxConnections: must be 0 or more, but was " + max);
-      }
-      this.maxConnections = max;
+      this.maxConnections = (int) BuilderChecks.notNegative("maxConnections", max);
       return this;
     }
 
@@ -543,10 +464,7 @@ public final class SmarthostServer implements AutoCloseable {
      * @return this builder (for chaining)
      */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port: must be 0–65535, but was " + port);
-      }
-      this.port = port;
+      this.port = BuilderChecks.port(port);
       return this;
     }
 
@@ -558,11 +476,7 @@ public final class SmarthostServer implements AutoCloseable {
      * @return this builder (for chaining)
      */
     public Builder idleTimeout(Duration idleTimeout) {
-      if (idleTimeout.toMillis() < 1 || idleTimeout.toMillis() > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(
-            "idleTimeout: must be at least 1 ms, but was " + idleTimeout);
-      }
-      this.idleTimeout = idleTimeout;
+      this.idleTimeout = BuilderChecks.socketTimeout("idleTimeout", idleTimeout);
       return this;
     }
 

@@ -48,25 +48,25 @@ final class PipelinedTransaction {
       Math.max(1024, Integer.getInteger("dev.smarthost.internal.bdatChunkBytes", 256 * 1024));
 
   private static final String[] IGNORE_HEADERS = {"Bcc", "Content-Length"};
-  private static final int OK = 250;
+  static final int OK = 250;
   private static final int GO_AHEAD = 354;
 
-  private final SmarthostTransport transport;
+  final SmarthostTransport transport;
   private final MimeMessage message;
   private final InternetAddress[] recipients;
-  private final boolean pipelining;
+  final boolean pipelining;
   private final boolean chunking;
-  private final boolean sendPartial;
+  final boolean sendPartial;
   private final boolean utf8;
   private final String sender;
   private final List<String> wireRecipients;
   private final long sizeLimit;
-  private final CommandWriter out;
+  final CommandWriter out;
   private final long start = System.nanoTime();
   private long envelopeRead;
 
   /** A reply that leaves the conversation in an unknown state (EOF, no code): close, no RSET. */
-  private boolean outOfStep;
+  boolean outOfStep;
 
   /** The server's refusal, already ended with RSET, thrown as it is. */
   private @Nullable MessagingException refusal;
@@ -332,7 +332,7 @@ final class PipelinedTransaction {
 
   /** MAIL, RCPT... and BDAT chunks, pipelined where the server allows it. */
   private int sendChunked(Envelope env) throws IOException, MessagingException {
-    BdatStream chunks = new BdatStream(CHUNK_BYTES, new ChunkSender(env));
+    BdatStream chunks = new BdatStream(CHUNK_BYTES, new ChunkSender(this, env));
     byte[] bytes = serialized;
     if (bytes != null) {
       chunks.write(bytes); // already with CRLF line ends
@@ -363,103 +363,7 @@ final class PipelinedTransaction {
     return bytes.toByteArray();
   }
 
-  /** Sends each chunk: the first with the envelope if it is also the last, else after it. */
-  private final class ChunkSender implements BdatStream.Sink {
-    private final Envelope env;
-    private boolean envelopeSent;
-    private int pending;
-
-    ChunkSender(Envelope env) {
-      this.env = env;
-    }
-
-    @Override
-    public void chunk(byte[] bytes, int length, boolean last) throws IOException {
-      try {
-        if (!envelopeSent) {
-          envelopeSent = true;
-          if (last && pipelining && (sendPartial || env.size() == 1)) {
-            writeEnvelope(env);
-            out.bdat(bytes, length, true);
-            out.flush();
-            boolean accepted = readEnvelope(env, false);
-            int code = outOfStep ? -1 : transport.reply();
-            if (!accepted) {
-              throw refused(env.refusal());
-            }
-            if (code != OK) {
-              throw bodyRefused(env, ".", code);
-            }
-            return;
-          }
-          if (pipelining) {
-            writeEnvelope(env);
-            out.flush();
-          }
-          if (!readEnvelope(env, !pipelining)) {
-            throw refused(env.refusal());
-          }
-        }
-        try {
-          out.bdat(bytes, length, last);
-          pending++;
-          if (!pipelining || last) {
-            readChunkReplies();
-          }
-        } catch (IOException broken) {
-          // a server that refuses a chunk (552: too large) may close at once, under our next
-          // write: its reply is the failure, not the broken connection
-          MessagingException refusedChunk = replyAfterBrokenWrite();
-          if (refusedChunk == null) {
-            throw broken;
-          }
-          throw new Abort(refusedChunk);
-        }
-      } catch (MessagingException e) {
-        throw new Abort(e);
-      }
-    }
-
-    /**
-     * The first negative reply the server sent before it closed, if any; the connection is lost.
-     */
-    private @Nullable MessagingException replyAfterBrokenWrite() {
-      try {
-        for (int i = 0; i <= pending && !outOfStep; i++) {
-          int code = transport.reply();
-          if (code < 0) {
-            break;
-          }
-          if (code != OK) {
-            outOfStep = true; // closed by the server: no RSET
-            return bodyRefused(env, "BDAT", code);
-          }
-        }
-      } catch (MessagingException | RuntimeException e) {
-        // nothing readable: the broken connection is the failure
-      }
-      outOfStep = true;
-      return null;
-    }
-
-    /** Reads every reply still due; the first refusal ends the message. */
-    private void readChunkReplies() throws IOException, MessagingException {
-      out.flush();
-      int failedCode = 0;
-      for (; pending > 0 && !outOfStep; pending--) {
-        int code = transport.reply();
-        outOfStep = code < 0;
-        if (code != OK && failedCode == 0) {
-          failedCode = code;
-        }
-      }
-      if (failedCode != 0) {
-        throw bodyRefused(env, ".", failedCode);
-      }
-    }
-  }
-
-  private void writeEnvelope(Envelope env) throws IOException {
+  void writeEnvelope(Envelope env) throws IOException {
     out.command(env.mail);
     for (String rcpt : env.rcpts) {
       out.command(rcpt);
@@ -470,8 +374,7 @@ final class PipelinedTransaction {
    * Reads the replies to MAIL FROM and every RCPT TO, in order, sending each command first when
    * {@code lockstep}. Returns whether the message may follow.
    */
-  private boolean readEnvelope(Envelope env, boolean lockstep)
-      throws IOException, MessagingException {
+  boolean readEnvelope(Envelope env, boolean lockstep) throws IOException, MessagingException {
     if (lockstep) {
       out.command(env.mail);
       out.flush();
@@ -513,13 +416,13 @@ final class PipelinedTransaction {
   }
 
   /** The transaction ends without a message: RSET, or close if the replies are out of step. */
-  private MessagingException refused(MessagingException e) {
+  MessagingException refused(MessagingException e) {
     reset();
     refusal = e;
     return e;
   }
 
-  private MessagingException bodyRefused(Envelope env, String cmd, int code) {
+  MessagingException bodyRefused(Envelope env, String cmd, int code) {
     String reply = transport.getLastServerResponse();
     MessagingException partial = sendPartial ? env.recipientFailures() : null;
     return refused(
@@ -541,7 +444,7 @@ final class PipelinedTransaction {
   }
 
   /** Carries a refusal out of the body stream, which may only throw IOException. */
-  private static final class Abort extends IOException {
+  static final class Abort extends IOException {
     private static final long serialVersionUID = 1L;
     final transient MessagingException failure;
 

@@ -88,7 +88,7 @@ public final class FileOutbox implements OutboxStore {
     OutboxEntry e = OutboxRecords.entry(r);
     held.hold(e, at);
     quota.recovered(e.size());
-    segments.added(at.segment);
+    segments.added(at.segment());
   }
 
   /**
@@ -154,7 +154,7 @@ public final class FileOutbox implements OutboxStore {
       throw new SmarthostOutboxException(
           "outbox " + dir + ": cannot store the message durably (" + e + "); nothing was kept", e);
     }
-    segments.added(at.segment);
+    segments.added(at.segment());
     held.hold(new OutboxEntry(id, now, 0, now, recipients, message.length, null), at);
     return id;
   }
@@ -306,7 +306,7 @@ public final class FileOutbox implements OutboxStore {
       // delivered once more after a restart (at least once), never lost
       LOG.warn("outbox {}: cannot record {} as done: {}", dir, id, e.toString());
     }
-    segments.removed(h.location().segment);
+    segments.removed(h.location().segment());
   }
 
   @Override
@@ -335,13 +335,13 @@ public final class FileOutbox implements OutboxStore {
    */
   private void moveForward(String id, HeldEntries.Held<Journal.Position> h) throws IOException {
     Journal.Position at = h.location();
-    if (at.segment >= journal.activeSegment() - 1) {
+    if (at.segment() >= journal.activeSegment() - 1) {
       return;
     }
     Journal.Position moved = journal.append(OutboxRecords.ADD, journal.read(at), true);
     h.moved(moved);
-    segments.moved(at.segment, moved.segment);
-    LOG.debug("outbox {}: moved {} forward to segment {}", dir, id, moved.segment);
+    segments.moved(at.segment(), moved.segment());
+    LOG.debug("outbox {}: moved {} forward to segment {}", dir, id, moved.segment());
   }
 
   @Override

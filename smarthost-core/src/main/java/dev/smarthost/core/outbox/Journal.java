@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.CRC32;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,25 +35,21 @@ import org.jspecify.annotations.Nullable;
  * positional operation, then sets the interrupt flag again). Used by {@code FileOutbox}.
  */
 final class Journal implements AutoCloseable {
-  /** A record's position: its segment and where its payload starts. */
-  public static final class Position {
-    public final long segment;
-    public final long offset;
-    public final int length;
-
-    Position(long segment, long offset, int length) {
-      this.segment = segment;
-      this.offset = offset;
-      this.length = length;
-    }
-
+  /**
+   * A record's position: its segment, where its payload starts, and the payload's length.
+   *
+   * @param segment the segment
+   * @param offset where the payload starts
+   * @param length the payload's length
+   */
+  record Position(long segment, long offset, int length) {
     /** Where the whole record starts. */
-    public long recordStart() {
-      return offset - HEADER;
+    long recordStart() {
+      return offset - JournalFormat.HEADER;
     }
 
     /** Where the whole record ends (exclusive). */
-    public long recordEnd() {
+    long recordEnd() {
       return offset + length + 4;
     }
   }
@@ -70,12 +65,6 @@ final class Journal implements AutoCloseable {
 
   /** The largest payload one record holds; {@link #append} refuses more before writing. */
   public static final int MAX_PAYLOAD = 64 << 20;
-
-  private static final byte MAGIC_0 = (byte) 0xA5;
-  private static final byte MAGIC_1 = (byte) 0x4A;
-  private static final int HEADER = 2 + 1 + 4 + 4;
-  private static final int OVERHEAD = HEADER + 4;
-  private static final int SCAN_WINDOW = 64 * 1024;
 
   private final Path dir;
   private final long maxSegment;
@@ -122,7 +111,7 @@ final class Journal implements AutoCloseable {
     for (long s : segments) {
       FileChannel ch = j.openChannel(s, false);
       j.channels.put(s, ch);
-      replay(s, ch, reader);
+      JournalFormat.replay(s, ch, reader);
     }
     long newest = segments.isEmpty() ? 0 : segments.get(segments.size() - 1);
     for (long s : segments) {
@@ -146,159 +135,9 @@ final class Journal implements AutoCloseable {
       try (FileChannel ch =
           FileChannel.open(
               dir.resolve(name(s)), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-        replay(s, ch, reader);
+        JournalFormat.replay(s, ch, reader);
       }
     }
-  }
-
-  private static void replay(long segment, FileChannel ch, Reader reader) throws IOException {
-    long size = ch.size();
-    if (size > 0 && !startsWithMagic(ch)) {
-      replayVersion1(segment, ch, size, reader);
-      return;
-    }
-    long pos = 0;
-    while (pos < size) {
-      int length = validHeader(ch, pos, size);
-      if (length >= 0) {
-        long end = pos + OVERHEAD + length;
-        byte type = typeAt(ch, pos);
-        byte[] payload = payloadIfValid(ch, pos, type, length);
-        if (payload != null) {
-          reader.record(type, payload, new Position(segment, pos + HEADER, length));
-        } else {
-          reader.damaged(segment, pos, end, "CRC-32 mismatch in the record's payload");
-        }
-        pos = end;
-        continue;
-      }
-      long next = nextHeader(ch, pos + 1, size);
-      long end = next < 0 ? size : next;
-      reader.damaged(
-          segment,
-          pos,
-          end,
-          next < 0
-              ? "damaged or incomplete end of the segment"
-              : "damaged bytes before the next good record");
-      pos = end;
-    }
-  }
-
-  /** The payload's length if a whole record with a valid header starts at {@code pos}, else -1. */
-  private static int validHeader(FileChannel ch, long pos, long size) throws IOException {
-    if (pos + OVERHEAD > size) {
-      return -1;
-    }
-    ByteBuffer head = ByteBuffer.allocate(HEADER);
-    readFully(ch, head, pos);
-    head.flip();
-    if (head.get(0) != MAGIC_0 || head.get(1) != MAGIC_1) {
-      return -1;
-    }
-    int length = head.getInt(3);
-    CRC32 c = new CRC32();
-    c.update(head.array(), 0, 7);
-    if ((int) c.getValue() != head.getInt(7)
-        || length < 0
-        || length > MAX_PAYLOAD
-        || pos + OVERHEAD + length > size) {
-      return -1;
-    }
-    return length;
-  }
-
-  private static byte typeAt(FileChannel ch, long pos) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(1);
-    readFully(ch, b, pos + 2);
-    return b.get(0);
-  }
-
-  private static byte @Nullable [] payloadIfValid(FileChannel ch, long pos, byte type, int length)
-      throws IOException {
-    ByteBuffer body = ByteBuffer.allocate(length + 4);
-    readFully(ch, body, pos + HEADER);
-    body.flip();
-    byte[] payload = new byte[length];
-    body.get(payload);
-    return body.getInt() == crc(type, payload) ? payload : null;
-  }
-
-  /** The next offset from {@code from} where a record with a valid header starts, or -1. */
-  private static long nextHeader(FileChannel ch, long from, long size) throws IOException {
-    ByteBuffer window = ByteBuffer.allocate(SCAN_WINDOW);
-    for (long base = from; base < size - 1; base += SCAN_WINDOW - 1) {
-      window.clear();
-      window.limit((int) Math.min(SCAN_WINDOW, size - base));
-      readFully(ch, window, base);
-      for (int i = 0; i + 1 < window.limit(); i++) {
-        if (window.get(i) == MAGIC_0
-            && window.get(i + 1) == MAGIC_1
-            && validHeader(ch, base + i, size) >= 0) {
-          return base + i;
-        }
-      }
-    }
-    return -1;
-  }
-
-  private static boolean startsWithMagic(FileChannel ch) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(1);
-    readFully(ch, b, 0);
-    return b.get(0) == MAGIC_0;
-  }
-
-  /**
-   * The first format, {@code [type:1][length:4][payload][crc32:4]}, still read so that an outbox
-   * written by an earlier version is delivered; its first damage ends the segment's replay.
-   */
-  private static void replayVersion1(long segment, FileChannel ch, long size, Reader reader)
-      throws IOException {
-    long pos = 0;
-    ByteBuffer head = ByteBuffer.allocate(5);
-    while (pos < size) {
-      head.clear();
-      if (pos + 9 > size) {
-        reader.damaged(segment, pos, size, "incomplete end of the segment");
-        return;
-      }
-      readFully(ch, head, pos);
-      byte type = head.get(0);
-      int length = head.getInt(1);
-      if (length < 0 || length > MAX_PAYLOAD || pos + 9 + length > size) {
-        reader.damaged(segment, pos, size, "damaged record header; the rest of the segment");
-        return;
-      }
-      ByteBuffer body = ByteBuffer.allocate(length + 4);
-      readFully(ch, body, pos + 5);
-      byte[] payload = new byte[length];
-      body.flip();
-      body.get(payload);
-      if (body.getInt() != crc(type, payload)) {
-        reader.damaged(segment, pos, pos + 9 + length, "CRC-32 mismatch");
-      } else {
-        reader.record(type, payload, new Position(segment, pos + 5, length));
-      }
-      pos += 9 + length;
-    }
-  }
-
-  private static void readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
-    long pos = at;
-    while (b.hasRemaining()) {
-      int n = ch.read(b, pos);
-      if (n < 0) {
-        throw new IOException("unexpected end of journal");
-      }
-      pos += n;
-    }
-  }
-
-  private static int crc(byte type, byte[] payload) {
-    CRC32 c = new CRC32();
-    c.update(type);
-    c.update(payload);
-    return (int) c.getValue();
   }
 
   /**
@@ -311,11 +150,7 @@ final class Journal implements AutoCloseable {
     if (payload.length > MAX_PAYLOAD) {
       throw new TooLargeException(payload.length);
     }
-    ByteBuffer record = ByteBuffer.allocate(OVERHEAD + payload.length);
-    record.put(MAGIC_0).put(MAGIC_1).put(type).putInt(payload.length);
-    CRC32 head = new CRC32();
-    head.update(record.array(), 0, 7);
-    record.putInt((int) head.getValue()).put(payload).putInt(crc(type, payload)).flip();
+    ByteBuffer record = JournalFormat.encode(type, payload);
     long segment;
     long end;
     long start;
@@ -348,14 +183,14 @@ final class Journal implements AutoCloseable {
         }
         throw e;
       }
-      end = start + OVERHEAD + payload.length;
+      end = start + JournalFormat.OVERHEAD + payload.length;
       activeSize = end;
       written = end;
     }
     if (durable) {
       force(segment, end);
     }
-    return new Position(segment, start + HEADER, payload.length);
+    return new Position(segment, start + JournalFormat.HEADER, payload.length);
   }
 
   private void force(long segment, long end) throws IOException {
@@ -387,10 +222,10 @@ final class Journal implements AutoCloseable {
   /** Reads a record's payload. */
   public byte[] read(Position at) throws IOException {
     return io(
-        at.segment,
+        at.segment(),
         ch -> {
-          ByteBuffer b = ByteBuffer.allocate(at.length);
-          readFully(ch, b, at.offset);
+          ByteBuffer b = ByteBuffer.allocate(at.length());
+          JournalFormat.readFully(ch, b, at.offset());
           return b.array();
         });
   }
@@ -587,6 +422,6 @@ final class Journal implements AutoCloseable {
 
   /** For a caller that wants to know whether a position is still readable. */
   public boolean has(@Nullable Position at) {
-    return at != null && channels.containsKey(at.segment);
+    return at != null && channels.containsKey(at.segment());
   }
 }

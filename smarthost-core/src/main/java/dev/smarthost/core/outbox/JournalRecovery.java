@@ -61,7 +61,7 @@ final class JournalRecovery {
         try {
           OutboxRecords.apply(live, type, payload, at);
         } catch (IOException | RuntimeException e) {
-          damaged(at.segment, at.recordStart(), at.recordEnd(), e.toString());
+          damaged(at.segment(), at.recordStart(), at.recordEnd(), e.toString());
         }
       }
 

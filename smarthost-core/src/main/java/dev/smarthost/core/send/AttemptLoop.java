@@ -50,7 +50,7 @@ final class AttemptLoop {
   private final SmarthostResolver resolver;
   private final SmarthostSessionFactory sessions;
   private final ConnectionPool pool;
-  private final MailerListener listener;
+  private final MailerListener listener; // never throws: the mailer hands it MailerListeners
   private final int maxAttempts;
   private final Duration retryBackoff;
   private final Duration acquireTimeout;
@@ -233,7 +233,7 @@ final class AttemptLoop {
             .attempts(Math.max(1, attempts))
             .build(cause == null ? new java.util.concurrent.TimeoutException(k.detail()) : cause);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
-    listener(() -> listener.failed(e, took));
+    listener.failed(e, took);
     return e;
   }
 
@@ -311,7 +311,7 @@ final class AttemptLoop {
     if (!k.kind().isTemporary() || attempt >= maxAttempts || closed.getAsBoolean()) {
       return false;
     }
-    listener(() -> listener.retried(k.kind(), attempt));
+    listener.retried(k.kind(), attempt);
     try {
       Thread.sleep(retryBackoff.toMillis() * attempt);
       return true;
@@ -386,7 +386,7 @@ final class AttemptLoop {
             rejected,
             attempts,
             Duration.ofNanos(System.nanoTime() - start));
-    listener(() -> listener.sent(result));
+    listener.sent(result);
     return result;
   }
 
@@ -403,7 +403,7 @@ final class AttemptLoop {
             .attempts(attempts)
             .build(cause);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
-    listener(() -> listener.failed(e, took));
+    listener.failed(e, took);
     return e;
   }
 
@@ -415,13 +415,5 @@ final class AttemptLoop {
       }
     }
     return result;
-  }
-
-  private static void listener(Runnable call) {
-    try {
-      call.run();
-    } catch (RuntimeException e) {
-      LOG.warn("mailer listener failed", e);
-    }
   }
 }

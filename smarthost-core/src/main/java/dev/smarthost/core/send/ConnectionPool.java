@@ -12,6 +12,9 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -62,6 +65,7 @@ final class ConnectionPool implements AutoCloseable {
   private final Duration validateAfterIdle;
   private final Consumer<SmarthostSettings> opened;
   private volatile boolean closed;
+  private @Nullable ScheduledExecutorService evictor;
 
   public ConnectionPool(
       int max,
@@ -222,6 +226,24 @@ final class ConnectionPool implements AutoCloseable {
     permits.release();
   }
 
+  /**
+   * Closes idle connections past their time every half idle timeout (at least every 100 ms), on a
+   * daemon thread of its own, until {@link #close}.
+   */
+  public synchronized void startEvicting() {
+    if (evictor != null) {
+      return;
+    }
+    ScheduledExecutorService e =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> SmarthostMailer.daemon(r, "smarthost-mailer-idle"));
+    long every = Math.max(100, idleTimeout.toMillis() / 2);
+    // runs until close() shuts the scheduler down; nothing waits for it
+    Future<?> unused =
+        e.scheduleWithFixedDelay(this::evictIdle, every, every, TimeUnit.MILLISECONDS);
+    evictor = e;
+  }
+
   /** Closes connections idle longer than the idle timeout. */
   public void evictIdle() {
     long now = System.nanoTime();
@@ -251,6 +273,11 @@ final class ConnectionPool implements AutoCloseable {
   /** Closes idle connections; aborts busy ones so that their senders fail instead of hanging. */
   @Override
   public void close() {
+    synchronized (this) {
+      if (evictor != null) {
+        evictor.shutdownNow();
+      }
+    }
     List<Connection> toClose;
     synchronized (idle) {
       closed = true;

@@ -23,8 +23,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +47,7 @@ final class OutboxDispatcher {
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final Duration maxAge;
-  private final MailerListener listener;
+  private final MailerListener listener; // never throws: the mailer hands it MailerListeners
   private final AtomicInteger inFlight = new AtomicInteger();
   private final java.util.concurrent.atomic.AtomicLong looks =
       new java.util.concurrent.atomic.AtomicLong();
@@ -60,7 +62,6 @@ final class OutboxDispatcher {
   OutboxDispatcher(
       OutboxStore outbox,
       AttemptLoop attempts,
-      ThreadPoolExecutor workers,
       int parallel,
       Duration initialBackoff,
       Duration maxBackoff,
@@ -68,7 +69,16 @@ final class OutboxDispatcher {
       MailerListener listener) {
     this.outbox = outbox;
     this.attempts = attempts;
-    this.workers = workers;
+    AtomicInteger n = new AtomicInteger();
+    this.workers =
+        new ThreadPoolExecutor(
+            parallel,
+            parallel,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> SmarthostMailer.daemon(r, "smarthost-outbox-" + n.incrementAndGet()));
+    workers.allowCoreThreadTimeOut(true);
     this.parallel = parallel;
     this.initialBackoff = initialBackoff;
     this.maxBackoff = maxBackoff;
@@ -127,6 +137,31 @@ final class OutboxDispatcher {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    workers.shutdown();
+  }
+
+  /**
+   * Waits for the deliveries under way after {@link #stop}; past {@code wait} they are interrupted
+   * (their entries stay pending: delivered after the next start).
+   *
+   * @return false if some had to be interrupted
+   */
+  boolean awaitStopped(Duration wait) throws InterruptedException {
+    if (workers.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+      return true;
+    }
+    workers.shutdownNow();
+    return false;
+  }
+
+  /** Waits a little for the interrupted deliveries to end. */
+  void awaitInterrupted() throws InterruptedException {
+    workers.awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  /** Interrupts every delivery under way at once. */
+  void stopNow() {
+    workers.shutdownNow();
   }
 
   private void loop() {
@@ -279,18 +314,10 @@ final class OutboxDispatcher {
       LOG.warn("smarthost outbox: {}", ex.getMessage());
       outbox.reschedule(
           e.id(), e.recipients(), Instant.now().plus(backoff(e.attempts() + 1)), reason);
-      try {
-        listener.deadLetterFailed(e.id(), recipients, reason, ex);
-      } catch (RuntimeException ignored) {
-        // a listener never breaks delivery
-      }
+      listener.deadLetterFailed(e.id(), recipients, reason, ex);
       return;
     }
-    try {
-      listener.deadLettered(e.id(), recipients, reason);
-    } catch (RuntimeException ex) {
-      // a listener never breaks delivery
-    }
+    listener.deadLettered(e.id(), recipients, reason);
   }
 
   /**

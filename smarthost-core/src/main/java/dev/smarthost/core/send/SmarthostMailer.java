@@ -11,27 +11,14 @@ import dev.smarthost.core.outbox.Outbox;
 import dev.smarthost.core.outbox.OutboxStore;
 import dev.smarthost.core.session.SmarthostSessionFactory;
 import dev.smarthost.core.session.SmtpOptions;
-import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -82,17 +69,15 @@ public final class SmarthostMailer implements AutoCloseable {
 
   private final ConnectionPool pool;
   private final AttemptLoop attemptLoop;
-  private final ThreadPoolExecutor async;
-  private final ScheduledExecutorService housekeeping;
-  private final int queueCapacity;
+  private final SendQueue async;
   private final Duration closeTimeout;
   private final @Nullable OutboxStore outbox;
   private final @Nullable OutboxDispatcher dispatcher;
-  private final @Nullable ThreadPoolExecutor outboxWorkers;
   private volatile boolean closed;
 
   private SmarthostMailer(Builder b) {
-    MailerListener listener = b.listener;
+    // a listener never breaks sending: what it throws is logged and ignored
+    MailerListener listener = new MailerListeners(List.of(b.listener));
     this.pool =
         new ConnectionPool(
             b.maxConnections,
@@ -100,15 +85,7 @@ public final class SmarthostMailer implements AutoCloseable {
             b.maxMessagesPerConnection,
             b.idleTimeout,
             Duration.ofSeconds(1),
-            settings -> {
-              try {
-                listener.connectionOpened(settings);
-              } catch (RuntimeException e) {
-                // a listener never breaks sending
-              }
-            });
-    this.housekeeping =
-        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "smarthost-mailer-idle"));
+            listener::connectionOpened);
     this.attemptLoop =
         new AttemptLoop(
             b.resolver,
@@ -121,53 +98,31 @@ public final class SmarthostMailer implements AutoCloseable {
             b.sendTimeout,
             WriteTimeouts.executor(),
             () -> closed);
-    this.queueCapacity = b.queueCapacity;
     this.closeTimeout = b.closeTimeout;
-    AtomicInteger threads = new AtomicInteger();
     this.async =
-        new ThreadPoolExecutor(
+        new SendQueue(
             b.maxConnections,
-            b.maxConnections,
-            30,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(b.queueCapacity),
-            r -> daemon(r, "smarthost-mailer-" + threads.incrementAndGet()),
-            new ThreadPoolExecutor.AbortPolicy());
-    async.allowCoreThreadTimeOut(true);
+            b.queueCapacity,
+            message -> {
+              keepTextWhole(message);
+              return attemptLoop.deliver(message);
+            });
     this.outbox = b.outbox;
-    if (outbox != null) {
-      AtomicInteger n = new AtomicInteger();
-      this.outboxWorkers =
-          new ThreadPoolExecutor(
-              b.maxConnections,
-              b.maxConnections,
-              30,
-              TimeUnit.SECONDS,
-              new LinkedBlockingQueue<>(),
-              r -> daemon(r, "smarthost-outbox-" + n.incrementAndGet()));
-      outboxWorkers.allowCoreThreadTimeOut(true);
-      this.dispatcher =
-          new OutboxDispatcher(
-              outbox,
-              attemptLoop,
-              outboxWorkers,
-              b.maxConnections,
-              b.outboxInitialBackoff,
-              b.outboxMaxBackoff,
-              b.outboxMaxAge,
-              listener);
-    } else {
-      this.outboxWorkers = null;
-      this.dispatcher = null;
-    }
-    long evictEvery = Math.max(100, b.idleTimeout.toMillis() / 2);
-    // runs until close() shuts the scheduler down; nothing waits for it
-    Future<?> unused =
-        housekeeping.scheduleWithFixedDelay(
-            pool::evictIdle, evictEvery, evictEvery, TimeUnit.MILLISECONDS);
+    this.dispatcher =
+        outbox == null
+            ? null
+            : new OutboxDispatcher(
+                outbox,
+                attemptLoop,
+                b.maxConnections,
+                b.outboxInitialBackoff,
+                b.outboxMaxBackoff,
+                b.outboxMaxAge,
+                listener);
+    pool.startEvicting();
   }
 
-  private static Thread daemon(Runnable r, String name) {
+  static Thread daemon(Runnable r, String name) {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
     return t;
@@ -220,19 +175,7 @@ public final class SmarthostMailer implements AutoCloseable {
   public CompletableFuture<SendResult> sendAsync(MimeMessage message) {
     checkOpen();
     Objects.requireNonNull(message, "message");
-    Task task = new Task(message);
-    try {
-      async.execute(task);
-    } catch (RejectedExecutionException e) {
-      task.future.completeExceptionally(
-          closed
-              ? new IllegalStateException("the mailer is closed")
-              : new SmarthostBusyException(
-                  "the mailer's queue of "
-                      + queueCapacity
-                      + " messages is full; nothing was sent"));
-    }
-    return task.future;
+    return async.submit(message);
   }
 
   /**
@@ -257,26 +200,9 @@ public final class SmarthostMailer implements AutoCloseable {
     }
     Objects.requireNonNull(message, "message");
     keepTextWhole(message);
-    byte[] bytes;
-    List<String> recipients = new ArrayList<>();
-    try {
-      Address[] all = message.getAllRecipients();
-      if (all == null || all.length == 0) {
-        throw new IllegalArgumentException("message: has no recipients");
-      }
-      for (Address a : all) {
-        recipients.add(a instanceof InternetAddress ia ? ia.getAddress() : a.toString());
-      }
-      // writeTo completes an unsaved message's headers (Message-ID too); a parsed one keeps them
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      // as Angus puts it on the wire: the envelope carries Bcc, the header must not
-      message.writeTo(out, new String[] {"Bcc", "Content-Length"});
-      bytes = out.toByteArray();
-    } catch (MessagingException | IOException e) {
-      throw new IllegalArgumentException("message: cannot be written: " + e.getMessage(), e);
-    }
-    String id = o.add(bytes, recipients);
-    dispatcher.fresh(id, bytes); // the first attempt need not read it back
+    StoredMessage stored = StoredMessage.of(message);
+    String id = o.add(stored.bytes(), stored.recipients());
+    dispatcher.fresh(id, stored.bytes()); // the first attempt need not read it back
     dispatcher.signal();
     return id;
   }
@@ -311,7 +237,7 @@ public final class SmarthostMailer implements AutoCloseable {
     if (closed) {
       return;
     }
-    if (dispatcher != null && outboxWorkers != null) {
+    if (dispatcher != null) {
       // deliver what is due now while the mailer still takes no new work from elsewhere
       try {
         dispatcher.drain(closeTimeout);
@@ -320,39 +246,28 @@ public final class SmarthostMailer implements AutoCloseable {
       }
     }
     closed = true;
-    if (dispatcher != null && outboxWorkers != null) {
+    if (dispatcher != null) {
       dispatcher.stop();
-      outboxWorkers.shutdown();
     }
     async.shutdown();
     try {
-      if (!async.awaitTermination(closeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        List<Runnable> never = async.shutdownNow();
-        for (Runnable r : never) {
-          ((Task) r) // only Tasks are submitted to this executor
-              .future.completeExceptionally(
-                  new SmarthostBusyException(
-                      "the mailer was closed before this message was sent; nothing was sent"));
-        }
+      if (!async.awaitStopped(closeTimeout)) {
         pool.abortBusy();
-        async.awaitTermination(5, TimeUnit.SECONDS);
+        async.awaitInterrupted();
       }
-      if (outboxWorkers != null
-          && !outboxWorkers.awaitTermination(closeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (dispatcher != null && !dispatcher.awaitStopped(closeTimeout)) {
         // entries being delivered stay pending in the outbox: delivered after the next start
-        outboxWorkers.shutdownNow();
         pool.abortBusy();
-        outboxWorkers.awaitTermination(5, TimeUnit.SECONDS);
+        dispatcher.awaitInterrupted();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      async.shutdownNow();
-      if (outboxWorkers != null) {
-        outboxWorkers.shutdownNow();
+      async.stopNow();
+      if (dispatcher != null) {
+        dispatcher.stopNow();
       }
       pool.abortBusy();
     } finally {
-      housekeeping.shutdownNow();
       pool.close();
     }
   }
@@ -360,26 +275,6 @@ public final class SmarthostMailer implements AutoCloseable {
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("the mailer is closed");
-    }
-  }
-
-  /** One queued message and its future. */
-  private final class Task implements Runnable {
-    final MimeMessage message;
-    final CompletableFuture<SendResult> future = new CompletableFuture<>();
-
-    Task(MimeMessage message) {
-      this.message = message;
-    }
-
-    @Override
-    public void run() {
-      try {
-        keepTextWhole(message);
-        future.complete(attemptLoop.deliver(message));
-      } catch (RuntimeException e) {
-        future.completeExceptionally(e);
-      }
     }
   }
 

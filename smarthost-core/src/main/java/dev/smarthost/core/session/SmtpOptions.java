@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -41,9 +40,6 @@ public final class SmtpOptions {
   /** Default SASL mechanisms for a password login, most preferred first. */
   public static final List<String> DEFAULT_AUTH_MECHANISMS = List.of("PLAIN", "LOGIN");
 
-  private static final List<String> PASSWORD_MECHANISMS =
-      List.of("PLAIN", "LOGIN", "DIGEST-MD5", "NTLM");
-
   /** TLS protocols enabled by default, strongest first. */
   public static final List<String> DEFAULT_TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
@@ -55,34 +51,43 @@ public final class SmtpOptions {
 
   private static final SmtpOptions DEFAULTS = new Builder().build();
 
-  private final Duration connectTimeout;
-  private final Duration readTimeout;
-  private final Duration writeTimeout;
-  private final @Nullable String ehloName;
-  private final @Nullable KeyStore trustStore;
-  private final @Nullable SSLContext sslContext;
-  private final List<String> tlsProtocols;
-  private final boolean debug;
-  private final boolean pipelining;
-  private final boolean chunking;
-  private final List<String> authMechanisms;
+  /**
+   * Everything that makes two options equal: the values, and the trust material and token cache by
+   * identity (neither {@code KeyStore}, {@code SSLContext} nor a cache compares by content).
+   */
+  private record Values(
+      Duration connectTimeout,
+      Duration readTimeout,
+      Duration writeTimeout,
+      @Nullable String ehloName,
+      @Nullable KeyStore trustStore,
+      @Nullable SSLContext sslContext,
+      List<String> tlsProtocols,
+      boolean debug,
+      boolean pipelining,
+      boolean chunking,
+      List<String> authMechanisms,
+      TokenCache tokenCache) {}
+
+  private final Values v;
   private final TlsSocketFactories socketFactories;
-  private final TokenCache tokenCache;
 
   private SmtpOptions(Builder b) {
-    this.connectTimeout = b.connectTimeout;
-    this.readTimeout = b.readTimeout;
-    this.writeTimeout = b.writeTimeout;
-    this.ehloName = b.ehloName;
-    this.trustStore = b.trustStore;
-    this.sslContext = b.sslContext;
-    this.tlsProtocols = b.tlsProtocols;
-    this.debug = b.debug;
-    this.pipelining = b.pipelining;
-    this.chunking = b.chunking;
-    this.authMechanisms = b.authMechanisms;
-    this.socketFactories = new TlsSocketFactories(trustStore, sslContext, tlsProtocols);
-    this.tokenCache = b.tokenCache;
+    this.v =
+        new Values(
+            b.connectTimeout,
+            b.readTimeout,
+            b.writeTimeout,
+            b.ehloName,
+            b.trustStore,
+            b.sslContext,
+            b.tlsProtocols,
+            b.debug,
+            b.pipelining,
+            b.chunking,
+            b.authMechanisms,
+            b.tokenCache);
+    this.socketFactories = new TlsSocketFactories(b.trustStore, b.sslContext, b.tlsProtocols);
   }
 
   /**
@@ -112,18 +117,18 @@ public final class SmtpOptions {
    */
   public Builder toBuilder() {
     Builder b = new Builder();
-    b.connectTimeout = connectTimeout;
-    b.readTimeout = readTimeout;
-    b.writeTimeout = writeTimeout;
-    b.ehloName = ehloName;
-    b.trustStore = trustStore;
-    b.sslContext = sslContext;
-    b.tlsProtocols = tlsProtocols;
-    b.debug = debug;
-    b.pipelining = pipelining;
-    b.chunking = chunking;
-    b.authMechanisms = authMechanisms;
-    b.tokenCache = tokenCache;
+    b.connectTimeout = v.connectTimeout();
+    b.readTimeout = v.readTimeout();
+    b.writeTimeout = v.writeTimeout();
+    b.ehloName = v.ehloName();
+    b.trustStore = v.trustStore();
+    b.sslContext = v.sslContext();
+    b.tlsProtocols = v.tlsProtocols();
+    b.debug = v.debug();
+    b.pipelining = v.pipelining();
+    b.chunking = v.chunking();
+    b.authMechanisms = v.authMechanisms();
+    b.tokenCache = v.tokenCache();
     return b;
   }
 
@@ -133,7 +138,7 @@ public final class SmtpOptions {
    * @return a positive duration
    */
   public Duration connectTimeout() {
-    return connectTimeout;
+    return v.connectTimeout();
   }
 
   /**
@@ -142,7 +147,7 @@ public final class SmtpOptions {
    * @return a positive duration
    */
   public Duration readTimeout() {
-    return readTimeout;
+    return v.readTimeout();
   }
 
   /**
@@ -151,7 +156,7 @@ public final class SmtpOptions {
    * @return a positive duration
    */
   public Duration writeTimeout() {
-    return writeTimeout;
+    return v.writeTimeout();
   }
 
   /**
@@ -161,7 +166,7 @@ public final class SmtpOptions {
    *     environment variable, or else {@code localhost}; never a DNS lookup
    */
   public String ehloName() {
-    return ehloName != null ? ehloName : DefaultEhloName.VALUE;
+    return v.ehloName() != null ? v.ehloName() : OptionChecks.DEFAULT_EHLO_NAME;
   }
 
   /**
@@ -170,7 +175,7 @@ public final class SmtpOptions {
    * @return the trust store; empty means the {@link #sslContext()} or the JDK's default trust
    */
   public Optional<KeyStore> trustStore() {
-    return Optional.ofNullable(trustStore);
+    return Optional.ofNullable(v.trustStore());
   }
 
   /**
@@ -179,7 +184,7 @@ public final class SmtpOptions {
    * @return the context; empty means the {@link #trustStore()} or the JDK's default trust
    */
   public Optional<SSLContext> sslContext() {
-    return Optional.ofNullable(sslContext);
+    return Optional.ofNullable(v.sslContext());
   }
 
   /**
@@ -188,7 +193,7 @@ public final class SmtpOptions {
    * @return protocol names such as {@code TLSv1.3}
    */
   public List<String> tlsProtocols() {
-    return tlsProtocols;
+    return v.tlsProtocols();
   }
 
   /**
@@ -198,7 +203,7 @@ public final class SmtpOptions {
    * @return true to log the conversation
    */
   public boolean debug() {
-    return debug;
+    return v.debug();
   }
 
   /**
@@ -208,7 +213,7 @@ public final class SmtpOptions {
    * @return true (the default) to pipeline
    */
   public boolean pipelining() {
-    return pipelining;
+    return v.pipelining();
   }
 
   /**
@@ -218,7 +223,7 @@ public final class SmtpOptions {
    * @return true (the default) to use BDAT
    */
   public boolean chunking() {
-    return chunking;
+    return v.chunking();
   }
 
   /**
@@ -228,7 +233,7 @@ public final class SmtpOptions {
    * @return {@code [PLAIN, LOGIN]} by default
    */
   public List<String> authMechanisms() {
-    return authMechanisms;
+    return v.authMechanisms();
   }
 
   /**
@@ -238,16 +243,16 @@ public final class SmtpOptions {
    *     TokenSource#clientCredentials()}
    */
   public TokenSource tokenSource() {
-    return tokenCache.source();
+    return v.tokenCache().source();
   }
 
   TokenCache tokenCache() {
-    return tokenCache;
+    return v.tokenCache();
   }
 
   /** A token request: the longer of the connect and read timeouts, for each of the two. */
   Duration tokenTimeout() {
-    return connectTimeout.compareTo(readTimeout) > 0 ? connectTimeout : readTimeout;
+    return v.connectTimeout().compareTo(v.readTimeout()) > 0 ? v.connectTimeout() : v.readTimeout();
   }
 
   SSLSocketFactory socketFactory(boolean verifyTls) {
@@ -256,59 +261,37 @@ public final class SmtpOptions {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof SmtpOptions that)) {
-      return false;
-    }
-    return debug == that.debug
-        && pipelining == that.pipelining
-        && chunking == that.chunking
-        && authMechanisms.equals(that.authMechanisms)
-        && connectTimeout.equals(that.connectTimeout)
-        && readTimeout.equals(that.readTimeout)
-        && writeTimeout.equals(that.writeTimeout)
-        && Objects.equals(ehloName, that.ehloName)
-        && trustStore == that.trustStore
-        && sslContext == that.sslContext
-        && tokenCache == that.tokenCache
-        && tlsProtocols.equals(that.tlsProtocols);
+    return o instanceof SmtpOptions that && v.equals(that.v);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(
-        connectTimeout,
-        readTimeout,
-        writeTimeout,
-        ehloName,
-        tlsProtocols,
-        debug,
-        pipelining,
-        chunking,
-        authMechanisms);
+    return v.hashCode();
   }
 
   @Override
   public String toString() {
     return "SmtpOptions{connectTimeout="
-        + connectTimeout
+        + v.connectTimeout()
         + ", readTimeout="
-        + readTimeout
+        + v.readTimeout()
         + ", writeTimeout="
-        + writeTimeout
+        + v.writeTimeout()
         + ", ehloName="
         + ehloName()
         + ", trust="
-        + (trustStore != null ? "trustStore" : sslContext != null ? "sslContext" : "jdk-default")
+        + (v.trustStore() != null
+            ? "trustStore"
+            : v.sslContext() != null ? "sslContext" : "jdk-default")
         + ", tlsProtocols="
-        + tlsProtocols
-        + (debug ? ", debug" : "")
-        + (pipelining ? "" : ", no pipelining")
-        + (chunking ? "" : ", no chunking")
-        + (authMechanisms.equals(DEFAULT_AUTH_MECHANISMS) ? "" : ", auth=" + authMechanisms)
-        + (tokenCache != TokenCache.defaultCache() ? ", tokenSource=" + tokenCache.source() : "")
+        + v.tlsProtocols()
+        + (v.debug() ? ", debug" : "")
+        + (v.pipelining() ? "" : ", no pipelining")
+        + (v.chunking() ? "" : ", no chunking")
+        + (v.authMechanisms().equals(DEFAULT_AUTH_MECHANISMS) ? "" : ", auth=" + v.authMechanisms())
+        + (v.tokenCache() != TokenCache.defaultCache()
+            ? ", tokenSource=" + v.tokenCache().source()
+            : "")
         + "}";
   }
 
@@ -374,12 +357,7 @@ public final class SmtpOptions {
      *     characters
      */
     public Builder ehloName(String ehloName) {
-      if (ehloName.isEmpty()
-          || ehloName.chars().anyMatch(c -> c <= ' ' || Character.isISOControl(c))) {
-        throw new IllegalArgumentException(
-            "ehloName: must be a non-empty name without spaces, but was '" + ehloName + "'");
-      }
-      this.ehloName = ehloName;
+      this.ehloName = OptionChecks.ehloName(ehloName);
       return this;
     }
 
@@ -426,12 +404,7 @@ public final class SmtpOptions {
      * @throws IllegalArgumentException if the list is empty or contains blanks
      */
     public Builder tlsProtocols(List<String> protocols) {
-      List<String> copy = List.copyOf(protocols);
-      if (copy.isEmpty() || copy.stream().anyMatch(p -> p.isBlank() || p.contains(" "))) {
-        throw new IllegalArgumentException(
-            "tlsProtocols: must name at least one protocol, but was " + copy);
-      }
-      this.tlsProtocols = copy;
+      this.tlsProtocols = OptionChecks.tlsProtocols(protocols);
       return this;
     }
 
@@ -484,15 +457,7 @@ public final class SmtpOptions {
      * @throws IllegalArgumentException if empty or naming another mechanism
      */
     public Builder authMechanisms(List<String> mechanisms) {
-      List<String> upper = mechanisms.stream().map(m -> m.toUpperCase(Locale.ROOT)).toList();
-      if (upper.isEmpty() || !PASSWORD_MECHANISMS.containsAll(upper)) {
-        throw new IllegalArgumentException(
-            "authMechanisms: must be one or more of "
-                + PASSWORD_MECHANISMS
-                + ", but was "
-                + mechanisms);
-      }
-      this.authMechanisms = List.copyOf(upper);
+      this.authMechanisms = OptionChecks.authMechanisms(mechanisms);
       return this;
     }
 
@@ -526,26 +491,6 @@ public final class SmtpOptions {
         throw new IllegalStateException("trustStore and sslContext: set one, not both");
       }
       return new SmtpOptions(this);
-    }
-  }
-
-  private static final class DefaultEhloName {
-    static final String VALUE = compute();
-
-    private static String compute() {
-      String name = System.getenv("HOSTNAME");
-      if (name != null && !name.isEmpty() && name.chars().allMatch(DefaultEhloName::isNameChar)) {
-        return name;
-      }
-      return "localhost";
-    }
-
-    private static boolean isNameChar(int c) {
-      return (c >= 'a' && c <= 'z')
-          || (c >= 'A' && c <= 'Z')
-          || (c >= '0' && c <= '9')
-          || c == '-'
-          || c == '.';
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.smarthost.testkit.internal;
 
+import dev.smarthost.Encryption;
 import dev.smarthost.testkit.Fault;
 import dev.smarthost.testkit.Fault.Condition;
 import dev.smarthost.testkit.Fault.Drop;
@@ -73,6 +74,22 @@ public final class FaultRules {
         && (c == Condition.TLS_CERT_EXPIRED
             || c == Condition.TLS_CERT_WRONG_NAME
             || c == Condition.TLS_CERT_SELF_SIGNED);
+  }
+
+  /**
+   * Returns the fault if this server can act on it.
+   *
+   * @throws IllegalStateException if a certificate fault is set on a server without TLS, or a
+   *     missing STARTTLS on a server that does not offer it
+   */
+  public static Fault checkApplicable(Fault fault, Encryption encryption) {
+    if (isCertificate(fault) && encryption == Encryption.NONE) {
+      throw new IllegalStateException(fault + " needs a STARTTLS or TLS server");
+    }
+    if (act(fault) == Fault.NO_STARTTLS_OFFERED && encryption != Encryption.STARTTLS) {
+      throw new IllegalStateException(fault + " needs a STARTTLS server");
+    }
+    return fault;
   }
 
   /** The reply a reject sends, as lines on the wire (without the final CRLF). */

@@ -4,6 +4,7 @@ import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.user.UserException;
 import com.icegreen.greenmail.user.UserManager;
 import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -31,6 +32,22 @@ public final class MailStore {
 
   public MailStore(GreenMail greenMail) {
     this.greenMail = greenMail;
+  }
+
+  /**
+   * Starts GreenMail for a server: no SMTP server of its own (messages go in directly); its IMAP
+   * server on a free loopback port only when asked for.
+   */
+  public static GreenMail startGreenMail(boolean imap) {
+    ServerSetup[] servers = new ServerSetup[0];
+    if (imap) {
+      ServerSetup setup = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP);
+      setup.setServerStartupTimeout(10_000);
+      servers = new ServerSetup[] {setup};
+    }
+    GreenMail greenMail = new GreenMail(servers);
+    greenMail.start();
+    return greenMail;
   }
 
   /** Parses the message as received (CRLF lines, dots already unstuffed). */

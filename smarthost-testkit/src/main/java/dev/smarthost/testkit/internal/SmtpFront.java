@@ -22,13 +22,8 @@ import org.jspecify.annotations.Nullable;
 
 /** Accepts client connections on loopback and runs a {@link FrontSession} for each. */
 public final class SmtpFront implements AutoCloseable {
-  private final Encryption encryption;
-  private final @Nullable String username;
-  private final @Nullable String password;
-  private final @Nullable Predicate<String> tokenVerifier;
   private final MailStore store;
   private final FrontOptions options;
-  private final int idleTimeoutMillis;
   private final TlsContexts tls;
   private final FaultRegistry faults;
   private final Consumer<Transaction> accepted;
@@ -41,31 +36,20 @@ public final class SmtpFront implements AutoCloseable {
   private volatile boolean closed;
 
   public SmtpFront(
-      Encryption encryption,
-      @Nullable String username,
-      @Nullable String password,
-      @Nullable Predicate<String> tokenVerifier,
-      int port,
-      MailStore store,
-      int idleTimeoutMillis,
       FrontOptions options,
+      MailStore store,
       TlsContexts tls,
       FaultRegistry faults,
       Consumer<Transaction> accepted)
       throws IOException {
-    this.encryption = encryption;
-    this.username = username;
-    this.password = password;
-    this.tokenVerifier = tokenVerifier;
     this.store = store;
     this.options = options;
-    this.idleTimeoutMillis = idleTimeoutMillis;
     this.tls = tls;
     this.faults = faults;
     this.accepted = accepted;
     this.serverSocket = new ServerSocket();
     serverSocket.setReuseAddress(true);
-    serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+    serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 50);
     int boundPort = serverSocket.getLocalPort();
     AtomicInteger threads = new AtomicInteger();
     this.sessions =
@@ -113,19 +97,19 @@ public final class SmtpFront implements AutoCloseable {
   }
 
   Encryption encryption() {
-    return encryption;
+    return options.encryption();
   }
 
   @Nullable String username() {
-    return username;
+    return options.username();
   }
 
   @Nullable Predicate<String> tokenVerifier() {
-    return tokenVerifier;
+    return options.tokenVerifier();
   }
 
   @Nullable String password() {
-    return password;
+    return options.password();
   }
 
   MailStore store() {
@@ -158,7 +142,7 @@ public final class SmtpFront implements AutoCloseable {
   }
 
   int idleTimeoutMillis() {
-    return idleTimeoutMillis;
+    return options.idleTimeoutMillis();
   }
 
   SSLContext tlsContext(Fault.@Nullable Condition certificateFault) {

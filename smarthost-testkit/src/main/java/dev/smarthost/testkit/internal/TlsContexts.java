@@ -1,9 +1,17 @@
 package dev.smarthost.testkit.internal;
 
 import dev.smarthost.testkit.Fault;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
@@ -31,6 +39,24 @@ public final class TlsContexts {
 
   public KeyStore trustStore() {
     return authority().trustStore();
+  }
+
+  /** Writes the CA's certificate as a PEM file, replacing {@code file}. */
+  public Path writeCaCertificate(Path file) {
+    try {
+      KeyStore store = trustStore();
+      Certificate ca = store.getCertificate(store.aliases().nextElement());
+      String pem =
+          "-----BEGIN CERTIFICATE-----\n"
+              + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(ca.getEncoded())
+              + "\n-----END CERTIFICATE-----\n";
+      Files.writeString(file, pem, StandardCharsets.US_ASCII);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the server's CA cannot be encoded", e);
+    }
   }
 
   private @Nullable SSLContext good;
