@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smarthost.Encryption;
 import dev.smarthost.FailureKind;
+import dev.smarthost.SettingsField;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.check.SmtpConnectionValidator;
 import dev.smarthost.core.send.SmarthostMailer;
 import dev.smarthost.core.settings.EnvFileSmarthostResolver;
 import dev.smarthost.core.settings.EnvFileSmarthostStore;
 import dev.smarthost.core.settings.SmarthostSettingsService;
-import dev.smarthost.core.settings.SmarthostSettingsService.Field;
 import dev.smarthost.testkit.SmarthostServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +44,8 @@ class SettingsServiceTest {
         SmarthostSettingsService.Outcome wrong =
             service.apply(server.settings().toBuilder().credentials("app", "wrong").build());
         assertThat(wrong.saved()).isFalse();
-        assertThat(wrong.field()).contains(Field.CREDENTIALS);
+        assertThat(wrong.field()).contains(SettingsField.USERNAME); // the credentials group
+        assertThat(wrong.testMessageRefused()).isFalse();
         assertThat(wrong.validation().failure().orElseThrow().kind())
             .isEqualTo(FailureKind.AUTHENTICATION_FAILED);
         assertThat(EnvFileSmarthostResolver.of(env).resolve().orElseThrow().port())
@@ -74,7 +75,7 @@ class SettingsServiceTest {
       SmarthostSettings plain = server.settings().toBuilder().encryption(Encryption.NONE).build();
       SmarthostSettingsService.Outcome outcome = service.apply(plain);
       assertThat(outcome.saved()).isFalse();
-      assertThat(outcome.field()).contains(Field.ENCRYPTION);
+      assertThat(outcome.field()).contains(SettingsField.ENCRYPTION);
       assertThat(outcome.validation().failure().orElseThrow().hint())
           .contains("expects implicit TLS");
       assertThat(env).doesNotExist();

@@ -2,6 +2,8 @@ package dev.smarthost.cli.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
+import dev.smarthost.InvalidSettingException;
+import dev.smarthost.SettingsField;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSettings;
@@ -43,13 +45,19 @@ final class DiscoverEndpoint {
     if (given.isMissingNode() || given.isNull()) {
       ports.addAll(SmtpConnectionValidator.DISCOVERY_PORTS);
     } else if (!given.isArray()) {
-      JsonExchange.send(exchange, 400, JsonExchange.error("port", "ports: must be a list"));
+      JsonExchange.send(
+          exchange,
+          400,
+          JsonExchange.error(SettingsForm.formField(SettingsField.PORT), "ports: must be a list"));
       return;
     } else {
       for (JsonNode p : given) {
         if (!p.canConvertToInt()) {
           JsonExchange.send(
-              exchange, 400, JsonExchange.error("port", "ports: each must be 1–65535"));
+              exchange,
+              400,
+              JsonExchange.error(
+                  SettingsForm.formField(SettingsField.PORT), "ports: each must be 1–65535"));
           return;
         }
         ports.add(p.asInt());
@@ -63,7 +71,9 @@ final class DiscoverEndpoint {
         JsonExchange.send(
             exchange,
             422,
-            JsonExchange.error("credentials", "enter the password to detect with this login"));
+            JsonExchange.error(
+                SettingsForm.formField(SettingsField.PASSWORD),
+                "enter the password to detect with this login"));
         return;
       }
     }
@@ -80,16 +90,18 @@ final class DiscoverEndpoint {
           username.isEmpty()
               ? validator.discover(host, ports)
               : validator.discover(host, ports, username, password);
-    } catch (IllegalArgumentException e) {
-      String message = String.valueOf(e.getMessage());
+    } catch (InvalidSettingException e) {
+      JsonExchange.send(
+          exchange,
+          400,
+          JsonExchange.error(SettingsForm.formField(e.field()), String.valueOf(e.getMessage())));
+      return;
+    } catch (IllegalArgumentException e) { // the ports, which the discovery checks itself
       JsonExchange.send(
           exchange,
           400,
           JsonExchange.error(
-              message.startsWith("ports")
-                  ? "port"
-                  : message.startsWith("host") ? "host" : "credentials",
-              message));
+              SettingsForm.formField(SettingsField.PORT), String.valueOf(e.getMessage())));
       return;
     }
     JsonExchange.send(

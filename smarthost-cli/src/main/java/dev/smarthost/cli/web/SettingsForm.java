@@ -8,8 +8,10 @@ import dev.smarthost.SettingsField;
 import dev.smarthost.SmarthostConfigurationException;
 import dev.smarthost.SmarthostResolver;
 import dev.smarthost.SmarthostSettings;
+import dev.smarthost.core.check.ValidationResult;
 import dev.smarthost.core.settings.MailInstanceDirectory;
 import dev.smarthost.core.settings.MailInstanceSmarthostResolver;
+import dev.smarthost.core.settings.SmarthostSettingsService;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Optional;
@@ -27,11 +29,28 @@ final class SettingsForm {
   /** A form value that is wrong; the field is the form's, the message names it. */
   static final class InvalidForm extends RuntimeException {
     private static final long serialVersionUID = 1L;
+
+    /** The page's name of the input at fault. */
     final String field;
+
+    /** The setting at fault, if the input is one. */
+    final transient @Nullable SettingsField setting;
+
+    InvalidForm(SettingsField setting, String message) {
+      super(message);
+      this.field = formField(setting);
+      this.setting = setting;
+    }
 
     InvalidForm(String field, String message) {
       super(message);
       this.field = field;
+      this.setting = null;
+    }
+
+    /** 422 for credentials the server would take but the form cannot keep; 400 otherwise. */
+    int status() {
+      return setting != null && setting.isCredentials() ? 422 : 400;
     }
   }
 
@@ -62,7 +81,7 @@ final class SettingsForm {
       try {
         port = Integer.parseInt(body.path("port").asText());
       } catch (NumberFormatException e) {
-        throw new InvalidForm("port", "port: not a number");
+        throw new InvalidForm(SettingsField.PORT, "port: not a number");
       }
       field(() -> b.port(port));
     }
@@ -76,7 +95,7 @@ final class SettingsForm {
     }
     if (!authentication.isEmpty() && !authentication.equals("password")) {
       throw new InvalidForm(
-          "credentials",
+          SettingsField.USERNAME,
           "authentication: '" + authentication + "' is not none, password or oauth2");
     }
     String user = body.path("username").asText("");
@@ -88,7 +107,7 @@ final class SettingsForm {
               .orElseThrow(
                   () ->
                       new InvalidForm(
-                          "credentials",
+                          SettingsField.PASSWORD,
                           "password: enter it again; the stored password is kept only while host,"
                               + " port, encryption and user stay the same and certificate"
                               + " verification stays on"));
@@ -107,20 +126,22 @@ final class SettingsForm {
     String user = body.path("username").asText("");
     if (user.isEmpty()) {
       throw new InvalidForm(
-          "credentials", "username: enter the mailbox that sends, e.g. notifications@contoso.com");
+          SettingsField.USERNAME,
+          "username: enter the mailbox that sends, e.g. notifications@contoso.com");
     }
     String url = body.path("oauth2TokenUrl").asText("");
     String clientId = body.path("oauth2ClientId").asText("");
     String scope = body.path("oauth2Scope").asText("");
     if (url.isEmpty() || clientId.isEmpty()) {
       throw new InvalidForm(
-          "credentials", (url.isEmpty() ? "token URL" : "client id") + ": required for OAuth 2.0");
+          url.isEmpty() ? SettingsField.OAUTH2_TOKEN_URL : SettingsField.OAUTH2_CLIENT_ID,
+          (url.isEmpty() ? "token URL" : "client id") + ": required for OAuth 2.0");
     }
     URI endpoint;
     try {
       endpoint = new URI(url);
     } catch (URISyntaxException e) {
-      throw new InvalidForm("credentials", "token URL: not a URL");
+      throw new InvalidForm(SettingsField.OAUTH2_TOKEN_URL, "token URL: not a URL");
     }
     String secret = body.path("oauth2ClientSecret").asText("");
     if (secret.isEmpty()) {
@@ -130,7 +151,7 @@ final class SettingsForm {
               .orElseThrow(
                   () ->
                       new InvalidForm(
-                          "credentials",
+                          SettingsField.OAUTH2_CLIENT_SECRET,
                           "client secret: enter it again; the stored secret is kept only while the"
                               + " token URL, client id, scope, mailbox and server stay the same"
                               + " and certificate verification stays on"));
@@ -185,12 +206,30 @@ final class SettingsForm {
     try {
       set.run();
     } catch (InvalidSettingException e) {
-      throw new InvalidForm(formField(e.field()), String.valueOf(e.getMessage()));
+      throw new InvalidForm(e.field(), String.valueOf(e.getMessage()));
     }
   }
 
-  /** The page's name of a field: its error element is {@code error-<name>}. */
+  /**
+   * The page's name of a field: its error element is {@code error-<name>}. The page shows the
+   * credentials as one group.
+   */
   static String formField(SettingsField field) {
     return field.isCredentials() ? "credentials" : field.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Where the page shows a failed check's hint: a field, the test message, or nowhere special. */
+  static Optional<String> pageField(ValidationResult result) {
+    return result
+        .failure()
+        .flatMap(
+            f ->
+                SmarthostSettingsService.fieldOf(f.kind())
+                    .map(SettingsForm::formField)
+                    .or(
+                        () ->
+                            SmarthostSettingsService.concernsTestMessage(f.kind())
+                                ? Optional.of("test_message")
+                                : Optional.empty()));
   }
 }

@@ -273,10 +273,7 @@ public final class SettingsServer implements AutoCloseable {
     try {
       settings = SettingsForm.parse(body, resolver, instances, relayPort);
     } catch (SettingsForm.InvalidForm e) {
-      JsonExchange.send(
-          exchange,
-          e.field.equals("credentials") ? 422 : 400,
-          JsonExchange.error(e.field, e.getMessage()));
+      JsonExchange.send(exchange, e.status(), JsonExchange.error(e.field, e.getMessage()));
       return;
     } catch (SmarthostConfigurationException e) {
       JsonExchange.send(exchange, 422, JsonExchange.error("mailInstance", e.problem()));
@@ -300,7 +297,7 @@ public final class SettingsServer implements AutoCloseable {
     }
     ObjectNode result = report(outcome.validation());
     result.put("saved", outcome.saved());
-    outcome.field().ifPresent(f -> result.put("field", f.name().toLowerCase(Locale.ROOT)));
+    SettingsForm.pageField(outcome.validation()).ifPresent(f -> result.put("field", f));
     if (outcome.saved()) {
       String version = currentSettings().path("version").asText();
       result.put("version", version);
@@ -373,10 +370,7 @@ public final class SettingsServer implements AutoCloseable {
     }
     ValidationResult result = validator.validate(settings.get(), message);
     ObjectNode report = report(result);
-    result
-        .failure()
-        .flatMap(f -> SmarthostSettingsService.fieldOf(f.kind()))
-        .ifPresent(f -> report.put("field", f.name().toLowerCase(Locale.ROOT)));
+    SettingsForm.pageField(result).ifPresent(f -> report.put("field", f));
     JsonExchange.send(exchange, result.ok() ? 200 : 422, report);
   }
 

@@ -182,6 +182,14 @@ class SettingsServerTest {
                 .get("field")
                 .asText())
         .isEqualTo("host");
+    HttpResponse<String> badUser =
+        call(
+            "POST",
+            "/api/discover",
+            "{\"host\":\"localhost\",\"ports\":[25],\"username\":\"a\\u0007b\",\"password\":\"x\"}",
+            TOKEN);
+    assertThat(badUser.statusCode()).isEqualTo(400);
+    assertThat(json(badUser).get("field").asText()).isEqualTo("credentials");
     assertThat(call("GET", "/api/discover", null, TOKEN).statusCode()).isEqualTo(405);
   }
 

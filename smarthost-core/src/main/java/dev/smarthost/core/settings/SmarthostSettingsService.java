@@ -1,6 +1,7 @@
 package dev.smarthost.core.settings;
 
 import dev.smarthost.FailureKind;
+import dev.smarthost.SettingsField;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.check.SmtpConnectionValidator;
 import dev.smarthost.core.check.ValidationResult;
@@ -10,25 +11,10 @@ import java.util.Optional;
 /**
  * What the settings page does on Save: check the settings with the {@link SmtpConnectionValidator}
  * and store them only if the check passes (or the caller forces it). A failure is mapped to the
- * form field it concerns, with the hint.
+ * {@link SettingsField} it concerns, or to the test message, so that a form can show the hint
+ * beside the right input.
  */
 public final class SmarthostSettingsService {
-  /** A field of the settings form. */
-  public enum Field {
-    /** The server host. */
-    HOST,
-    /** The port. */
-    PORT,
-    /** Encryption: none, STARTTLS, TLS. */
-    ENCRYPTION,
-    /** The "verify TLS certificate" switch. */
-    VERIFY_TLS,
-    /** User name and password, or the OAuth 2.0 client. */
-    CREDENTIALS,
-    /** The test message's sender or recipient. */
-    TEST_MESSAGE
-  }
-
   private final SmtpConnectionValidator validator;
   private final SmarthostStore store;
 
@@ -70,34 +56,50 @@ public final class SmarthostSettingsService {
   }
 
   /**
-   * Returns the form field a failure concerns.
+   * Returns the setting a failure concerns. A form shows the credentials as one group ({@link
+   * SettingsField#isCredentials()}): a failed login names {@link SettingsField#USERNAME}, a failed
+   * OAuth 2.0 token request {@link SettingsField#OAUTH2_TOKEN_URL}, the first field of each.
    *
    * @param kind the failure
-   * @return the field, or empty if no field is at fault
+   * @return the field, or empty if no setting is at fault (see {@link #concernsTestMessage})
    */
-  public static Optional<Field> fieldOf(FailureKind kind) {
+  public static Optional<SettingsField> fieldOf(FailureKind kind) {
     return switch (kind) {
       case UNKNOWN_HOST, CONNECT_TIMEOUT, SERVER_UNAVAILABLE, PROTOCOL_ERROR, READ_TIMEOUT ->
-          Optional.of(Field.HOST);
-      case CONNECTION_REFUSED -> Optional.of(Field.PORT);
+          Optional.of(SettingsField.HOST);
+      case CONNECTION_REFUSED -> Optional.of(SettingsField.PORT);
       case NO_GREETING,
           SERVER_EXPECTS_TLS,
           SERVER_DOES_NOT_SPEAK_TLS,
           TLS_HANDSHAKE_FAILED,
           STARTTLS_NOT_OFFERED,
           ENCRYPTION_REQUIRED ->
-          Optional.of(Field.ENCRYPTION);
+          Optional.of(SettingsField.ENCRYPTION);
       case CERTIFICATE_UNTRUSTED, CERTIFICATE_EXPIRED, CERTIFICATE_NAME_MISMATCH ->
-          Optional.of(Field.VERIFY_TLS);
-      case OAUTH2_TOKEN_FAILED, AUTH_NOT_OFFERED, AUTHENTICATION_FAILED, AUTHENTICATION_REQUIRED ->
-          Optional.of(Field.CREDENTIALS);
+          Optional.of(SettingsField.VERIFY_TLS);
+      case AUTH_NOT_OFFERED, AUTHENTICATION_FAILED, AUTHENTICATION_REQUIRED ->
+          Optional.of(SettingsField.USERNAME);
+      case OAUTH2_TOKEN_FAILED -> Optional.of(SettingsField.OAUTH2_TOKEN_URL);
+      default -> Optional.empty();
+    };
+  }
+
+  /**
+   * Returns whether a failure concerns the test message rather than a setting: its sender or a
+   * recipient was refused, or the message itself.
+   *
+   * @param kind the failure
+   * @return true for the refusals of a test message
+   */
+  public static boolean concernsTestMessage(FailureKind kind) {
+    return switch (kind) {
       case SENDER_REJECTED,
           RECIPIENT_REJECTED,
           MESSAGE_REJECTED,
           MESSAGE_TOO_LARGE,
           SMTPUTF8_NOT_OFFERED ->
-          Optional.of(Field.TEST_MESSAGE);
-      default -> Optional.empty();
+          true;
+      default -> false;
     };
   }
 
@@ -132,12 +134,21 @@ public final class SmarthostSettingsService {
     }
 
     /**
-     * Returns the form field the failure concerns.
+     * Returns the setting the failure concerns ({@link #fieldOf}).
      *
-     * @return the field, or empty if the check passed or no field is at fault
+     * @return the field, or empty if the check passed or no setting is at fault
      */
-    public Optional<Field> field() {
+    public Optional<SettingsField> field() {
       return validation.failure().flatMap(f -> fieldOf(f.kind()));
+    }
+
+    /**
+     * Returns whether the failure concerns the test message ({@link #concernsTestMessage}).
+     *
+     * @return false if the check passed
+     */
+    public boolean testMessageRefused() {
+      return validation.failure().map(f -> concernsTestMessage(f.kind())).orElse(false);
     }
 
     @Override
