@@ -1,5 +1,6 @@
 package dev.smarthost.testkit;
 
+import dev.smarthost.core.session.ValidationPhase;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -137,20 +138,41 @@ public sealed interface Fault
   // initialise this interface, whose constants read Condition while it is not yet initialised.
   Fault times(int n);
 
-  /** The stage of an SMTP session at which a step fault acts. */
+  /**
+   * The stage of an SMTP session at which a step fault acts: the places where a server can answer
+   * wrongly. A client's connection check names the same moments in its own terms, the {@link
+   * ValidationPhase}s (which also count what only the client does: resolving, connecting, TLS);
+   * {@link #phase()} says which phase a fault at this step stops.
+   */
   enum Step {
     /** The greeting: the server answers the connection with the code instead of 220. */
-    CONNECT,
+    CONNECT(ValidationPhase.GREETING),
     /** The reply to EHLO and HELO. */
-    EHLO,
+    EHLO(ValidationPhase.EHLO),
     /** The reply to AUTH. */
-    AUTH,
+    AUTH(ValidationPhase.AUTH),
     /** The reply to MAIL FROM. */
-    MAIL,
+    MAIL(ValidationPhase.MAIL),
     /** The reply to RCPT TO. */
-    RCPT,
+    RCPT(ValidationPhase.RCPT),
     /** The final reply after the message data: the message is read, then refused or lost. */
-    DATA;
+    DATA(ValidationPhase.DATA);
+
+    private final ValidationPhase phase;
+
+    Step(ValidationPhase phase) {
+      this.phase = phase;
+    }
+
+    /**
+     * Returns the phase of a client's connection check that a fault at this step makes fail.
+     *
+     * @return {@link ValidationPhase#GREETING} for {@link #CONNECT}, else the phase of the same
+     *     name
+     */
+    public ValidationPhase phase() {
+      return phase;
+    }
 
     /**
      * Returns whether a fault at this step acts on a command of a session (AUTH, MAIL, RCPT, DATA)

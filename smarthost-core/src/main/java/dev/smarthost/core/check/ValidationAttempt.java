@@ -169,7 +169,9 @@ final class ValidationAttempt {
   private void probeMailFrom(SmarthostTransport t) throws MessagingException {
     long start = System.nanoTime();
     int code = t.simpleCommand("MAIL FROM:<>");
-    phase(ValidationPhase.MAIL, start);
+    if (code / 100 == 2) {
+      phase(ValidationPhase.MAIL, start);
+    }
     if (code == 530) {
       // what Angus throws when MAIL FROM is refused, so that the classifier reads it as such
       error =

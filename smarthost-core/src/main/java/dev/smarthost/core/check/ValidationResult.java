@@ -76,7 +76,9 @@ public final class ValidationResult {
   /**
    * Returns each step that completed and how long it took, in the order of the conversation: {@code
    * resolve, connect, [tls,] greeting, ehlo, [starttls, ehlo,] [auth,] mail[, rcpt, data]}. A step
-   * that failed or was cut off by the deadline is not listed.
+   * that failed is not listed, whether the server refused it (a greeting other than 220, a refused
+   * EHLO and HELO, AUTH, MAIL, every RCPT or the message) or it was cut off (a timeout, a dropped
+   * connection, the deadline): the {@link #failure()} tells what happened there.
    *
    * @return an unmodifiable list
    */

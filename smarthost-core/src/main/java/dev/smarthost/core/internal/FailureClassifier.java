@@ -173,12 +173,17 @@ public final class FailureClassifier {
     }
     String text = message(chain);
     // A bare reply as the message, e.g. "454 4.7.0 TLS not available due to local problem" to
-    // STARTTLS.
+    // STARTTLS, or a 5xx to EHLO and HELO: the server's own words, never "answered unexpectedly"
+    // without them.
     for (Throwable t : chain) {
       String reply = trimmed(t.getMessage());
       int code = code(reply);
-      if (t instanceof MessagingException && code >= 400 && code < 500) {
-        return failure(FailureKind.SERVER_UNAVAILABLE, code, reply, detail);
+      if (t instanceof MessagingException && code >= 400 && code < 600) {
+        return failure(
+            code < 500 ? FailureKind.SERVER_UNAVAILABLE : FailureKind.PROTOCOL_ERROR,
+            code,
+            reply,
+            detail);
       }
     }
     if (trace != null

@@ -55,6 +55,15 @@ final class FailureHints {
     if (!failure.hint().isEmpty()) {
       return failure;
     }
+    if (failure.kind() == FailureKind.PROTOCOL_ERROR && failure.replyCode().isPresent()) {
+      return failure.toBuilder()
+          .hint(
+              "The server refused to go on during "
+                  + phase
+                  + " (see its reply): it may not accept this client's address or EHLO name;"
+                  + " its log says why.")
+          .build();
+    }
     return failure.toBuilder().hint(hint(failure.kind(), settings, connectTimeout, phase)).build();
   }
 

@@ -380,7 +380,6 @@ final class PipelinedTransaction {
       out.flush();
     }
     int code = transport.reply();
-    transport.trace().phase(ValidationPhase.MAIL, start);
     long rcptStart = System.nanoTime();
     if (!env.sender(code, transport.getLastServerResponse())) {
       outOfStep = code < 0;
@@ -389,6 +388,8 @@ final class PipelinedTransaction {
       }
       return false;
     }
+    // a step is reported once it succeeded (ValidationResult#phases): a refusal is the failure
+    transport.trace().phase(ValidationPhase.MAIL, start, rcptStart);
     for (int i = 0; i < env.size(); i++) {
       if (lockstep) {
         out.command(env.rcpts.get(i));
@@ -403,9 +404,12 @@ final class PipelinedTransaction {
         return false;
       }
     }
-    transport.trace().phase(ValidationPhase.RCPT, rcptStart);
     envelopeRead = System.nanoTime();
-    return env.messageMayFollow();
+    boolean accepted = env.messageMayFollow();
+    if (accepted) {
+      transport.trace().phase(ValidationPhase.RCPT, rcptStart, envelopeRead);
+    }
+    return accepted;
   }
 
   /** Reads and drops replies to commands already sent, unless the conversation is lost. */

@@ -103,7 +103,10 @@ public abstract class TracingTransport extends SMTPTransport {
       }
       int code = super.readServerResponse();
       t.greeting = getLastServerResponse();
-      t.greetingNanos = t.phase(ValidationPhase.GREETING, greetingStart);
+      t.greetingNanos = System.nanoTime();
+      if (code == 220) { // a refusing greeting is the failure, not a step that succeeded
+        t.phase(ValidationPhase.GREETING, greetingStart, t.greetingNanos);
+      }
       return code;
     }
     return super.readServerResponse();
@@ -115,10 +118,10 @@ public abstract class TracingTransport extends SMTPTransport {
     absorbCapture();
     long start = System.nanoTime();
     boolean ok = super.ehlo(domain);
-    if (ok) {
+    if (ok) { // refused: Angus tries HELO, which reports the step if it succeeds
       t.ehloReply = getLastServerResponse();
+      t.lastEhloEndNanos = t.phase(ValidationPhase.EHLO, start);
     }
-    t.lastEhloEndNanos = t.phase(ValidationPhase.EHLO, start);
     return ok;
   }
 
