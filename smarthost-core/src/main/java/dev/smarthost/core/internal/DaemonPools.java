@@ -1,5 +1,7 @@
 package dev.smarthost.core.internal;
 
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +16,26 @@ public final class DaemonPools {
    * unbounded queue; idle threads end after 30 s.
    */
   public static ThreadPoolExecutor bounded(String prefix, int threads) {
+    return pool(prefix, threads, new LinkedBlockingQueue<>());
+  }
+
+  /**
+   * The same with at most {@code capacity} waiting tasks: one more is refused with {@link
+   * java.util.concurrent.RejectedExecutionException}.
+   */
+  public static ThreadPoolExecutor queued(String prefix, int threads, int capacity) {
+    return pool(prefix, threads, new ArrayBlockingQueue<>(capacity));
+  }
+
+  /** A named daemon thread. */
+  public static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  private static ThreadPoolExecutor pool(
+      String prefix, int threads, BlockingQueue<Runnable> queue) {
     AtomicInteger count = new AtomicInteger();
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
@@ -21,12 +43,9 @@ public final class DaemonPools {
             threads,
             30,
             TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+            queue,
+            r -> daemon(r, prefix + "-" + count.incrementAndGet()),
+            new ThreadPoolExecutor.AbortPolicy());
     pool.allowCoreThreadTimeOut(true);
     return pool;
   }

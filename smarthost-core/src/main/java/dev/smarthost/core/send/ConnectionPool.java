@@ -3,6 +3,7 @@ package dev.smarthost.core.send;
 import dev.smarthost.SmarthostBusyException;
 import dev.smarthost.SmarthostSettings;
 import dev.smarthost.core.internal.ConnectFailedException;
+import dev.smarthost.core.internal.DaemonPools;
 import dev.smarthost.core.internal.SmarthostTransport;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -236,7 +237,7 @@ final class ConnectionPool implements AutoCloseable {
     }
     ScheduledExecutorService e =
         Executors.newSingleThreadScheduledExecutor(
-            r -> SmarthostMailer.daemon(r, "smarthost-mailer-idle"));
+            r -> DaemonPools.daemon(r, "smarthost-mailer-idle"));
     long every = Math.max(100, idleTimeout.toMillis() / 2);
     // runs until close() shuts the scheduler down; nothing waits for it
     Future<?> unused =

@@ -5,6 +5,7 @@ import dev.smarthost.SmarthostDisabledException;
 import dev.smarthost.SmarthostOutboxException;
 import dev.smarthost.SmarthostSendException;
 import dev.smarthost.SmtpFailure;
+import dev.smarthost.core.internal.DaemonPools;
 import dev.smarthost.core.internal.FailureClassifier;
 import dev.smarthost.core.internal.FailureContext;
 import dev.smarthost.core.outbox.OutboxEntry;
@@ -23,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -69,23 +69,13 @@ final class OutboxDispatcher {
       MailerListener listener) {
     this.outbox = outbox;
     this.attempts = attempts;
-    AtomicInteger n = new AtomicInteger();
-    this.workers =
-        new ThreadPoolExecutor(
-            parallel,
-            parallel,
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            r -> SmarthostMailer.daemon(r, "smarthost-outbox-" + n.incrementAndGet()));
-    workers.allowCoreThreadTimeOut(true);
+    this.workers = DaemonPools.bounded("smarthost-outbox", parallel);
     this.parallel = parallel;
     this.initialBackoff = initialBackoff;
     this.maxBackoff = maxBackoff;
     this.maxAge = maxAge;
     this.listener = listener;
-    this.thread = new Thread(this::loop, "smarthost-outbox");
-    thread.setDaemon(true);
+    this.thread = DaemonPools.daemon(this::loop, "smarthost-outbox");
     thread.start();
   }
 

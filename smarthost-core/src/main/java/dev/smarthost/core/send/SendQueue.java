@@ -1,15 +1,14 @@
 package dev.smarthost.core.send;
 
 import dev.smarthost.SmarthostBusyException;
+import dev.smarthost.core.internal.DaemonPools;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -25,17 +24,7 @@ final class SendQueue {
   SendQueue(int parallel, int capacity, Function<MimeMessage, SendResult> deliver) {
     this.capacity = capacity;
     this.deliver = deliver;
-    AtomicInteger n = new AtomicInteger();
-    this.threads =
-        new ThreadPoolExecutor(
-            parallel,
-            parallel,
-            30,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(capacity),
-            r -> SmarthostMailer.daemon(r, "smarthost-mailer-" + n.incrementAndGet()),
-            new ThreadPoolExecutor.AbortPolicy());
-    threads.allowCoreThreadTimeOut(true);
+    this.threads = DaemonPools.queued("smarthost-mailer", parallel, capacity);
   }
 
   /** Queues a message; the future fails at once if the queue is full or the mailer closed. */

@@ -122,12 +122,6 @@ public final class SmarthostMailer implements AutoCloseable {
     pool.startEvicting();
   }
 
-  static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
-  }
-
   /**
    * Starts configuring a mailer.
    *
