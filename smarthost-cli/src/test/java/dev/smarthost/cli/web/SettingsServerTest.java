@@ -11,10 +11,9 @@ import dev.smarthost.core.settings.EnvFileSmarthostResolver;
 import dev.smarthost.core.settings.EnvFileSmarthostStore;
 import dev.smarthost.core.settings.FileMailInstanceDirectory;
 import dev.smarthost.testkit.Fault;
+import dev.smarthost.testkit.Messages;
 import dev.smarthost.testkit.SmarthostServer;
-import jakarta.mail.Message;
 import jakarta.mail.Session;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -577,11 +576,6 @@ class SettingsServerTest {
   }
 
   static MimeMessage message(String subject) throws Exception {
-    MimeMessage m = new MimeMessage(Session.getInstance(new Properties()));
-    m.setFrom(new InternetAddress("app@example.org"));
-    m.setRecipient(Message.RecipientType.TO, new InternetAddress("admin@example.org"));
-    m.setSubject(subject);
-    m.setText("x");
-    return m;
+    return Messages.to(Session.getInstance(new Properties()), subject, "admin@example.org");
   }
 }
